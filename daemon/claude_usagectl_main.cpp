@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { std::puts("usage: claude-usagectl COMMAND"); return 2; }

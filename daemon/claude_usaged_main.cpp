@@ -1,0 +1,2 @@
+#include <cstdio>
+int main() { std::puts("claude-usaged: not built yet"); return 1; }

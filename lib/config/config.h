@@ -1,0 +1,73 @@
+#pragma once
+// The daemon's typed configuration (SPEC §8) and where its defaults come from (SPEC §2).
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "pricing/price_table.h"
+
+namespace cu {
+
+enum class LogLevel { kDebug, kInfo, kNotice, kWarning, kError };
+
+struct Config {
+  // Claude config roots, each containing `projects/` (SPEC §2). Only roots whose `projects`
+  // is a directory are kept by `effective_claude_roots`.
+  std::vector<std::filesystem::path> claude_dirs;
+  std::string timezone = "local";  // IANA name or "local"
+  std::string identity;            // default <user>@<hostname>
+  std::filesystem::path sqlite_path;
+  std::string postgres_url;  // empty: SQLite only
+  std::filesystem::path postgres_password_file;
+  std::filesystem::path ctl_socket;
+  int block_hours = 5;
+  CostMode pricing_mode = CostMode::kAuto;
+  std::map<std::string, ModelPrices> pricing_overrides;
+  LogLevel log_level = LogLevel::kInfo;
+  std::optional<int> retention_events_days;  // unset: keep events forever
+};
+
+// What the defaults depend on, so tests never read the real environment or home.
+struct Environment {
+  std::map<std::string, std::string> vars;  // HOME, XDG_*, CLAUDE_CONFIG_DIR, USER, ...
+  std::string hostname;
+
+  static Environment current();
+  std::optional<std::string> get(const std::string& name) const;
+};
+
+// A config problem: names the key and, when it came from a file, the 1-based line.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Defaults for every key from `env` (SPEC §2, §8).
+Config default_config(const Environment& env);
+
+// ${XDG_CONFIG_HOME:-~/.config}/claude-usaged/config.yaml
+std::filesystem::path default_config_path(const Environment& env);
+
+// Loads `path` over the defaults. A missing file at the default path means all defaults; a missing
+// explicitly named file is an error. Throws ConfigError naming key and line on any bad input.
+Config load_config(const std::filesystem::path& path, const Environment& env, bool path_is_explicit);
+
+// Parses YAML text over the defaults (what load_config does after reading the file).
+Config parse_config(const std::string& yaml_text, const Environment& env);
+
+// The effective config as YAML, every key present (for --check-config).
+std::string render_config(const Config& config);
+
+// Roots from CLAUDE_CONFIG_DIR or the XDG/home defaults (SPEC §2); not filtered for existence.
+std::vector<std::filesystem::path> default_claude_roots(const Environment& env);
+
+// `claude_dirs` restricted to those whose `projects` subdirectory exists, duplicates removed.
+std::vector<std::filesystem::path> effective_claude_roots(const Config& config);
+
+// The pricing table with the config's overrides applied.
+PriceTable make_price_table(const Config& config);
+
+}  // namespace cu

@@ -1,0 +1,64 @@
+#pragma once
+// Model prices and the cost of one usage entry (SPEC §5). Pure: no I/O.
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "parse/usage_entry.h"
+
+namespace cu {
+
+// USD per token. A field's `*_above_200k` price applies, per entry and per field, to the part of
+// that field's count above 200,000 tokens; unset means no tier.
+struct ModelPrices {
+  double input = 0;
+  double output = 0;
+  double cache_write_5m = 0;
+  double cache_write_1h = 0;
+  double cache_read = 0;
+  std::optional<double> input_above_200k;
+  std::optional<double> output_above_200k;
+  std::optional<double> cache_write_5m_above_200k;
+  std::optional<double> cache_write_1h_above_200k;
+  std::optional<double> cache_read_above_200k;
+  double fast_multiplier = 1;
+
+  friend bool operator==(const ModelPrices&, const ModelPrices&) = default;
+};
+
+enum class CostMode { kAuto, kCalculate };  // auto: use a logged costUSD when present
+
+class PriceTable {
+ public:
+  // The table shipped in the binary (lib/pricing/prices.tsv, compiled in).
+  static PriceTable builtin();
+
+  // Adds or replaces one model's prices (config `pricing.overrides`).
+  void set(std::string model, ModelPrices prices);
+
+  // Prices for a logged model name by SPEC §5's lookup rules, or nullptr when unknown.
+  // Thread-safe; results are memoized per distinct name.
+  const ModelPrices* find(std::string_view logged_model) const;
+
+  const std::map<std::string, ModelPrices, std::less<>>& models() const { return models_; }
+
+ private:
+  std::map<std::string, ModelPrices, std::less<>> models_;
+  mutable std::mutex cache_mutex_;
+  mutable std::unordered_map<std::string, const ModelPrices*> cache_;
+};
+
+// The entry's cost in USD (SPEC §5). Unknown models and "<synthetic>" cost 0 (unless a costUSD
+// was logged and mode is auto).
+double entry_cost(const UsageEntry& entry, const PriceTable& prices, CostMode mode);
+
+// The model name reports use: "<model>-fast" for fast entries, the logged name otherwise.
+std::string reported_model(const UsageEntry& entry);
+
+}  // namespace cu

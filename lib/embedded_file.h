@@ -1,0 +1,17 @@
+#pragma once
+// Text files compiled into the binary (migrations, price table); see cmake/EmbedFiles.cmake.
+#include <span>
+#include <string_view>
+
+namespace cu {
+
+struct EmbeddedFile {
+  std::string_view name;
+  std::string_view text;
+};
+
+namespace embedded {
+extern const std::span<const EmbeddedFile> sqlite_migrations;
+}  // namespace embedded
+
+}  // namespace cu

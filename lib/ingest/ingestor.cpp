@@ -1,0 +1,199 @@
+#include "ingest/ingestor.h"
+
+#include <cerrno>
+#include <cstring>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log/log.h"
+
+namespace cu {
+namespace {
+
+// Closes a file descriptor on scope exit.
+struct FdGuard {
+  int fd;
+  ~FdGuard() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+std::string read_fingerprint(int fd, std::int64_t size) {
+  std::string head(static_cast<std::size_t>(std::min<std::int64_t>(size, kFingerprintBytes)), '\0');
+  const ssize_t n = ::pread(fd, head.data(), head.size(), 0);
+  head.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
+  return fingerprint_bytes(head);
+}
+
+// The length part of a "<length>:<hash>" fingerprint.
+std::int64_t fingerprint_length(const std::string& fingerprint) {
+  return std::strtoll(fingerprint.c_str(), nullptr, 10);
+}
+
+}  // namespace
+
+std::int64_t IngestStats::skipped_total() const {
+  std::int64_t total = 0;
+  for (const std::int64_t count : skipped) total += count;
+  return total;
+}
+
+Ingestor::Ingestor(Store& store, const PriceTable& prices, RollupSettings settings,
+                   IngestOptions options)
+    : store_(store), prices_(prices), settings_(settings), options_(options) {}
+
+void Ingestor::load() {
+  for (Checkpoint& checkpoint : store_.load_checkpoints()) {
+    std::string path = checkpoint.path;
+    checkpoints_.emplace(std::move(path), std::move(checkpoint));
+  }
+  const std::int64_t max_id = store_.load_identities([this](StoredIdentity&& identity) {
+    dedup_.restore(identity.id, std::move(identity.message_id), std::move(identity.request_id),
+                   DedupRank{identity.is_sidechain, identity.tokens, identity.cost_usd,
+                             identity.has_speed, std::move(identity.file), identity.line_offset,
+                             identity.entry_index});
+  });
+  next_event_id_ = max_id + 1;
+}
+
+// Where to continue reading: the checkpoint's offset when it still describes this file (same
+// device and inode, same first bytes, not shorter than the offset); 0 when it was truncated or
+// replaced, which deduplication makes safe to read again.
+std::int64_t Ingestor::resume_offset(const SourceFile& file, int fd, std::uint64_t device,
+                                     std::uint64_t inode, std::int64_t size) {
+  const auto it = checkpoints_.find(file.path.string());
+  if (it == checkpoints_.end()) return 0;
+  const Checkpoint& checkpoint = it->second;
+  const bool same_file = checkpoint.device == device && checkpoint.inode == inode &&
+                         size >= checkpoint.offset &&
+                         read_fingerprint(fd, fingerprint_length(checkpoint.fingerprint)) ==
+                             checkpoint.fingerprint;
+  if (same_file) return checkpoint.offset;
+  ++stats_.restarts;
+  log::write_limited(file.path.string(), LogLevel::kNotice, "file was truncated or replaced; reading it again from the start",
+                     {{"CLAUDE_FILE", file.path.string()}});
+  return 0;
+}
+
+bool Ingestor::ingest_slice(const SourceFile& file) {
+  const std::string path = file.path.string();
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  FdGuard guard{fd};
+  struct stat st {};
+  if (fd < 0 || ::fstat(fd, &st) != 0) {
+    ++stats_.read_errors;
+    log::write_limited(path, LogLevel::kWarning, fmt::format("cannot read {}: {}", path, std::strerror(errno)),
+                       {{"CLAUDE_FILE", path}});
+    return false;
+  }
+  const std::int64_t offset = resume_offset(file, fd, st.st_dev, st.st_ino, st.st_size);
+  if (offset >= st.st_size && checkpoints_.contains(path)) return false;
+
+  const LineReadResult result = reader_.read(
+      fd, offset, [&](std::string_view line, std::int64_t line_offset) { take_line(file, line, line_offset); },
+      [&](std::int64_t line_offset, std::int64_t length) {
+        ++stats_.skipped[static_cast<std::size_t>(SkipReason::kTooLarge)];
+        log::write_limited(path, LogLevel::kWarning,
+                           fmt::format("skipped a {} byte line at offset {} of {}", length, line_offset, path),
+                           {{"CLAUDE_FILE", path}});
+      },
+      options_.slice_bytes);
+  if (result.error != 0) {
+    ++stats_.read_errors;
+    log::write_limited(path, LogLevel::kWarning, fmt::format("read error in {}: {}", path, std::strerror(result.error)),
+                       {{"CLAUDE_FILE", path}});
+  }
+  stats_.lines += result.lines;
+  const std::int64_t consumed = result.next_offset - offset;
+  stats_.bytes_consumed += consumed;
+  batch_bytes_ += consumed;
+  if (offset == 0) ++stats_.files_read;
+
+  Checkpoint checkpoint{path, st.st_dev, st.st_ino, read_fingerprint(fd, st.st_size), result.next_offset};
+  checkpoints_[path] = checkpoint;
+  batch_.checkpoints.push_back(std::move(checkpoint));
+  commit_if_full();
+  return result.error == 0 && consumed > 0 && result.next_offset < st.st_size;
+}
+
+void Ingestor::ingest_file(const SourceFile& file) {
+  while (ingest_slice(file)) {
+  }
+}
+
+void Ingestor::take_line(const SourceFile& file, std::string_view line, std::int64_t offset) {
+  entries_.clear();
+  const ParseOutcome outcome = parser_.parse(line, entries_);
+  if (outcome.skipped) {
+    ++stats_.skipped[static_cast<std::size_t>(outcome.reason)];
+    const std::string path = file.path.string();
+    log::write_limited(path, LogLevel::kWarning,
+                       fmt::format("skipped line at offset {} of {}: {}", offset, path, to_string(outcome.reason)),
+                       {{"CLAUDE_FILE", path}});
+    return;
+  }
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    ++stats_.entries;
+    UsageEvent event;
+    event.entry = std::move(entries_[i]);
+    event.id = next_event_id_++;
+    event.project = file.project;
+    event.session_id = file.session_id;
+    event.file = file.relative;
+    event.line_offset = offset;
+    event.entry_index = static_cast<std::int32_t>(i);
+    event.cost_usd = entry_cost(event.entry, prices_, options_.cost_mode);
+    const DedupDecision decision = dedup_.offer(event);
+    if (!decision.keep) {
+      ++stats_.duplicates;
+      continue;
+    }
+    keep(std::move(event), decision);
+  }
+}
+
+// Records a kept event in the pending batch. Displaced events that are still pending are dropped
+// from the batch; the others are deleted from the store when the batch commits.
+void Ingestor::keep(UsageEvent&& event, const DedupDecision& decision) {
+  ++stats_.kept;
+  for (const std::int64_t id : decision.replaced) {
+    ++stats_.replaced;
+    if (const auto it = pending_positions_.find(id); it != pending_positions_.end()) {
+      pending_dropped_[it->second] = true;
+      pending_positions_.erase(it);
+    } else {
+      batch_.removed_ids.push_back(id);
+    }
+  }
+  pending_positions_.emplace(event.id, batch_.inserted.size());
+  pending_dropped_.push_back(false);
+  batch_.inserted.push_back(std::move(event));
+}
+
+void Ingestor::commit_if_full() {
+  const auto events = static_cast<std::int64_t>(batch_.inserted.size() + batch_.removed_ids.size());
+  if (events >= options_.batch_events || batch_bytes_ >= options_.batch_bytes) commit_batch();
+}
+
+void Ingestor::commit_batch() {
+  if (batch_.empty()) return;
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < batch_.inserted.size(); ++i) {
+    if (!pending_dropped_[i]) batch_.inserted[kept++] = std::move(batch_.inserted[i]);
+  }
+  batch_.inserted.resize(kept);
+  store_.commit(batch_, settings_);
+  batch_ = IngestBatch{};
+  pending_positions_.clear();
+  pending_dropped_.clear();
+  batch_bytes_ = 0;
+}
+
+void Ingestor::flush() {
+  commit_batch();
+  store_.refresh_rollups(settings_);
+}
+
+}  // namespace cu

@@ -1,0 +1,90 @@
+#pragma once
+// Reads transcripts from their checkpoints, parses, prices and deduplicates their usage entries,
+// and commits kept events together with the checkpoints that cover them (SPEC §4, §9).
+// Single-threaded: one Ingestor is driven by one thread.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "ingest/dedup_index.h"
+#include "ingest/line_reader.h"
+#include "ingest/source_file.h"
+#include "parse/line_parser.h"
+#include "pricing/price_table.h"
+#include "store/store.h"
+
+namespace cu {
+
+struct IngestStats {
+  std::int64_t files_read = 0;
+  std::int64_t bytes_consumed = 0;
+  std::int64_t lines = 0;
+  std::int64_t entries = 0;     // usage entries parsed
+  std::int64_t kept = 0;        // entries kept (new or replacing)
+  std::int64_t replaced = 0;    // previously kept events displaced by better duplicates
+  std::int64_t duplicates = 0;  // entries dropped as duplicates
+  std::int64_t restarts = 0;    // files read again from 0 (truncated or replaced)
+  std::int64_t read_errors = 0;
+  std::array<std::int64_t, kSkipReasonCount> skipped{};
+
+  std::int64_t skipped_total() const;
+};
+
+struct IngestOptions {
+  CostMode cost_mode = CostMode::kAuto;
+  std::int64_t slice_bytes = 16 << 20;      // read at most this much of one file per step
+  std::int64_t batch_events = 20000;        // commit when the pending batch holds this many
+  std::int64_t batch_bytes = 64 << 20;      // ... or covers this many bytes
+};
+
+class Ingestor {
+ public:
+  // `store`, `prices` and `settings.calendar` must outlive the Ingestor.
+  Ingestor(Store& store, const PriceTable& prices, RollupSettings settings, IngestOptions options);
+
+  // Loads checkpoints and the dedup index from the store. Call once before ingesting.
+  void load();
+
+  // Consumes the complete lines of `file` beyond its checkpoint, at most `options.slice_bytes`.
+  // Returns true when the file may have more to read. Never throws for problems of the file.
+  bool ingest_slice(const SourceFile& file);
+
+  // Consumes everything `file` has now.
+  void ingest_file(const SourceFile& file);
+
+  // Commits the pending batch (events and checkpoints), then refreshes the rollups.
+  void flush();
+
+  const IngestStats& stats() const { return stats_; }
+  std::size_t pending_events() const { return batch_.inserted.size(); }
+
+ private:
+  struct OpenedFile;
+  std::int64_t resume_offset(const SourceFile& file, int fd, std::uint64_t device, std::uint64_t inode,
+                             std::int64_t size);
+  void take_line(const SourceFile& file, std::string_view line, std::int64_t offset);
+  void keep(UsageEvent&& event, const DedupDecision& decision);
+  void commit_if_full();
+  void commit_batch();
+
+  Store& store_;
+  const PriceTable& prices_;
+  RollupSettings settings_;
+  IngestOptions options_;
+  LineParser parser_;
+  LineReader reader_;
+  DedupIndex dedup_;
+  std::int64_t next_event_id_ = 1;
+  std::map<std::string, Checkpoint> checkpoints_;  // by absolute path
+  IngestBatch batch_;
+  std::unordered_map<std::int64_t, std::size_t> pending_positions_;  // event id → batch_.inserted
+  std::vector<bool> pending_dropped_;
+  std::int64_t batch_bytes_ = 0;
+  std::vector<UsageEntry> entries_;  // reused per line
+  IngestStats stats_;
+};
+
+}  // namespace cu

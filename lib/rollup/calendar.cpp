@@ -1,0 +1,71 @@
+#include "rollup/calendar.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <stdexcept>
+
+#include <date/date.h>
+#include <date/tz.h>
+#include <fmt/format.h>
+
+namespace cu {
+namespace {
+
+using Milliseconds = std::chrono::milliseconds;
+using SysMs = date::sys_time<Milliseconds>;
+
+const date::time_zone* locate(std::string_view zone_name) {
+  if (zone_name == "local") {
+    const char* tz = std::getenv("TZ");
+    if (tz != nullptr && *tz != '\0') {
+      std::string_view name(tz);
+      if (name.front() == ':') name.remove_prefix(1);
+      return date::locate_zone(name);
+    }
+    return date::current_zone();
+  }
+  return date::locate_zone(zone_name);
+}
+
+}  // namespace
+
+Calendar::Calendar(std::string_view zone_name) : zone_(locate(zone_name)), zone_name_(zone_name) {}
+
+std::string Calendar::date_of(std::int64_t timestamp_ms) const {
+  const date::zoned_time<Milliseconds> local(zone_, SysMs(Milliseconds(timestamp_ms)));
+  const auto day = date::floor<date::days>(local.get_local_time());
+  return date::format("%F", date::year_month_day(day));
+}
+
+std::pair<std::int64_t, std::int64_t> Calendar::day_range_ms(std::string_view text) const {
+  int y = 0;
+  unsigned m = 0;
+  unsigned d = 0;
+  if (std::sscanf(std::string(text).c_str(), "%d-%u-%u", &y, &m, &d) != 3) {
+    throw std::invalid_argument(fmt::format("bad date '{}'", text));
+  }
+  const date::local_days day{date::year{y} / date::month{m} / date::day{d}};
+  // Midnight can be skipped by a DST change in a few zones: `earliest` picks the first instant of
+  // the local day either way, and a skipped midnight maps to the transition itself.
+  auto start_of = [&](date::local_days local) {
+    const auto info = zone_->get_info(local);
+    if (info.result == date::local_info::nonexistent) {
+      return date::floor<Milliseconds>(info.second.begin);
+    }
+    return date::floor<Milliseconds>(zone_->to_sys(local, date::choose::earliest));
+  };
+  return {start_of(day).time_since_epoch().count(),
+          start_of(day + date::days{1}).time_since_epoch().count()};
+}
+
+std::string format_timestamp_ms(std::int64_t timestamp_ms) {
+  return date::format("%FT%TZ", SysMs(Milliseconds(timestamp_ms)));
+}
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<Milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace cu

@@ -1,0 +1,115 @@
+#pragma once
+// Every SQL statement of the SQLite backend. All values are bound parameters.
+
+namespace cu::sqlite_sql {
+
+inline constexpr const char* kPragmas =
+    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+    "PRAGMA busy_timeout=5000; PRAGMA temp_store=MEMORY;";
+
+inline constexpr const char* kCreateMigrations =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+inline constexpr const char* kMaxMigration = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+inline constexpr const char* kRecordMigration =
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)";
+
+inline constexpr const char* kEventColumns =
+    "id, message_id, request_id, timestamp, project, session_id, model, input_tokens, "
+    "output_tokens, cache_creation_tokens, cache_read_tokens, cache_creation_5m_tokens, "
+    "cache_creation_1h_tokens, speed, logged_cost_usd, cost_usd, is_sidechain, cwd, file, "
+    "line_offset, entry_index";
+
+inline constexpr const char* kInsertEvent =
+    "INSERT INTO usage_events (source, id, message_id, request_id, timestamp, project, session_id,"
+    " model, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,"
+    " cache_creation_5m_tokens, cache_creation_1h_tokens, speed, logged_cost_usd, cost_usd,"
+    " is_sidechain, cwd, file, line_offset, entry_index)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+    " ?19, ?20, ?21, ?22)";
+inline constexpr const char* kEventPlace =
+    "SELECT timestamp, project, session_id FROM usage_events WHERE source = ?1 AND id = ?2";
+inline constexpr const char* kDeleteEvent = "DELETE FROM usage_events WHERE source = ?1 AND id = ?2";
+inline constexpr const char* kEventCount = "SELECT COUNT(*) FROM usage_events WHERE source = ?1";
+inline constexpr const char* kIdentities =
+    "SELECT id, message_id, request_id, is_sidechain,"
+    " input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens, cost_usd,"
+    " speed IS NOT NULL, file, line_offset, entry_index FROM usage_events WHERE source = ?1";
+inline constexpr const char* kMaxEventId =
+    "SELECT COALESCE(MAX(id), 0) FROM usage_events WHERE source = ?1";
+
+inline constexpr const char* kUpsertCheckpoint =
+    "INSERT INTO ingest_checkpoints (source, path, device, inode, fingerprint, offset, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (source, path) DO UPDATE SET"
+    " device = excluded.device, inode = excluded.inode, fingerprint = excluded.fingerprint,"
+    " offset = excluded.offset, updated_at = excluded.updated_at";
+inline constexpr const char* kCheckpoints =
+    "SELECT path, device, inode, fingerprint, offset FROM ingest_checkpoints WHERE source = ?1";
+
+inline constexpr const char* kMarkDate =
+    "INSERT OR IGNORE INTO rollup_dirty_dates (source, date) VALUES (?1, ?2)";
+inline constexpr const char* kMarkSession =
+    "INSERT OR IGNORE INTO rollup_dirty_sessions (source, project_path, session_id) VALUES (?1, ?2, ?3)";
+inline constexpr const char* kDirtyDates = "SELECT date FROM rollup_dirty_dates WHERE source = ?1";
+inline constexpr const char* kDirtySessions =
+    "SELECT project_path, session_id FROM rollup_dirty_sessions WHERE source = ?1";
+inline constexpr const char* kClearDirtyDates = "DELETE FROM rollup_dirty_dates WHERE source = ?1";
+inline constexpr const char* kClearDirtySessions =
+    "DELETE FROM rollup_dirty_sessions WHERE source = ?1";
+inline constexpr const char* kAllSessionKeys =
+    "INSERT OR IGNORE INTO rollup_dirty_sessions (source, project_path, session_id)"
+    " SELECT DISTINCT source, project, session_id FROM usage_events WHERE source = ?1";
+inline constexpr const char* kAllTimestamps =
+    "SELECT timestamp FROM usage_events WHERE source = ?1";
+inline constexpr const char* kDeleteAllDaily = "DELETE FROM daily_usage_summary WHERE source = ?1";
+inline constexpr const char* kDeleteAllSessions = "DELETE FROM claude_sessions WHERE source = ?1";
+
+inline constexpr const char* kEventsInRange =
+    "SELECT id, message_id, request_id, timestamp, project, session_id, model, input_tokens,"
+    " output_tokens, cache_creation_tokens, cache_read_tokens, cache_creation_5m_tokens,"
+    " cache_creation_1h_tokens, speed, logged_cost_usd, cost_usd, is_sidechain, cwd, file,"
+    " line_offset, entry_index FROM usage_events"
+    " WHERE source = ?1 AND timestamp >= ?2 AND timestamp < ?3";
+inline constexpr const char* kEventsOfSession =
+    "SELECT id, message_id, request_id, timestamp, project, session_id, model, input_tokens,"
+    " output_tokens, cache_creation_tokens, cache_read_tokens, cache_creation_5m_tokens,"
+    " cache_creation_1h_tokens, speed, logged_cost_usd, cost_usd, is_sidechain, cwd, file,"
+    " line_offset, entry_index FROM usage_events"
+    " WHERE source = ?1 AND project = ?2 AND session_id = ?3";
+
+inline constexpr const char* kUpsertDaily =
+    "INSERT INTO daily_usage_summary (source, date, input_tokens, output_tokens,"
+    " cache_creation_tokens, cache_read_tokens, total_tokens, cost_usd, session_count, models_used,"
+    " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)"
+    " ON CONFLICT (source, date) DO UPDATE SET input_tokens = excluded.input_tokens,"
+    " output_tokens = excluded.output_tokens, cache_creation_tokens = excluded.cache_creation_tokens,"
+    " cache_read_tokens = excluded.cache_read_tokens, total_tokens = excluded.total_tokens,"
+    " cost_usd = excluded.cost_usd, session_count = excluded.session_count,"
+    " models_used = excluded.models_used, updated_at = excluded.updated_at";
+inline constexpr const char* kDeleteDaily =
+    "DELETE FROM daily_usage_summary WHERE source = ?1 AND date = ?2";
+inline constexpr const char* kDailyRows =
+    "SELECT date, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,"
+    " cost_usd, session_count, models_used FROM daily_usage_summary WHERE source = ?1 ORDER BY date";
+
+inline constexpr const char* kUpsertSession =
+    "INSERT INTO claude_sessions (source, session_id, project_path, project_name, session_start,"
+    " session_end, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,"
+    " total_tokens, cost_usd, model_name, message_count, efficiency_score, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+    " ON CONFLICT (source, project_path, session_id) DO UPDATE SET"
+    " project_name = excluded.project_name, session_start = excluded.session_start,"
+    " session_end = excluded.session_end, input_tokens = excluded.input_tokens,"
+    " output_tokens = excluded.output_tokens, cache_creation_tokens = excluded.cache_creation_tokens,"
+    " cache_read_tokens = excluded.cache_read_tokens, total_tokens = excluded.total_tokens,"
+    " cost_usd = excluded.cost_usd, model_name = excluded.model_name,"
+    " message_count = excluded.message_count, efficiency_score = excluded.efficiency_score,"
+    " updated_at = excluded.updated_at";
+inline constexpr const char* kDeleteSession =
+    "DELETE FROM claude_sessions WHERE source = ?1 AND project_path = ?2 AND session_id = ?3";
+inline constexpr const char* kSessionRows =
+    "SELECT session_id, project_path, project_name, session_start, session_end, input_tokens,"
+    " output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, model_name, message_count,"
+    " efficiency_score FROM claude_sessions WHERE source = ?1 ORDER BY project_path, session_id";
+
+}  // namespace cu::sqlite_sql

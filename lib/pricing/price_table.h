@@ -36,22 +36,45 @@ enum class CostMode { kAuto, kCalculate };  // auto: use a logged costUSD when p
 
 class PriceTable {
  public:
+  PriceTable();
+  ~PriceTable();
+  // Copies hold the same prices and unknown names with a fresh memo. A moved-from table may only
+  // be destroyed or assigned to.
+  PriceTable(const PriceTable& other);
+  PriceTable& operator=(const PriceTable& other);
+  PriceTable(PriceTable&& other) noexcept;
+  PriceTable& operator=(PriceTable&& other) noexcept;
+
   // The table shipped in the binary (lib/pricing/prices.tsv, compiled in).
   static PriceTable builtin();
 
-  // Adds or replaces one model's prices (config `pricing.overrides`).
+  // Parses prices.tsv's format (header row, then one row per model, USD per million tokens).
+  // Throws std::invalid_argument naming the 1-based line on bad input.
+  static PriceTable from_tsv(std::string_view tsv_text);
+
+  // Adds or replaces one model's prices (config `pricing.overrides`). Not thread-safe: call before
+  // the table is shared. Forgets memoized lookups, which the new row may change.
   void set(std::string model, ModelPrices prices);
 
   // Prices for a logged model name by SPEC §5's lookup rules, or nullptr when unknown.
-  // Thread-safe; results are memoized per distinct name.
+  // Thread-safe; results are memoized per distinct name. The pointer points into `models()`: it
+  // stays valid while the table (or the table it was moved into) lives; `set` updates rows in
+  // place.
   const ModelPrices* find(std::string_view logged_model) const;
+
+  // The distinct names `find` could not price, sorted; "<synthetic>" and "" are never listed.
+  // Thread-safe. Lets callers warn once per unknown model (SPEC §5).
+  std::vector<std::string> unknown_models() const;
 
   const std::map<std::string, ModelPrices, std::less<>>& models() const { return models_; }
 
  private:
+  struct Memo;  // lookup cache and unknown names, behind one mutex
+
+  const ModelPrices* resolve(std::string_view logged_model) const;
+
   std::map<std::string, ModelPrices, std::less<>> models_;
-  mutable std::mutex cache_mutex_;
-  mutable std::unordered_map<std::string, const ModelPrices*> cache_;
+  std::unique_ptr<Memo> memo_;
 };
 
 // The entry's cost in USD (SPEC §5). Unknown models and "<synthetic>" cost 0 (unless a costUSD

@@ -1,0 +1,87 @@
+// Differential test: daily_usage_summary equals `ccusage claude daily --json` day by day, on the
+// real shared logs and on a generated corpus, in several time zones (SPEC §4–§6).
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include <fmt/format.h>
+
+#include "integration/ccusage_reference.h"
+#include "integration/daemon_runner.h"
+
+namespace cu::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A generated corpus shared by every test of this file (writing it takes a few seconds).
+const fs::path& generated_corpus() {
+  static TempDir dir;
+  static const bool made = [] {
+    const std::string command = fmt::format("{} --out {} --size-mb 24 --seed 7 --months 4",
+                                            shell_quote((bin_dir() / "cu-gen-logs").string()),
+                                            shell_quote(dir.path().string()));
+    return run_command(command + " >/dev/null").exit_code == 0;
+  }();
+  EXPECT_TRUE(made) << "cu-gen-logs failed";
+  return dir.path();
+}
+
+void expect_daily_equal(const fs::path& claude_dir, const std::string& timezone) {
+  TempDir work;
+  DaemonSetup setup{work.path(), {claude_dir}, timezone};
+  ASSERT_EQ(setup.run_once(), 0);
+  std::map<std::string, DailySummaryRow> ours;
+  for (auto& row : setup.open_store().daily_summaries()) ours.emplace(row.date, row);
+
+  const nlohmann::json reference = run_ccusage(claude_dir, "claude daily -z " + timezone);
+  ASSERT_TRUE(reference.is_object());
+  const auto& days = reference.at("daily");
+  ASSERT_EQ(ours.size(), days.size());
+  ASSERT_FALSE(days.empty());
+  for (const auto& day : days) {
+    const std::string date = day.at("date");
+    SCOPED_TRACE(date + " " + timezone);
+    const auto it = ours.find(date);
+    ASSERT_NE(it, ours.end());
+    const DailySummaryRow& row = it->second;
+    EXPECT_EQ(row.tokens.input, day.at("inputTokens").get<std::int64_t>());
+    EXPECT_EQ(row.tokens.output, day.at("outputTokens").get<std::int64_t>());
+    EXPECT_EQ(row.tokens.cache_creation, day.at("cacheCreationTokens").get<std::int64_t>());
+    EXPECT_EQ(row.tokens.cache_read, day.at("cacheReadTokens").get<std::int64_t>());
+    EXPECT_EQ(row.tokens.total(), day.at("totalTokens").get<std::int64_t>());
+    EXPECT_NEAR(row.cost_usd, day.at("totalCost").get<double>(), 1e-6);
+    std::string models;
+    for (const auto& model : day.at("modelsUsed")) {
+      models += (models.empty() ? "" : ",") + model.get<std::string>();
+    }
+    EXPECT_EQ(row.models_used, models);
+  }
+}
+
+class DailyDiffTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { CU_REQUIRE_CCUSAGE(); }
+};
+
+TEST_P(DailyDiffTest, SharedCorpus) {
+  const auto logs = shared_claude_logs();
+  if (!logs) {
+    if (running_in_ci()) FAIL() << "../shared/data/claude-logs is missing";
+    GTEST_SKIP() << "shared logs not present";
+  }
+  expect_daily_equal(*logs, GetParam());
+}
+
+TEST_P(DailyDiffTest, GeneratedCorpus) { expect_daily_equal(generated_corpus(), GetParam()); }
+
+INSTANTIATE_TEST_SUITE_P(TimeZones, DailyDiffTest,
+                         ::testing::Values("UTC", "America/New_York", "Asia/Kolkata"),
+                         [](const auto& info) {
+                           std::string name = info.param;
+                           std::replace(name.begin(), name.end(), '/', '_');
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace cu::test

@@ -1,0 +1,32 @@
+#pragma once
+// Runs the real claude-usaged binary against a log folder with a private config and database.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "store/sqlite_store.h"
+#include "support/test_support.h"
+
+namespace cu::test {
+
+inline constexpr const char* kTestIdentity = "tester@testhost";
+
+struct DaemonSetup {
+  std::filesystem::path work;  // holds config.yaml and usage.db
+  std::vector<std::filesystem::path> claude_dirs;
+  std::string timezone = "UTC";
+
+  std::filesystem::path config_path() const { return work / "config.yaml"; }
+  std::filesystem::path database_path() const { return work / "usage.db"; }
+
+  // Writes config.yaml for this setup.
+  void write_config() const;
+
+  // Runs `claude-usaged --once --config ...` (plus `extra` arguments); returns its exit code.
+  int run_once(const std::string& extra = "") const;
+
+  // Opens the database the daemon wrote.
+  SqliteStore open_store() const { return SqliteStore(database_path(), kTestIdentity); }
+};
+
+}  // namespace cu::test

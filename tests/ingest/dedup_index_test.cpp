@@ -1,0 +1,162 @@
+// Deduplication and replacement rules of SPEC §4.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <random>
+
+#include "ingest/dedup_index.h"
+
+namespace cu {
+namespace {
+
+UsageEvent event(std::int64_t id, std::string message_id, std::string request_id, std::int64_t output,
+                 std::string file = "p/a.jsonl", std::int64_t offset = 0) {
+  UsageEvent e;
+  e.id = id;
+  e.entry.message_id = std::move(message_id);
+  e.entry.request_id = std::move(request_id);
+  e.entry.tokens.input = 10;
+  e.entry.tokens.output = output;
+  e.file = std::move(file);
+  e.line_offset = offset;
+  return e;
+}
+
+TEST(DedupIndexTest, FirstEntryIsKept) {
+  DedupIndex index;
+  const auto decision = index.offer(event(1, "msg_1", "req_1", 5));
+  EXPECT_TRUE(decision.keep);
+  EXPECT_TRUE(decision.replaced.empty());
+  EXPECT_EQ(index.size(), 1u);
+}
+
+TEST(DedupIndexTest, StreamedLinesKeepTheFinalLargerOutput) {
+  DedupIndex index;
+  EXPECT_TRUE(index.offer(event(1, "msg_1", "req_1", 1, "p/a.jsonl", 0)).keep);
+  const auto second = index.offer(event(2, "msg_1", "req_1", 40, "p/a.jsonl", 100));
+  EXPECT_TRUE(second.keep);
+  EXPECT_EQ(second.replaced, std::vector<std::int64_t>{1});
+  EXPECT_EQ(index.size(), 1u);
+}
+
+TEST(DedupIndexTest, SmallerDuplicateIsDropped) {
+  DedupIndex index;
+  index.offer(event(1, "msg_1", "req_1", 40));
+  EXPECT_FALSE(index.offer(event(2, "msg_1", "req_1", 1, "p/a.jsonl", 100)).keep);
+}
+
+TEST(DedupIndexTest, EqualEntriesKeepTheFileSortingFirst) {
+  DedupIndex index;
+  index.offer(event(1, "msg_1", "req_1", 5, "p/b.jsonl"));
+  const auto decision = index.offer(event(2, "msg_1", "req_1", 5, "p/a.jsonl"));
+  EXPECT_TRUE(decision.keep);
+  EXPECT_EQ(decision.replaced, std::vector<std::int64_t>{1});
+  EXPECT_FALSE(index.offer(event(3, "msg_1", "req_1", 5, "p/c.jsonl")).keep);
+}
+
+TEST(DedupIndexTest, WithinOneFileTheEarlierLineWins) {
+  DedupIndex index;
+  index.offer(event(1, "msg_1", "req_1", 5, "p/a.jsonl", 500));
+  EXPECT_TRUE(index.offer(event(2, "msg_1", "req_1", 5, "p/a.jsonl", 10)).keep);
+  EXPECT_FALSE(index.offer(event(3, "msg_1", "req_1", 5, "p/a.jsonl", 900)).keep);
+}
+
+TEST(DedupIndexTest, NonSidechainBeatsLargerSidechain) {
+  DedupIndex index;
+  auto side = event(1, "msg_1", "req_1", 500);
+  side.entry.is_sidechain = true;
+  index.offer(side);
+  EXPECT_TRUE(index.offer(event(2, "msg_1", "req_1", 1)).keep);
+  auto side_again = event(3, "msg_1", "req_1", 900);
+  side_again.entry.is_sidechain = true;
+  EXPECT_FALSE(index.offer(side_again).keep);
+}
+
+TEST(DedupIndexTest, SidechainReplayWithAnotherRequestIdCollides) {
+  DedupIndex index;
+  index.offer(event(1, "msg_1", "req_1", 5));
+  auto replay = event(2, "msg_1", "req_2", 50);
+  replay.entry.is_sidechain = true;
+  EXPECT_FALSE(index.offer(replay).keep);
+}
+
+TEST(DedupIndexTest, SameMessageOtherRequestWithoutSidechainIsDistinct) {
+  DedupIndex index;
+  index.offer(event(1, "msg_1", "req_1", 5));
+  EXPECT_TRUE(index.offer(event(2, "msg_1", "req_2", 5)).keep);
+  EXPECT_EQ(index.size(), 2u);
+}
+
+TEST(DedupIndexTest, MissingRequestIdIsItsOwnKey) {
+  DedupIndex index;
+  index.offer(event(1, "msg_1", "", 5));
+  EXPECT_FALSE(index.offer(event(2, "msg_1", "", 5, "p/z.jsonl")).keep);
+  EXPECT_TRUE(index.offer(event(3, "msg_1", "req_1", 5)).keep);
+}
+
+TEST(DedupIndexTest, MissingMessageIdIsNeverDeduplicated) {
+  DedupIndex index;
+  EXPECT_TRUE(index.offer(event(1, "", "req_1", 5)).keep);
+  EXPECT_TRUE(index.offer(event(2, "", "req_1", 5)).keep);
+}
+
+TEST(DedupIndexTest, HigherCostThenSpeedBreakTokenTies) {
+  DedupIndex index;
+  auto cheap = event(1, "msg_1", "req_1", 5, "p/a.jsonl");
+  auto dear = event(2, "msg_1", "req_1", 5, "p/z.jsonl");
+  dear.cost_usd = 1.0;
+  index.offer(cheap);
+  EXPECT_TRUE(index.offer(dear).keep);
+
+  DedupIndex speed_index;
+  auto plain = event(3, "msg_2", "req_2", 5, "p/a.jsonl");
+  auto with_speed = event(4, "msg_2", "req_2", 5, "p/z.jsonl");
+  with_speed.entry.speed = Speed::kStandard;
+  speed_index.offer(plain);
+  EXPECT_TRUE(speed_index.offer(with_speed).keep);
+}
+
+TEST(DedupIndexTest, RestoredEntriesTakePartInCollisions) {
+  DedupIndex index;
+  index.restore(7, "msg_1", "req_1", DedupRank::of(event(7, "msg_1", "req_1", 40)));
+  EXPECT_FALSE(index.offer(event(8, "msg_1", "req_1", 2, "p/z.jsonl")).keep);
+  const auto better = index.offer(event(9, "msg_1", "req_1", 80, "p/z.jsonl"));
+  EXPECT_EQ(better.replaced, std::vector<std::int64_t>{7});
+}
+
+// The kept set must not depend on the order entries arrive in (files discovered or grown in any
+// order give the same result).
+TEST(DedupIndexTest, KeptSetIsIndependentOfArrivalOrder) {
+  std::vector<UsageEvent> events;
+  std::mt19937_64 random(42);
+  std::int64_t id = 1;
+  for (int message = 0; message < 40; ++message) {
+    for (int copy = 0; copy < 5; ++copy) {
+      auto e = event(id++, "msg_" + std::to_string(message), "req_" + std::to_string(random() % 2),
+                     static_cast<std::int64_t>(random() % 4), "p/" + std::to_string(random() % 3) + ".jsonl",
+                     static_cast<std::int64_t>(random() % 5));
+      e.entry.is_sidechain = random() % 4 == 0;
+      e.entry_index = copy;
+      events.push_back(e);
+    }
+  }
+  auto kept_ids = [](const std::vector<UsageEvent>& order) {
+    DedupIndex index;
+    std::set<std::int64_t> kept;
+    for (const auto& e : order) {
+      const auto decision = index.offer(e);
+      if (!decision.keep) continue;
+      for (auto replaced : decision.replaced) kept.erase(replaced);
+      kept.insert(e.id);
+    }
+    return kept;
+  };
+  const auto expected = kept_ids(events);
+  for (int round = 0; round < 20; ++round) {
+    std::shuffle(events.begin(), events.end(), random);
+    EXPECT_EQ(kept_ids(events), expected);
+  }
+}
+
+}  // namespace
+}  // namespace cu

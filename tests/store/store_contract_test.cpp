@@ -1,0 +1,162 @@
+// The storage contract every Store implementation passes (SPEC §7). New backends add an
+// INSTANTIATE_TEST_SUITE_P line with their factory.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "parse/line_parser.h"
+#include "rollup/calendar.h"
+#include "store/sqlite_store.h"
+#include "support/test_support.h"
+
+namespace cu {
+namespace {
+
+using StoreFactory = std::function<std::unique_ptr<Store>(const test::TempDir&)>;
+
+UsageEvent event(std::int64_t id, const char* timestamp, std::string session, std::int64_t output) {
+  UsageEvent e;
+  e.id = id;
+  e.entry.message_id = "msg_" + std::to_string(id);
+  e.entry.request_id = "req_" + std::to_string(id);
+  EXPECT_TRUE(parse_timestamp_ms(timestamp, e.entry.timestamp_ms));
+  e.entry.model = "claude-sonnet-4-20250514";
+  e.entry.tokens = TokenCounts{.input = 10, .output = output, .cache_creation = 3000000000LL, .cache_read = 7};
+  e.entry.tokens.has_cache_split = true;
+  e.entry.tokens.cache_creation_5m = 1000000000LL;
+  e.entry.tokens.cache_creation_1h = 2000000000LL;
+  e.entry.speed = Speed::kFast;
+  e.entry.cwd = "/home/ana/api";
+  e.project = "-home-ana-api";
+  e.session_id = std::move(session);
+  e.file = "-home-ana-api/" + e.session_id + ".jsonl";
+  e.line_offset = id * 100;
+  e.cost_usd = 0.0000012345678 * static_cast<double>(id);
+  return e;
+}
+
+class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
+ protected:
+  StoreContractTest() : calendar_("UTC") {}
+  void SetUp() override { store_ = GetParam()(dir_); }
+
+  void commit(const IngestBatch& batch) {
+    store_->commit(batch, settings());
+    store_->refresh_rollups(settings());
+  }
+  RollupSettings settings() const { return RollupSettings{&calendar_}; }
+
+  test::TempDir dir_;
+  Calendar calendar_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreContractTest, EmptyStoreHasNothing) {
+  EXPECT_EQ(store_->event_count(), 0);
+  EXPECT_TRUE(store_->load_checkpoints().empty());
+  EXPECT_EQ(store_->load_identities([](StoredIdentity&&) { ADD_FAILURE(); }), 0);
+}
+
+TEST_P(StoreContractTest, EventsRoundTripTheirIdentityAndSixtyFourBitCounts) {
+  commit(IngestBatch{{}, {event(1, "2026-02-01T10:00:00.000Z", "s1", 5)}, {}});
+  std::vector<StoredIdentity> identities;
+  EXPECT_EQ(store_->load_identities([&](StoredIdentity&& id) { identities.push_back(std::move(id)); }), 1);
+  ASSERT_EQ(identities.size(), 1u);
+  EXPECT_EQ(identities[0].message_id, "msg_1");
+  EXPECT_EQ(identities[0].request_id, "req_1");
+  EXPECT_EQ(identities[0].tokens, 10 + 5 + 3000000000LL + 7);
+  EXPECT_TRUE(identities[0].has_speed);
+  EXPECT_EQ(identities[0].line_offset, 100);
+  const auto daily = store_->daily_summaries();
+  ASSERT_EQ(daily.size(), 1u);
+  EXPECT_EQ(daily[0].tokens.cache_creation, 3000000000LL);
+  EXPECT_EQ(daily[0].models_used, "claude-sonnet-4-20250514-fast");
+}
+
+TEST_P(StoreContractTest, CheckpointsAreUpserted) {
+  Checkpoint checkpoint{"/logs/projects/p/s.jsonl", 2049, 77, "10:00000000deadbeef", 10};
+  commit(IngestBatch{{}, {}, {checkpoint}});
+  checkpoint.offset = 4096;
+  commit(IngestBatch{{}, {}, {checkpoint}});
+  EXPECT_EQ(store_->load_checkpoints(), std::vector<Checkpoint>{checkpoint});
+}
+
+TEST_P(StoreContractTest, RemovingAnEventMovesItsDayAndSession) {
+  commit(IngestBatch{{}, {event(1, "2026-02-02T10:00:00.000Z", "s1", 5)}, {}});
+  commit(IngestBatch{{1}, {event(2, "2026-02-01T10:00:00.000Z", "s2", 9)}, {}});
+  const auto daily = store_->daily_summaries();
+  ASSERT_EQ(daily.size(), 1u);
+  EXPECT_EQ(daily[0].date, "2026-02-01");
+  EXPECT_EQ(daily[0].tokens.output, 9);
+  const auto sessions = store_->sessions();
+  ASSERT_EQ(sessions.size(), 1u);
+  EXPECT_EQ(sessions[0].session_id, "s2");
+  EXPECT_EQ(store_->event_count(), 1);
+}
+
+TEST_P(StoreContractTest, RebuildEqualsIncremental) {
+  for (int i = 1; i <= 30; ++i) {
+    const std::string ts = fmt::format("2026-02-{:02}T{:02}:00:00.000Z", 1 + i % 5, i % 24);
+    commit(IngestBatch{{}, {event(i, ts.c_str(), "s" + std::to_string(i % 4), i)}, {}});
+  }
+  const auto daily = store_->daily_summaries();
+  const auto sessions = store_->sessions();
+  store_->rebuild_rollups(settings());
+  EXPECT_EQ(store_->daily_summaries(), daily);
+  EXPECT_EQ(store_->sessions(), sessions);
+}
+
+TEST_P(StoreContractTest, TimeZoneChangeRebuildRedatesDays) {
+  commit(IngestBatch{{}, {event(1, "2026-02-02T03:00:00.000Z", "s1", 5)}, {}});
+  const Calendar new_york("America/New_York");
+  store_->rebuild_rollups(RollupSettings{&new_york});
+  const auto daily = store_->daily_summaries();
+  ASSERT_EQ(daily.size(), 1u);
+  EXPECT_EQ(daily[0].date, "2026-02-01");
+}
+
+TEST_P(StoreContractTest, DirtyKeysSurviveUntilRefreshed) {
+  store_->commit(IngestBatch{{}, {event(1, "2026-02-01T10:00:00.000Z", "s1", 5)}, {}}, settings());
+  EXPECT_TRUE(store_->daily_summaries().empty());
+  EXPECT_EQ(store_->refresh_rollups(settings()), 2);
+  EXPECT_EQ(store_->daily_summaries().size(), 1u);
+  EXPECT_EQ(store_->refresh_rollups(settings()), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
+                         ::testing::Values(StoreFactory([](const test::TempDir& dir) {
+                           return std::make_unique<SqliteStore>(dir.path() / "state/usage.db", "me@host");
+                         })));
+
+TEST(SqliteStoreTest, CreatesPrivateFilesAndMigratesOnce) {
+  test::TempDir dir;
+  const auto path = dir.path() / "state/usage.db";
+  {
+    SqliteStore store(path, "me@host");
+    EXPECT_GE(store.schema_version(), 1);
+  }
+  SqliteStore reopened(path, "me@host");
+  EXPECT_GE(reopened.schema_version(), 1);
+  const auto dir_perms = std::filesystem::status(path.parent_path()).permissions();
+  EXPECT_EQ(dir_perms & std::filesystem::perms::all, std::filesystem::perms::owner_all);
+  const auto file_perms = std::filesystem::status(path).permissions();
+  EXPECT_EQ(file_perms & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST(SqliteStoreTest, SourcesDoNotSeeEachOther) {
+  test::TempDir dir;
+  const Calendar utc("UTC");
+  SqliteStore mine(dir.path() / "usage.db", "me@host");
+  SqliteStore theirs(dir.path() / "usage.db", "you@host");
+  mine.commit(IngestBatch{{}, {event(1, "2026-02-01T10:00:00.000Z", "s1", 5)}, {}}, RollupSettings{&utc});
+  mine.refresh_rollups(RollupSettings{&utc});
+  EXPECT_EQ(theirs.event_count(), 0);
+  EXPECT_TRUE(theirs.daily_summaries().empty());
+}
+
+}  // namespace
+}  // namespace cu

@@ -28,6 +28,8 @@ struct Config {
   std::map<std::string, ModelPrices> pricing_overrides;
   LogLevel log_level = LogLevel::kInfo;
   std::optional<int> retention_events_days;  // unset: keep events forever
+
+  friend bool operator==(const Config&, const Config&) = default;
 };
 
 // What the defaults depend on, so tests never read the real environment or home.
@@ -55,11 +57,18 @@ std::filesystem::path default_config_path(const Environment& env);
 // explicitly named file is an error. Throws ConfigError naming key and line on any bad input.
 Config load_config(const std::filesystem::path& path, const Environment& env, bool path_is_explicit);
 
-// Parses YAML text over the defaults (what load_config does after reading the file).
-Config parse_config(const std::string& yaml_text, const Environment& env);
+// Parses YAML text over the defaults (what load_config does after reading the file). Errors read
+// "<source_name>:<line>: <key>: <problem>".
+Config parse_config(const std::string& yaml_text, const Environment& env,
+                    const std::string& source_name = "config");
 
-// The effective config as YAML, every key present (for --check-config).
+// The effective config as YAML, every key present (for --check-config). parse_config of the
+// result gives back an equal Config.
 std::string render_config(const Config& config);
+
+// The commented example config shipped as etc/claude-usaged.yaml: every key commented out with its
+// default and a one-line explanation.
+std::string render_example_config();
 
 // Roots from CLAUDE_CONFIG_DIR or the XDG/home defaults (SPEC §2); not filtered for existence.
 std::vector<std::filesystem::path> default_claude_roots(const Environment& env);

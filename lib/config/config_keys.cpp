@@ -1,0 +1,333 @@
+#include "config/config_keys.h"
+
+#include <date/tz.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <utility>
+
+#include "config/default_paths.h"
+#include "config/price_overrides.h"
+#include "config/yaml_value.h"
+
+namespace cu {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The text columns of a row.
+struct KeyText {
+  std::string_view path;
+  std::string_view description;
+  std::string_view default_doc = {};
+  std::string_view example = {};
+};
+
+ConfigKey make_key(const KeyText& text) {
+  return ConfigKey{text.path, text.description, text.default_doc, text.example, {}, {}, {}};
+}
+
+template <typename T>
+using DefaultOf = std::function<T(const Environment&)>;
+
+template <typename T>
+DefaultOf<T> constant(T value) {
+  return [value](const Environment&) { return value; };
+}
+
+// A whole number in [low, high].
+ConfigKey integer_key(const KeyText& text, int Config::*member, int default_value, int low,
+                      int high) {
+  ConfigKey key = make_key(text);
+  key.set_default = [=](const Environment&, Config& c) { c.*member = default_value; };
+  key.parse = [=](const YAML::Node& node, const Environment&, Config& c) {
+    auto value = parse_integer(scalar_text(node).value_or(""));
+    if (!value || *value < low || *value > high) {
+      throw ValueError(
+          node, fmt::format("must be an integer from {} to {}, got {}", low, high, describe(node)));
+    }
+    c.*member = static_cast<int>(*value);
+  };
+  key.render = [=](const Config& c) { return YAML::Node(c.*member); };
+  return key;
+}
+
+// A whole number of at least `low`, or unset (null, the default).
+ConfigKey optional_integer_key(const KeyText& text, std::optional<int> Config::*member, int low) {
+  ConfigKey key = make_key(text);
+  key.set_default = [=](const Environment&, Config& c) { c.*member = std::nullopt; };
+  key.parse = [=](const YAML::Node& node, const Environment&, Config& c) {
+    auto value = parse_integer(scalar_text(node).value_or(""));
+    if (!value || *value < low || *value > INT_MAX) {
+      throw ValueError(
+          node, fmt::format("must be an integer of at least {}, got {}", low, describe(node)));
+    }
+    c.*member = static_cast<int>(*value);
+  };
+  key.render = [=](const Config& c) { return c.*member ? YAML::Node(*(c.*member)) : YAML::Node(); };
+  return key;
+}
+
+template <typename E>
+struct Choice {
+  std::string_view name;
+  E value;
+};
+
+// One of a fixed set of names.
+template <typename E, std::size_t N>
+ConfigKey choice_key(const KeyText& text, E Config::*member, E default_value,
+                     const std::array<Choice<E>, N>& choices) {
+  ConfigKey key = make_key(text);
+  key.set_default = [=](const Environment&, Config& c) { c.*member = default_value; };
+  key.parse = [=](const YAML::Node& node, const Environment&, Config& c) {
+    std::string given = scalar_text(node).value_or("");
+    for (const auto& choice : choices) {
+      if (choice.name == given) {
+        c.*member = choice.value;
+        return;
+      }
+    }
+    std::string names;
+    for (const auto& choice : choices) names.append(names.empty() ? "" : ", ").append(choice.name);
+    throw ValueError(node, fmt::format("must be one of {}, got {}", names, describe(node)));
+  };
+  key.render = [=](const Config& c) {
+    for (const auto& choice : choices) {
+      if (choice.value == c.*member) return YAML::Node(std::string(choice.name));
+    }
+    return YAML::Node();
+  };
+  return key;
+}
+
+// Checks a string value; returns the problem ("must be ...") or an empty string.
+using StringCheck = std::function<std::string(const std::string&)>;
+
+std::string must_not_be_empty(const std::string& value) {
+  return value.empty() ? "must not be empty" : "";
+}
+
+std::string any_string(const std::string&) { return ""; }
+
+std::string must_be_time_zone(const std::string& value) {
+  if (value == "local") return "";
+  try {
+    date::locate_zone(value);
+    return "";
+  } catch (const std::exception&) {
+    return fmt::format(
+        "must be an IANA time zone name such as \"Europe/Berlin\", or \"local\", "
+        "got \"{}\"",
+        value);
+  }
+}
+
+ConfigKey string_key(const KeyText& text, std::string Config::*member,
+                     DefaultOf<std::string> default_value, StringCheck check) {
+  ConfigKey key = make_key(text);
+  key.set_default = [=](const Environment& env, Config& c) { c.*member = default_value(env); };
+  key.parse = [=](const YAML::Node& node, const Environment&, Config& c) {
+    std::string value = read_scalar(node, "a string");
+    if (std::string problem = check(value); !problem.empty()) throw ValueError(node, problem);
+    c.*member = std::move(value);
+  };
+  key.render = [=](const Config& c) { return YAML::Node(c.*member); };
+  return key;
+}
+
+enum class EmptyPath { kRefused, kMeansNone };
+
+// A path: absolute, or starting with "~/" (expanded). Relative paths are refused because the
+// daemon's working directory is no place the user chose.
+fs::path read_path(const YAML::Node& node, const Environment& env, EmptyPath empty) {
+  std::string text = read_scalar(node, "a path");
+  if (text.empty()) {
+    if (empty == EmptyPath::kMeansNone) return {};
+    throw ValueError(node, "must not be empty");
+  }
+  fs::path path = expand_home(text, env);
+  if (!path.is_absolute()) {
+    throw ValueError(
+        node, fmt::format("must be an absolute path or start with \"~/\", got {}", describe(node)));
+  }
+  return path.lexically_normal();
+}
+
+ConfigKey path_key(const KeyText& text, fs::path Config::*member, DefaultOf<fs::path> default_value,
+                   EmptyPath empty) {
+  ConfigKey key = make_key(text);
+  key.set_default = [=](const Environment& env, Config& c) { c.*member = default_value(env); };
+  key.parse = [=](const YAML::Node& node, const Environment& env, Config& c) {
+    c.*member = read_path(node, env, empty);
+  };
+  key.render = [=](const Config& c) { return YAML::Node((c.*member).string()); };
+  return key;
+}
+
+// A non-empty list of directories; a single path is read as a list of one.
+ConfigKey directory_list_key(const KeyText& text, std::vector<fs::path> Config::*member,
+                             DefaultOf<std::vector<fs::path>> default_value) {
+  ConfigKey key = make_key(text);
+  key.set_default = [=](const Environment& env, Config& c) { c.*member = default_value(env); };
+  key.parse = [=](const YAML::Node& node, const Environment& env, Config& c) {
+    if (node.IsScalar()) {
+      c.*member = {normalize_dir(read_path(node, env, EmptyPath::kRefused))};
+      return;
+    }
+    if (!node.IsSequence() || node.size() == 0) {
+      throw ValueError(
+          node, fmt::format("must be a non-empty list of directories, got {}", describe(node)));
+    }
+    std::vector<fs::path> dirs;
+    for (const YAML::Node& item : node)
+      dirs.push_back(normalize_dir(read_path(item, env, EmptyPath::kRefused)));
+    c.*member = std::move(dirs);
+  };
+  key.render = [=](const Config& c) {
+    YAML::Node list(YAML::NodeType::Sequence);
+    for (const fs::path& dir : c.*member) list.push_back(dir.string());
+    return list;
+  };
+  return key;
+}
+
+ConfigKey price_overrides_key(const KeyText& text) {
+  ConfigKey key = make_key(text);
+  key.set_default = [](const Environment&, Config& c) { c.pricing_overrides.clear(); };
+  key.parse = [](const YAML::Node& node, const Environment&, Config& c) {
+    c.pricing_overrides = parse_price_overrides(node);
+  };
+  key.render = [](const Config& c) { return render_price_overrides(c.pricing_overrides); };
+  return key;
+}
+
+constexpr std::array<Choice<CostMode>, 2> kCostModes = {{
+    {"auto", CostMode::kAuto},
+    {"calculate", CostMode::kCalculate},
+}};
+
+constexpr std::array<Choice<LogLevel>, 5> kLogLevels = {{
+    {"debug", LogLevel::kDebug},
+    {"info", LogLevel::kInfo},
+    {"notice", LogLevel::kNotice},
+    {"warning", LogLevel::kWarning},
+    {"error", LogLevel::kError},
+}};
+
+constexpr std::string_view kOverridesExample = R"(claude-sonnet-4-5:
+  input: 3
+  output: 15
+  cache_write_5m: 3.75
+  cache_write_1h: 6
+  cache_read: 0.3
+  input_above_200k: 6
+  output_above_200k: 22.5
+  cache_write_5m_above_200k: 7.5
+  cache_write_1h_above_200k: 12
+  cache_read_above_200k: 0.6
+  fast_multiplier: 1)";
+
+std::vector<ConfigKey> build_keys() {
+  return {
+      directory_list_key(
+          {"sources.claude_dirs",
+           "Claude config roots, each holding projects/; replaces CLAUDE_CONFIG_DIR and the "
+           "defaults.",
+           "CLAUDE_CONFIG_DIR's entries, else ${XDG_CONFIG_HOME:-~/.config}/claude and ~/.claude",
+           "[~/.config/claude, ~/.claude]"},
+          &Config::claude_dirs, default_claude_roots),
+      string_key({"timezone",
+                  "Time zone for days, weeks and months: an IANA name (\"Europe/Berlin\") or "
+                  "\"local\"."},
+                 &Config::timezone, constant<std::string>("local"), must_be_time_zone),
+      string_key({"identity",
+                  "The `source` column of every row: tells machines apart in a shared database.",
+                  "<USER>@<hostname>", "ana@laptop"},
+                 &Config::identity, default_identity, must_not_be_empty),
+      path_key(
+          {"storage.sqlite_path", "The SQLite database (always kept; the fallback for PostgreSQL).",
+           "${XDG_STATE_HOME:-~/.local/state}/claude-usaged/usage.db",
+           "~/.local/state/claude-usaged/usage.db"},
+          &Config::sqlite_path, default_sqlite_path, EmptyPath::kRefused),
+      string_key({"storage.postgres_url",
+                  "PostgreSQL connection URL (postgresql://user@host/db); empty: SQLite only."},
+                 &Config::postgres_url, constant<std::string>(""), any_string),
+      path_key({"storage.postgres_password_file",
+                "File holding the PostgreSQL password, kept out of the URL; empty: none."},
+               &Config::postgres_password_file, constant<fs::path>({}), EmptyPath::kMeansNone),
+      path_key({"ctl.socket", "The control socket claude-usagectl talks to.",
+                "$XDG_RUNTIME_DIR/claude-usaged.sock, else "
+                "${XDG_STATE_HOME:-~/.local/state}/claude-usaged/claude-usaged.sock",
+                "/run/user/1000/claude-usaged.sock"},
+               &Config::ctl_socket, default_ctl_socket, EmptyPath::kRefused),
+      integer_key({"rollup.block_hours", "Length of a billing block in hours (1 to 24)."},
+                  &Config::block_hours, 5, 1, 24),
+      choice_key({"pricing.mode",
+                  "auto: use the costUSD Claude Code logged when present; calculate: always "
+                  "use prices."},
+                 &Config::pricing_mode, CostMode::kAuto, kCostModes),
+      price_overrides_key({"pricing.overrides",
+                           "Prices per model in USD per million tokens, replacing the built-in "
+                           "row; *_above_200k optional.",
+                           "none", kOverridesExample}),
+      choice_key({"log.level", "Lowest level logged: debug, info, notice, warning or error."},
+                 &Config::log_level, LogLevel::kInfo, kLogLevels),
+      optional_integer_key(
+          {"retention.events_days",
+           "Delete usage_events rows older than this many days; summary tables are kept.",
+           "unset (keep events forever)", "400"},
+          &Config::retention_events_days, 1),
+  };
+}
+
+}  // namespace
+
+std::string_view ConfigKey::section() const {
+  auto dot = path.rfind('.');
+  return dot == std::string_view::npos ? std::string_view{} : path.substr(0, dot);
+}
+
+std::string_view ConfigKey::name() const {
+  auto dot = path.rfind('.');
+  return dot == std::string_view::npos ? path : path.substr(dot + 1);
+}
+
+const std::vector<ConfigKey>& config_keys() {
+  static const std::vector<ConfigKey> keys = build_keys();
+  return keys;
+}
+
+const ConfigKey* find_config_key(std::string_view path) {
+  for (const ConfigKey& key : config_keys()) {
+    if (key.path == path) return &key;
+  }
+  return nullptr;
+}
+
+bool is_config_section(std::string_view path) {
+  for (const ConfigKey& key : config_keys()) {
+    if (key.section() == path) return true;
+  }
+  return false;
+}
+
+std::string known_keys_below(std::string_view section) {
+  std::vector<std::string_view> seen;
+  std::string names;
+  auto add = [&](std::string_view name) {
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) return;
+    seen.push_back(name);
+    names.append(names.empty() ? "" : ", ").append(name);
+  };
+  for (const ConfigKey& key : config_keys()) {
+    if (key.section() == section) add(key.name());
+    if (section.empty() && !key.section().empty()) add(key.section());
+  }
+  return names;
+}
+
+}  // namespace cu

@@ -1,0 +1,151 @@
+// Reading the config file over the defaults, driven by the key table (config_keys.h).
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <vector>
+
+#include "config/config.h"
+#include "config/config_keys.h"
+#include "config/yaml_value.h"
+
+namespace cu {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Walks one YAML document, applying every key to `config_`.
+class DocumentReader {
+ public:
+  DocumentReader(const Environment& env, const std::string& source, Config& config)
+      : env_(env), source_(source), config_(config) {}
+
+  void read_document(const YAML::Node& root) {
+    if (root.IsNull()) return;
+    if (!root.IsMap()) {
+      throw error(root.Mark(), "",
+                  fmt::format("the config must be a mapping of keys, got {}", describe(root)));
+    }
+    read_mapping(root, "");
+  }
+
+ private:
+  ConfigError error(const YAML::Mark& mark, std::string_view key, std::string_view problem) const {
+    std::string where = mark.is_null() ? source_ : fmt::format("{}:{}", source_, mark.line + 1);
+    if (key.empty()) return ConfigError(fmt::format("{}: {}", where, problem));
+    return ConfigError(fmt::format("{}: {}: {}", where, key, problem));
+  }
+
+  void read_mapping(const YAML::Node& map, const std::string& section) {
+    std::set<std::string> seen;
+    for (const auto& entry : map) {
+      auto name = scalar_text(entry.first);
+      if (!name || name->empty()) {
+        throw error(entry.first.Mark(), section, "keys must be non-empty names");
+      }
+      std::string path = section.empty() ? *name : section + "." + *name;
+      if (!seen.insert(*name).second) throw error(entry.first.Mark(), path, "duplicate key");
+      // Sections are nested mappings only: "rollup.block_hours:" is not the key it spells.
+      bool dotted = name->find('.') != std::string::npos;
+      read_entry(entry.first, entry.second, dotted ? "" : path, path, section);
+    }
+  }
+
+  // `lookup` is the path to look the key up by, empty for a name that cannot be a key; `path`
+  // is what messages call it.
+  void read_entry(const YAML::Node& key, const YAML::Node& value, const std::string& lookup,
+                  const std::string& path, const std::string& section) {
+    if (const ConfigKey* config_key = find_config_key(lookup)) {
+      read_value(*config_key, key, value);
+    } else if (!lookup.empty() && is_config_section(lookup)) {
+      if (value.IsMap()) {
+        read_mapping(value, path);
+      } else if (!value.IsNull()) {
+        throw error(value.Mark(), path,
+                    fmt::format("must be a mapping of keys ({}), got {}", known_keys_below(path),
+                                describe(value)));
+      }
+    } else {
+      throw error(key.Mark(), path,
+                  fmt::format("unknown key (known: {})", known_keys_below(section)));
+    }
+  }
+
+  // A null value ("key:" or "key: ~") keeps the default.
+  void read_value(const ConfigKey& config_key, const YAML::Node& key, const YAML::Node& value) {
+    if (value.IsNull()) return;
+    try {
+      config_key.parse(value, env_, config_);
+    } catch (const ValueError& bad) {
+      std::string path = std::string(config_key.path);
+      if (!bad.subkey.empty()) path += "." + bad.subkey;
+      throw error(bad.mark.is_null() ? key.Mark() : bad.mark, path, bad.what());
+    } catch (const ConfigError& bad) {
+      throw error(value.Mark(), config_key.path, bad.what());
+    }
+  }
+
+  const Environment& env_;
+  const std::string& source_;
+  Config& config_;
+};
+
+YAML::Node load_yaml(const std::string& yaml_text, const std::string& source) {
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(yaml_text);
+  } catch (const YAML::Exception& bad) {
+    std::string where =
+        bad.mark.is_null() ? source : fmt::format("{}:{}", source, bad.mark.line + 1);
+    throw ConfigError(fmt::format("{}: YAML syntax error: {}", where, bad.msg));
+  }
+  if (documents.size() > 1) {
+    const YAML::Mark mark = documents[1].Mark();
+    std::string where = mark.is_null() ? source : fmt::format("{}:{}", source, mark.line + 1);
+    throw ConfigError(fmt::format("{}: the config must be a single YAML document", where));
+  }
+  return documents.empty() ? YAML::Node() : documents.front();
+}
+
+}  // namespace
+
+Config default_config(const Environment& env) {
+  Config config;
+  for (const ConfigKey& key : config_keys()) key.set_default(env, config);
+  return config;
+}
+
+Config parse_config(const std::string& yaml_text, const Environment& env,
+                    const std::string& source_name) {
+  YAML::Node root = load_yaml(yaml_text, source_name);
+  Config config = default_config(env);
+  DocumentReader(env, source_name, config).read_document(root);
+  return config;
+}
+
+Config load_config(const fs::path& path, const Environment& env, bool path_is_explicit) {
+  std::error_code ec;
+  bool exists = fs::exists(path, ec);
+  if (!exists && !ec && !path_is_explicit) return default_config(env);
+  if (fs::is_directory(path, ec)) {
+    throw ConfigError(fmt::format("{}: is a directory, not a config file", path.string()));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw ConfigError(
+        fmt::format("{}: cannot read the config file: {}", path.string(), std::strerror(errno)));
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) {
+    throw ConfigError(fmt::format("{}: cannot read the config file", path.string()));
+  }
+  return parse_config(text.str(), env, path.string());
+}
+
+}  // namespace cu

@@ -1,0 +1,303 @@
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <set>
+
+#include "config/config.h"
+#include "config/config_keys.h"
+#include "config/fake_environment.h"
+
+namespace cu {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::fake_environment;
+
+Config parse(const std::string& yaml) {
+  return parse_config(yaml, fake_environment(), "config.yaml");
+}
+
+// The message of the ConfigError that parsing `yaml` throws, or "" when it parses.
+std::string error_of(const std::string& yaml) {
+  try {
+    parse(yaml);
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+struct GoodValue {
+  std::string key;
+  std::string yaml;
+  std::function<void(const Config&)> check;
+};
+
+const std::vector<GoodValue>& good_values() {
+  static const std::vector<GoodValue> cases = {
+      {"sources.claude_dirs", "sources:\n  claude_dirs:\n    - /data/a\n    - ~/b/\n",
+       [](const Config& c) {
+         EXPECT_EQ(c.claude_dirs, (std::vector<fs::path>{"/data/a", "/home/ana/b"}));
+       }},
+      {"sources.claude_dirs", "sources:\n  claude_dirs: /data/only\n",
+       [](const Config& c) { EXPECT_EQ(c.claude_dirs, std::vector<fs::path>{"/data/only"}); }},
+      {"timezone", "timezone: Europe/Berlin\n",
+       [](const Config& c) { EXPECT_EQ(c.timezone, "Europe/Berlin"); }},
+      {"timezone", "timezone: UTC\n", [](const Config& c) { EXPECT_EQ(c.timezone, "UTC"); }},
+      {"timezone", "timezone: local\n", [](const Config& c) { EXPECT_EQ(c.timezone, "local"); }},
+      {"identity", "identity: ci-runner-3\n",
+       [](const Config& c) { EXPECT_EQ(c.identity, "ci-runner-3"); }},
+      {"storage.sqlite_path", "storage:\n  sqlite_path: ~/db/usage.db\n",
+       [](const Config& c) { EXPECT_EQ(c.sqlite_path, "/home/ana/db/usage.db"); }},
+      {"storage.sqlite_path", "storage:\n  sqlite_path: /var/lib/x/../usage.db\n",
+       [](const Config& c) { EXPECT_EQ(c.sqlite_path, "/var/lib/usage.db"); }},
+      {"storage.postgres_url", "storage:\n  postgres_url: postgresql://ana@db.example/usage\n",
+       [](const Config& c) { EXPECT_EQ(c.postgres_url, "postgresql://ana@db.example/usage"); }},
+      {"storage.postgres_password_file", "storage:\n  postgres_password_file: /run/secrets/pg\n",
+       [](const Config& c) { EXPECT_EQ(c.postgres_password_file, "/run/secrets/pg"); }},
+      {"storage.postgres_password_file", "storage:\n  postgres_password_file: \"\"\n",
+       [](const Config& c) { EXPECT_EQ(c.postgres_password_file, ""); }},
+      {"ctl.socket", "ctl:\n  socket: /tmp/cu.sock\n",
+       [](const Config& c) { EXPECT_EQ(c.ctl_socket, "/tmp/cu.sock"); }},
+      {"rollup.block_hours", "rollup:\n  block_hours: 1\n",
+       [](const Config& c) { EXPECT_EQ(c.block_hours, 1); }},
+      {"rollup.block_hours", "rollup:\n  block_hours: 24\n",
+       [](const Config& c) { EXPECT_EQ(c.block_hours, 24); }},
+      {"rollup.block_hours", "rollup:\n  block_hours: +3\n",
+       [](const Config& c) { EXPECT_EQ(c.block_hours, 3); }},
+      {"pricing.mode", "pricing:\n  mode: calculate\n",
+       [](const Config& c) { EXPECT_EQ(c.pricing_mode, CostMode::kCalculate); }},
+      {"pricing.mode", "pricing:\n  mode: auto\n",
+       [](const Config& c) { EXPECT_EQ(c.pricing_mode, CostMode::kAuto); }},
+      {"pricing.overrides",
+       "pricing:\n  overrides:\n    my-model:\n      input: 2\n      output: 8\n"
+       "      cache_write_5m: 2.5\n      cache_write_1h: 4\n      cache_read: 0.2\n",
+       [](const Config& c) {
+         ASSERT_EQ(c.pricing_overrides.size(), 1u);
+         EXPECT_DOUBLE_EQ(c.pricing_overrides.at("my-model").output, 8e-6);
+       }},
+      {"log.level", "log:\n  level: debug\n",
+       [](const Config& c) { EXPECT_EQ(c.log_level, LogLevel::kDebug); }},
+      {"log.level", "log:\n  level: notice\n",
+       [](const Config& c) { EXPECT_EQ(c.log_level, LogLevel::kNotice); }},
+      {"log.level", "log:\n  level: warning\n",
+       [](const Config& c) { EXPECT_EQ(c.log_level, LogLevel::kWarning); }},
+      {"log.level", "log:\n  level: error\n",
+       [](const Config& c) { EXPECT_EQ(c.log_level, LogLevel::kError); }},
+      {"retention.events_days", "retention:\n  events_days: 1\n",
+       [](const Config& c) { EXPECT_EQ(c.retention_events_days, 1); }},
+      {"retention.events_days", "retention:\n  events_days: 400\n",
+       [](const Config& c) { EXPECT_EQ(c.retention_events_days, 400); }},
+  };
+  return cases;
+}
+
+struct BadValue {
+  std::string key;
+  std::string yaml;
+  std::string message;
+};
+
+const std::vector<BadValue>& bad_values() {
+  static const std::vector<BadValue> cases = {
+      {"sources.claude_dirs", "sources:\n  claude_dirs: []\n",
+       "config.yaml:2: sources.claude_dirs: must be a non-empty list of directories, got a list"},
+      {"sources.claude_dirs", "sources:\n  claude_dirs:\n    - /ok\n    - relative/dir\n",
+       "config.yaml:4: sources.claude_dirs: must be an absolute path or start with \"~/\", got "
+       "\"relative/dir\""},
+      {"sources.claude_dirs", "sources:\n  claude_dirs: {a: b}\n",
+       "config.yaml:2: sources.claude_dirs: must be a non-empty list of directories, got a "
+       "mapping"},
+      {"timezone", "timezone: Mars/Olympus_Mons\n",
+       "config.yaml:1: timezone: must be an IANA time zone name such as \"Europe/Berlin\", or "
+       "\"local\", got \"Mars/Olympus_Mons\""},
+      {"timezone", "timezone: [UTC]\n", "config.yaml:1: timezone: must be a string, got a list"},
+      {"identity", "identity: \"\"\n", "config.yaml:1: identity: must not be empty"},
+      {"storage.sqlite_path", "storage:\n  sqlite_path: \"\"\n",
+       "config.yaml:2: storage.sqlite_path: must not be empty"},
+      {"storage.sqlite_path", "storage:\n  sqlite_path: db/usage.db\n",
+       "config.yaml:2: storage.sqlite_path: must be an absolute path or start with \"~/\", got "
+       "\"db/usage.db\""},
+      {"storage.postgres_url", "storage:\n  postgres_url: {host: db}\n",
+       "config.yaml:2: storage.postgres_url: must be a string, got a mapping"},
+      {"storage.postgres_password_file", "storage:\n  postgres_password_file: pg.pass\n",
+       "config.yaml:2: storage.postgres_password_file: must be an absolute path or start with "
+       "\"~/\", got \"pg.pass\""},
+      {"ctl.socket", "ctl:\n  socket: \"\"\n", "config.yaml:2: ctl.socket: must not be empty"},
+      {"ctl.socket", "ctl:\n  socket: [/a, /b]\n",
+       "config.yaml:2: ctl.socket: must be a path, got a list"},
+      {"rollup.block_hours", "rollup:\n  block_hours: abc\n",
+       "config.yaml:2: rollup.block_hours: must be an integer from 1 to 24, got \"abc\""},
+      {"rollup.block_hours", "rollup:\n  block_hours: 0\n",
+       "config.yaml:2: rollup.block_hours: must be an integer from 1 to 24, got \"0\""},
+      {"rollup.block_hours", "rollup:\n  block_hours: 25\n",
+       "config.yaml:2: rollup.block_hours: must be an integer from 1 to 24, got \"25\""},
+      {"rollup.block_hours", "rollup:\n  block_hours: 5.5\n",
+       "config.yaml:2: rollup.block_hours: must be an integer from 1 to 24, got \"5.5\""},
+      {"rollup.block_hours", "rollup:\n  block_hours: 99999999999999999999\n",
+       "config.yaml:2: rollup.block_hours: must be an integer from 1 to 24, got "
+       "\"99999999999999999999\""},
+      {"pricing.mode", "pricing:\n  mode: estimate\n",
+       "config.yaml:2: pricing.mode: must be one of auto, calculate, got \"estimate\""},
+      {"pricing.overrides", "pricing:\n  overrides: [claude-opus-4]\n",
+       "config.yaml:2: pricing.overrides: must be a mapping of model name to prices, got a list"},
+      {"log.level", "log:\n  level: loud\n",
+       "config.yaml:2: log.level: must be one of debug, info, notice, warning, error, got "
+       "\"loud\""},
+      {"log.level", "log:\n  level: INFO\n",
+       "config.yaml:2: log.level: must be one of debug, info, notice, warning, error, got "
+       "\"INFO\""},
+      {"retention.events_days", "retention:\n  events_days: 0\n",
+       "config.yaml:2: retention.events_days: must be an integer of at least 1, got \"0\""},
+      {"retention.events_days", "retention:\n  events_days: -3\n",
+       "config.yaml:2: retention.events_days: must be an integer of at least 1, got \"-3\""},
+      {"retention.events_days", "retention:\n  events_days: forever\n",
+       "config.yaml:2: retention.events_days: must be an integer of at least 1, got \"forever\""},
+      {"retention.events_days", "retention:\n  events_days: 3000000000\n",
+       "config.yaml:2: retention.events_days: must be an integer of at least 1, got "
+       "\"3000000000\""},
+  };
+  return cases;
+}
+
+TEST(ParseConfig, EveryKeyHasGoodAndBadValueCases) {
+  std::set<std::string> good, bad;
+  for (const auto& c : good_values()) good.insert(c.key);
+  for (const auto& c : bad_values()) bad.insert(c.key);
+  for (const ConfigKey& key : config_keys()) {
+    EXPECT_TRUE(good.contains(std::string(key.path))) << key.path;
+    EXPECT_TRUE(bad.contains(std::string(key.path))) << key.path;
+  }
+  for (const auto& c : good_values()) EXPECT_NE(find_config_key(c.key), nullptr) << c.key;
+}
+
+TEST(ParseConfig, GoodValues) {
+  for (const GoodValue& c : good_values()) {
+    SCOPED_TRACE(c.yaml);
+    Config config = parse(c.yaml);
+    c.check(config);
+  }
+}
+
+TEST(ParseConfig, BadValuesNameKeyAndLine) {
+  for (const BadValue& c : bad_values()) {
+    SCOPED_TRACE(c.yaml);
+    EXPECT_EQ(error_of(c.yaml), c.message);
+  }
+}
+
+TEST(ParseConfig, EmptyDocumentsMeanAllDefaults) {
+  Config defaults = default_config(fake_environment());
+  for (std::string yaml : {"", "\n", "# nothing but a comment\n", "---\n", "---\n...\n", "{}\n",
+                           "sources:\n", "retention:\n  events_days:\n", "timezone: ~\n"}) {
+    SCOPED_TRACE(yaml);
+    EXPECT_EQ(parse(yaml), defaults);
+  }
+}
+
+TEST(ParseConfig, OnlyTheGivenKeysChange) {
+  Config expected = default_config(fake_environment());
+  expected.block_hours = 8;
+  expected.log_level = LogLevel::kDebug;
+  EXPECT_EQ(parse("rollup:\n  block_hours: 8\nlog:\n  level: debug\n"), expected);
+}
+
+TEST(ParseConfig, ErrorLineCountsCommentsAndBlankLines) {
+  std::string yaml =
+      "# claude-usaged\n"
+      "\n"
+      "timezone: UTC\n"
+      "storage:\n"
+      "  sqlite_path: /var/lib/cu/usage.db\n"
+      "rollup:\n"
+      "  block_hours: abc\n";
+  EXPECT_EQ(error_of(yaml),
+            "config.yaml:7: rollup.block_hours: must be an integer from 1 to 24, got \"abc\"");
+}
+
+TEST(ParseConfig, UnknownTopLevelKey) {
+  EXPECT_EQ(error_of("timezone: UTC\n\ncolour: red\n"),
+            "config.yaml:3: colour: unknown key (known: sources, timezone, identity, storage, "
+            "ctl, rollup, pricing, log, retention)");
+}
+
+TEST(ParseConfig, UnknownNestedKey) {
+  EXPECT_EQ(error_of("storage:\n  sqlite_path: /x.db\n  sqlite: /y.db\n"),
+            "config.yaml:3: storage.sqlite: unknown key (known: sqlite_path, postgres_url, "
+            "postgres_password_file)");
+}
+
+TEST(ParseConfig, KeysBelowALeafAreRefused) {
+  EXPECT_EQ(error_of("rollup:\n  block_hours:\n    value: 5\n"),
+            "config.yaml:3: rollup.block_hours: must be an integer from 1 to 24, got a mapping");
+}
+
+TEST(ParseConfig, ASectionMustBeAMapping) {
+  EXPECT_EQ(error_of("rollup: 5\n"),
+            "config.yaml:1: rollup: must be a mapping of keys (block_hours), got \"5\"");
+}
+
+TEST(ParseConfig, DottedKeysAreNotPaths) {
+  EXPECT_EQ(error_of("rollup.block_hours: 5\n"),
+            "config.yaml:1: rollup.block_hours: unknown key (known: sources, timezone, identity, "
+            "storage, ctl, rollup, pricing, log, retention)");
+}
+
+TEST(ParseConfig, DuplicateKeys) {
+  EXPECT_EQ(error_of("log:\n  level: info\n  level: debug\n"),
+            "config.yaml:3: log.level: duplicate key");
+  EXPECT_EQ(error_of("log:\n  level: info\nlog:\n  level: debug\n"),
+            "config.yaml:3: log: duplicate key");
+}
+
+TEST(ParseConfig, TheDocumentMustBeAMapping) {
+  EXPECT_EQ(error_of("- timezone\n- UTC\n"),
+            "config.yaml:1: the config must be a mapping of keys, got a list");
+  EXPECT_EQ(error_of("hello\n"),
+            "config.yaml:1: the config must be a mapping of keys, got \"hello\"");
+}
+
+TEST(ParseConfig, YamlSyntaxErrorNamesTheLine) {
+  EXPECT_EQ(error_of("timezone: UTC\nrollup:\n  block_hours: [5\nlog:\n  level: info\n"),
+            "config.yaml:4: YAML syntax error: end of sequence flow not found");
+  EXPECT_EQ(error_of("timezone: UTC\n identity: x\n"),
+            "config.yaml:2: YAML syntax error: illegal map value");
+  EXPECT_EQ(error_of("rollup:\n\tblock_hours: 5\n"),
+            "config.yaml:2: YAML syntax error: illegal map value");
+}
+
+TEST(ParseConfig, OneDocumentOnly) {
+  EXPECT_EQ(error_of("timezone: UTC\n---\nidentity: x\n"),
+            "config.yaml:3: the config must be a single YAML document");
+}
+
+// An empty value has no reliable line of its own: the error names the key's line.
+TEST(ParseConfig, NullListItemIsRefused) {
+  EXPECT_EQ(error_of("sources:\n  claude_dirs:\n    - /ok\n    -\n"),
+            "config.yaml:2: sources.claude_dirs: must be a path, got nothing");
+}
+
+TEST(ParseConfig, DefaultSourceName) {
+  try {
+    parse_config("colour: red\n", fake_environment());
+    FAIL() << "no error";
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(std::string(error.what()).substr(0, 9), "config:1:");
+  }
+}
+
+TEST(ParseConfig, TildeWithoutHomeIsAnError) {
+  Environment env = fake_environment(
+      {{"XDG_STATE_HOME", "/s"}, {"XDG_RUNTIME_DIR", "/r"}, {"CLAUDE_CONFIG_DIR", "/c"}});
+  env.vars.erase("HOME");
+  try {
+    parse_config("storage:\n  sqlite_path: ~/usage.db\n", env, "c.yaml");
+    FAIL() << "no error";
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "c.yaml:2: storage.sqlite_path: HOME is not set; cannot expand \"~\"");
+  }
+}
+
+}  // namespace
+}  // namespace cu

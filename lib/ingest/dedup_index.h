@@ -43,8 +43,11 @@ class DedupIndex {
   // Records an already kept event (loading from the store); no collision check.
   void restore(std::int64_t id, std::string message_id, std::string request_id, DedupRank rank);
 
-  // Forgets a kept event (its file was removed from history on purpose, e.g. a rebuild).
-  void clear() { by_message_.clear(); }
+  // Forgets everything (before reloading from the store).
+  void clear() {
+    by_message_.clear();
+    size_ = 0;
+  }
 
   std::size_t size() const { return size_; }
 

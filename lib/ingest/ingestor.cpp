@@ -58,6 +58,26 @@ void Ingestor::load() {
   next_event_id_ = max_id + 1;
 }
 
+void Ingestor::reload() {
+  dedup_.clear();
+  checkpoints_.clear();
+  batch_ = IngestBatch{};
+  pending_ids_.clear();
+  pending_dropped_.clear();
+  batch_bytes_ = 0;
+  load();
+}
+
+bool Ingestor::has_unread(const SourceFile& file) const {
+  const auto it = checkpoints_.find(file.path.string());
+  if (it == checkpoints_.end()) return true;
+  struct stat st {};
+  if (::stat(file.path.c_str(), &st) != 0) return false;
+  const Checkpoint& checkpoint = it->second;
+  return checkpoint.offset != st.st_size || checkpoint.inode != st.st_ino ||
+         checkpoint.device != st.st_dev;
+}
+
 // Where to continue reading: the checkpoint's offset when it still describes this file (same
 // device and inode, same first bytes, not shorter than the offset); 0 when it was truncated or
 // replaced, which deduplication makes safe to read again.
@@ -150,6 +170,7 @@ void Ingestor::take_line(const SourceFile& file, std::string_view line, std::int
       ++stats_.duplicates;
       continue;
     }
+    stats_.newest_event_ms = std::max(stats_.newest_event_ms, event.entry.timestamp_ms);
     keep(std::move(event), decision);
   }
 }
@@ -160,15 +181,14 @@ void Ingestor::keep(UsageEvent&& event, const DedupDecision& decision) {
   ++stats_.kept;
   for (const std::int64_t id : decision.replaced) {
     ++stats_.replaced;
-    if (const auto it = pending_positions_.find(id); it != pending_positions_.end()) {
-      pending_dropped_[it->second] = true;
-      pending_positions_.erase(it);
+    if (const auto it = pending_ids_.find(id); it != pending_ids_.end()) {
+      pending_dropped_.insert(id);
+      pending_ids_.erase(it);
     } else {
       batch_.removed_ids.push_back(id);
     }
   }
-  pending_positions_.emplace(event.id, batch_.inserted.size());
-  pending_dropped_.push_back(false);
+  pending_ids_.insert(event.id);
   batch_.inserted.push_back(std::move(event));
 }
 
@@ -179,14 +199,11 @@ void Ingestor::commit_if_full() {
 
 void Ingestor::commit_batch() {
   if (batch_.empty()) return;
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < batch_.inserted.size(); ++i) {
-    if (!pending_dropped_[i]) batch_.inserted[kept++] = std::move(batch_.inserted[i]);
-  }
-  batch_.inserted.resize(kept);
+  std::erase_if(batch_.inserted,
+                [&](const UsageEvent& event) { return pending_dropped_.contains(event.id); });
   store_.commit(batch_, settings_);
   batch_ = IngestBatch{};
-  pending_positions_.clear();
+  pending_ids_.clear();
   pending_dropped_.clear();
   batch_bytes_ = 0;
 }

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
-#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "ingest/dedup_index.h"
@@ -28,6 +28,7 @@ struct IngestStats {
   std::int64_t duplicates = 0;  // entries dropped as duplicates
   std::int64_t restarts = 0;    // files read again from 0 (truncated or replaced)
   std::int64_t read_errors = 0;
+  std::int64_t newest_event_ms = 0;  // latest timestamp among kept entries
   std::array<std::int64_t, kSkipReasonCount> skipped{};
 
   std::int64_t skipped_total() const;
@@ -47,6 +48,12 @@ class Ingestor {
 
   // Loads checkpoints and the dedup index from the store. Call once before ingesting.
   void load();
+
+  // Forgets all uncommitted state and loads again from the store (after a failed commit).
+  void reload();
+
+  // True when `file` has bytes beyond its checkpoint, or is not the checkpointed file any more.
+  bool has_unread(const SourceFile& file) const;
 
   // Consumes the complete lines of `file` beyond its checkpoint, at most `options.slice_bytes`.
   // Returns true when the file may have more to read. Never throws for problems of the file.
@@ -80,8 +87,8 @@ class Ingestor {
   std::int64_t next_event_id_ = 1;
   std::map<std::string, Checkpoint> checkpoints_;  // by absolute path
   IngestBatch batch_;
-  std::unordered_map<std::int64_t, std::size_t> pending_positions_;  // event id → batch_.inserted
-  std::vector<bool> pending_dropped_;
+  std::unordered_set<std::int64_t> pending_ids_;  // ids of events in batch_.inserted
+  std::unordered_set<std::int64_t> pending_dropped_;    // ... displaced before the commit
   std::int64_t batch_bytes_ = 0;
   std::vector<UsageEntry> entries_;  // reused per line
   IngestStats stats_;

@@ -32,8 +32,10 @@ std::string path_session_id(std::string_view relative) {
 
 std::optional<SourceFile> classify_source(const std::filesystem::path& projects_dir,
                                           std::string_view relative) {
-  if (relative.size() <= kSuffix.size() || !relative.ends_with(kSuffix)) return std::nullopt;
+  if (!relative.ends_with(kSuffix)) return std::nullopt;
   const std::size_t slash = relative.find('/');
+  const std::size_t name_start = relative.rfind('/') + 1;  // 0 when there is no slash
+  if (relative.size() - name_start <= kSuffix.size()) return std::nullopt;  // "p/.jsonl"
   if (slash == std::string_view::npos || slash == 0) return std::nullopt;
   SourceFile file;
   file.path = projects_dir / std::filesystem::path(relative);

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -51,10 +52,11 @@ void expect_daily_equal(const fs::path& claude_dir, const std::string& timezone)
     EXPECT_EQ(row.tokens.cache_read, day.at("cacheReadTokens").get<std::int64_t>());
     EXPECT_EQ(row.tokens.total(), day.at("totalTokens").get<std::int64_t>());
     EXPECT_NEAR(row.cost_usd, day.at("totalCost").get<double>(), 1e-6);
+    // ccusage lists models in order of appearance; models_used is sorted (SPEC §7).
+    std::set<std::string> names;
+    for (const auto& model : day.at("modelsUsed")) names.insert(model.get<std::string>());
     std::string models;
-    for (const auto& model : day.at("modelsUsed")) {
-      models += (models.empty() ? "" : ",") + model.get<std::string>();
-    }
+    for (const std::string& name : names) models += (models.empty() ? "" : ",") + name;
     EXPECT_EQ(row.models_used, models);
   }
 }

@@ -1,0 +1,176 @@
+#include "tail/follower.h"
+
+#include <system_error>
+
+#include <boost/asio/post.hpp>
+
+#include "log/log.h"
+
+namespace cu {
+
+namespace fs = std::filesystem;
+
+Follower::Follower(boost::asio::io_context& io, Ingestor& ingestor, std::vector<fs::path> roots,
+                   FollowerOptions options)
+    : io_(io), ingestor_(ingestor), roots_(std::move(roots)), options_(options), rescan_timer_(io) {}
+
+Follower::~Follower() = default;
+
+void Follower::start() {
+  if (options_.use_inotify) {
+    try {
+      watcher_ = std::make_unique<InotifyWatcher>(io_, [this](const WatchEvent& event) { handle(event); });
+    } catch (const std::system_error& error) {
+      log::warning("inotify unavailable ({}); following the logs by periodic rescans", error.what());
+    }
+  }
+  for (const fs::path& root : roots_) {
+    if (watcher_) watcher_->watch_tree(root / "projects");
+  }
+  scan_all();
+  status_.backfill.files_total = static_cast<std::int64_t>(queue_.size());
+  for (const SourceFile& file : queue_) {
+    std::error_code ec;
+    const auto size = fs::file_size(file.path, ec);
+    if (!ec) status_.backfill.bytes_total += static_cast<std::int64_t>(size);
+  }
+  arm_rescan();
+}
+
+void Follower::stop() {
+  stopped_ = true;
+  rescan_timer_.cancel();
+  watcher_.reset();
+  if (dirty_ || ingestor_.pending_events() > 0) {
+    ingestor_.flush();
+    dirty_ = false;
+  }
+}
+
+void Follower::rescan() {
+  scan_all();
+}
+
+std::optional<SourceFile> Follower::classify(const fs::path& path) const {
+  for (const fs::path& root : roots_) {
+    const fs::path projects = root / "projects";
+    const fs::path relative = path.lexically_relative(projects);
+    if (relative.empty() || *relative.begin() == "..") continue;
+    return classify_source(projects, relative.generic_string());
+  }
+  return std::nullopt;
+}
+
+void Follower::scan_all() {
+  std::vector<std::string> errors;
+  const auto files = discover_sources(roots_, &errors);
+  for (const std::string& error : errors) log::write_limited(error, LogLevel::kWarning, error);
+  status_.files_known = files.size();
+  for (const SourceFile& file : files) {
+    if (ingestor_.has_unread(file)) enqueue(file);
+  }
+}
+
+// A new directory: its files may have been written before the watch existed.
+void Follower::scan_directory(const fs::path& dir) {
+  std::error_code ec;
+  for (fs::recursive_directory_iterator it(dir, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file(ec) && !it->is_symlink(ec)) enqueue_path(it->path());
+  }
+}
+
+void Follower::enqueue(SourceFile file) {
+  if (!queued_.insert(file.path.string()).second) return;
+  queue_.push_back(std::move(file));
+  schedule_work();
+}
+
+void Follower::enqueue_path(const fs::path& path) {
+  if (auto file = classify(path)) enqueue(std::move(*file));
+}
+
+void Follower::handle(const WatchEvent& event) {
+  switch (event.kind) {
+    case WatchEvent::Kind::kFileChanged:
+      enqueue_path(event.path);
+      break;
+    case WatchEvent::Kind::kDirectoryAdded:
+      scan_directory(event.path);
+      break;
+    case WatchEvent::Kind::kOverflow:
+      log::warning("inotify queue overflowed; rescanning every log");
+      for (const fs::path& root : roots_) {
+        if (watcher_) watcher_->watch_tree(root / "projects");
+      }
+      scan_all();
+      break;
+    case WatchEvent::Kind::kDirectoryGone:
+    case WatchEvent::Kind::kFileGone:
+      // Usage already ingested stays; a file moved elsewhere below projects/ arrives as a change.
+      break;
+  }
+}
+
+void Follower::schedule_work() {
+  if (work_scheduled_ || stopped_) return;
+  work_scheduled_ = true;
+  boost::asio::post(io_, [this] { work(); });
+}
+
+// Reads queued files slice by slice for at most options_.work_slice, then yields to the loop.
+// When the queue runs dry, commits and refreshes the rollups so the new usage becomes visible.
+void Follower::work() {
+  work_scheduled_ = false;
+  if (stopped_) return;
+  const auto deadline = std::chrono::steady_clock::now() + options_.work_slice;
+  try {
+    while (!queue_.empty() && std::chrono::steady_clock::now() < deadline) {
+      const std::int64_t before = ingestor_.stats().bytes_consumed;
+      const bool more = ingestor_.ingest_slice(queue_.front());
+      status_.backfill.bytes_done += ingestor_.stats().bytes_consumed - before;
+      dirty_ = true;
+      if (!more) {
+        queued_.erase(queue_.front().path.string());
+        queue_.pop_front();
+        if (status_.backfilling) ++status_.backfill.files_done;
+      }
+    }
+    if (queue_.empty() && dirty_) {
+      ingestor_.flush();
+      dirty_ = false;
+      ++status_.commits;
+      status_.backfilling = false;
+      status_.last_event_ms = ingestor_.stats().newest_event_ms;
+      if (on_commit_) on_commit_();
+    }
+  } catch (const std::exception& error) {
+    // The store failed (disk full, locked...). Drop what was not committed and read it again.
+    log::error("ingest failed: {}; retrying from the last commit", error.what());
+    ingestor_.reload();
+    queue_.clear();
+    queued_.clear();
+    dirty_ = false;
+    boost::asio::post(io_, [this] { scan_all(); });
+    return;
+  }
+  if (!queue_.empty()) schedule_work();
+  if (queue_.empty() && status_.backfilling) status_.backfilling = false;
+}
+
+void Follower::arm_rescan() {
+  if (stopped_) return;
+  status_.polling = !watcher_ || watcher_->limit_reached();
+  status_.watches = watcher_ ? watcher_->watch_count() : 0;
+  rescan_timer_.expires_after(status_.polling ? options_.degraded_rescan_interval : options_.rescan_interval);
+  rescan_timer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    if (watcher_) {
+      for (const fs::path& root : roots_) watcher_->watch_tree(root / "projects");
+    }
+    scan_all();
+    arm_rescan();
+  });
+}
+
+}  // namespace cu

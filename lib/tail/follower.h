@@ -1,0 +1,89 @@
+#pragma once
+// Follows the transcripts live on a Boost.Asio loop: inotify hints, a periodic rescan, and a work
+// queue drained in short slices so that the loop never stalls for long (SPEC §9, STYLE §2–3).
+// Everything runs on the io_context's single thread.
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "ingest/backfill.h"
+#include "ingest/ingestor.h"
+#include "tail/inotify_watcher.h"
+
+namespace cu {
+
+struct FollowerOptions {
+  std::chrono::milliseconds rescan_interval{30000};          // with inotify working
+  std::chrono::milliseconds degraded_rescan_interval{5000};  // after the watch limit was hit
+  std::chrono::milliseconds work_slice{20};                  // longest run of work per turn
+  bool use_inotify = true;
+};
+
+struct FollowerStatus {
+  bool backfilling = true;
+  BackfillProgress backfill;
+  std::size_t files_known = 0;
+  std::size_t watches = 0;
+  bool polling = false;  // inotify unavailable or its watch limit reached
+  std::int64_t last_event_ms = 0;  // newest event timestamp ingested, 0 when none
+  std::int64_t commits = 0;
+};
+
+class Follower {
+ public:
+  // `ingestor` must be loaded and outlive the Follower. `roots` are Claude config roots.
+  Follower(boost::asio::io_context& io, Ingestor& ingestor, std::vector<std::filesystem::path> roots,
+           FollowerOptions options);
+  ~Follower();
+
+  // Starts watching and queues every file for the initial backfill. Returns at once.
+  void start();
+
+  // Commits everything pending and stops timers and watches. The loop may then run dry.
+  void stop();
+
+  // Queues a full rescan now (overflow, SIGHUP, `rescan` command).
+  void rescan();
+
+  const FollowerStatus& status() const { return status_; }
+
+  // Called after each commit that made new data visible (for status and ctl).
+  void on_commit(std::function<void()> callback) { on_commit_ = std::move(callback); }
+
+ private:
+  void scan_all();
+  void scan_directory(const std::filesystem::path& dir);
+  void enqueue(SourceFile file);
+  void enqueue_path(const std::filesystem::path& path);
+  void handle(const WatchEvent& event);
+  void schedule_work();
+  void work();
+  void arm_rescan();
+  std::optional<SourceFile> classify(const std::filesystem::path& path) const;
+
+  boost::asio::io_context& io_;
+  Ingestor& ingestor_;
+  std::vector<std::filesystem::path> roots_;
+  FollowerOptions options_;
+  std::unique_ptr<InotifyWatcher> watcher_;
+  boost::asio::steady_timer rescan_timer_;
+  std::deque<SourceFile> queue_;
+  std::set<std::string> queued_;  // paths in queue_
+  bool work_scheduled_ = false;
+  bool dirty_ = false;  // ingested data not yet committed and rolled up
+  bool stopped_ = false;
+  FollowerStatus status_;
+  std::function<void()> on_commit_;
+};
+
+}  // namespace cu

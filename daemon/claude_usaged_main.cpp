@@ -1,20 +1,29 @@
 // claude-usaged: follows Claude Code transcripts and keeps the usage database current.
 // Wiring only: every behaviour lives in lib/.
+#include <csignal>
 #include <cstdio>
 #include <exception>
 #include <iostream>
+#include <memory>
 
 #include <CLI/CLI.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include "config/config.h"
 #include "ingest/backfill.h"
 #include "ingest/ingestor.h"
 #include "log/log.h"
+#include "log/systemd_notifier.h"
 #include "pricing/price_table.h"
 #include "rollup/calendar.h"
 #include "store/sqlite_store.h"
+#include "tail/follower.h"
 
 namespace {
+
+namespace asio = boost::asio;
 
 struct Options {
   std::string config_path;
@@ -23,27 +32,157 @@ struct Options {
   bool rebuild = false;
 };
 
-int run_once(const cu::Config& config, bool rebuild) {
-  const cu::Calendar calendar(config.timezone);
-  const cu::PriceTable prices = cu::make_price_table(config);
-  cu::SqliteStore store(config.sqlite_path, config.identity);
-  const cu::RollupSettings settings{&calendar};
-  if (rebuild) store.rebuild_rollups(settings);
+cu::Config load(const Options& options) {
+  const cu::Environment env = cu::Environment::current();
+  const bool explicit_path = !options.config_path.empty();
+  const auto path = explicit_path ? std::filesystem::path(options.config_path) : cu::default_config_path(env);
+  return cu::load_config(path, env, explicit_path);
+}
 
-  cu::Ingestor ingestor(store, prices, settings, cu::IngestOptions{.cost_mode = config.pricing_mode});
-  ingestor.load();
+// Everything that depends on the configuration; rebuilt on reload.
+struct Pipeline {
+  cu::Config config;
+  cu::Calendar calendar;
+  cu::PriceTable prices;
+  std::unique_ptr<cu::SqliteStore> store;
+  std::unique_ptr<cu::Ingestor> ingestor;
+
+  explicit Pipeline(cu::Config loaded)
+      : config(std::move(loaded)),
+        calendar(config.timezone),
+        prices(cu::make_price_table(config)),
+        store(std::make_unique<cu::SqliteStore>(config.sqlite_path, config.identity)) {
+    ingestor = std::make_unique<cu::Ingestor>(*store, prices, settings(),
+                                              cu::IngestOptions{.cost_mode = config.pricing_mode});
+    ingestor->load();
+  }
+  cu::RollupSettings settings() const { return cu::RollupSettings{&calendar}; }
+};
+
+std::string describe(const cu::FollowerStatus& status) {
+  if (status.backfilling) {
+    const auto& b = status.backfill;
+    const double percent = b.bytes_total > 0 ? 100.0 * static_cast<double>(b.bytes_done) /
+                                                   static_cast<double>(b.bytes_total)
+                                             : 100.0;
+    return fmt::format("backfill {:.0f}% — {:.1f} MB of {:.1f} MB", std::min(percent, 100.0),
+                       static_cast<double>(b.bytes_done) / 1e6, static_cast<double>(b.bytes_total) / 1e6);
+  }
+  return fmt::format("watching {} files{}, last event {}", status.files_known,
+                     status.polling ? " (polling)" : "",
+                     status.last_event_ms > 0 ? cu::format_timestamp_ms(status.last_event_ms) : "none");
+}
+
+int run_once(const Options& options) {
+  Pipeline pipeline(load(options));
+  cu::log::init(pipeline.config.log_level);
+  if (options.rebuild) pipeline.store->rebuild_rollups(pipeline.settings());
   std::vector<std::string> errors;
-  const auto files = cu::discover_sources(cu::effective_claude_roots(config), &errors);
+  const auto files = cu::discover_sources(cu::effective_claude_roots(pipeline.config), &errors);
   for (const std::string& error : errors) cu::log::warning("{}", error);
-  cu::backfill(ingestor, files);
-
-  const cu::IngestStats& stats = ingestor.stats();
+  cu::backfill(*pipeline.ingestor, files);
+  const cu::IngestStats& stats = pipeline.ingestor->stats();
   cu::log::info("ingested {} files ({} bytes, {} lines): {} usage entries, {} kept, {} duplicates, "
                 "{} replaced, {} lines skipped; {} events stored",
                 files.size(), stats.bytes_consumed, stats.lines, stats.entries, stats.kept,
-                stats.duplicates, stats.replaced, stats.skipped_total(), store.event_count());
+                stats.duplicates, stats.replaced, stats.skipped_total(), pipeline.store->event_count());
   return 0;
 }
+
+// The live daemon: one io_context runs the follower, signals and timers (SPEC §8, §9).
+class Daemon {
+ public:
+  explicit Daemon(Options options)
+      : options_(std::move(options)), signals_(io_, SIGINT, SIGTERM, SIGHUP), status_timer_(io_),
+        watchdog_timer_(io_) {}
+
+  int run() {
+    start(std::make_unique<Pipeline>(load(options_)));
+    wait_for_signal();
+    arm_status();
+    if (const auto interval = notifier_.watchdog_interval()) arm_watchdog(*interval / 2);
+    notifier_.ready();
+    io_.run();
+    return 0;
+  }
+
+ private:
+  void start(std::unique_ptr<Pipeline> pipeline) {
+    cu::log::init(pipeline->config.log_level);
+    pipeline_ = std::move(pipeline);
+    follower_ = std::make_unique<cu::Follower>(io_, *pipeline_->ingestor,
+                                               cu::effective_claude_roots(pipeline_->config),
+                                               cu::FollowerOptions{});
+    follower_->start();
+    cu::log::info("following {} root(s) into {} as {}", cu::effective_claude_roots(pipeline_->config).size(),
+                  pipeline_->config.sqlite_path.string(), pipeline_->config.identity);
+  }
+
+  void wait_for_signal() {
+    signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+      if (ec) return;
+      if (signal == SIGHUP) {
+        reload();
+        wait_for_signal();
+        return;
+      }
+      notifier_.stopping();
+      cu::log::info("stopping");
+      follower_->stop();
+      io_.stop();
+    });
+  }
+
+  // Re-reads the config; an invalid one (or one whose database cannot be opened) is logged and
+  // the running pipeline kept.
+  void reload() {
+    notifier_.reloading();
+    std::unique_ptr<Pipeline> next;
+    try {
+      cu::Config config = load(options_);
+      follower_->stop();  // commits what the old pipeline read, so the new one resumes after it
+      next = std::make_unique<Pipeline>(std::move(config));
+      if (next->config.timezone != pipeline_->config.timezone) {
+        next->store->rebuild_rollups(next->settings());
+      }
+    } catch (const std::exception& error) {
+      cu::log::error("reload failed, keeping the running configuration: {}", error.what());
+    }
+    const bool reloaded = next != nullptr;
+    follower_.reset();
+    if (reloaded) pipeline_ = std::move(next);
+    start(std::move(pipeline_));
+    if (reloaded) cu::log::info("configuration reloaded");
+    notifier_.ready();
+  }
+
+  void arm_status() {
+    status_timer_.expires_after(std::chrono::seconds(2));
+    status_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      notifier_.status(describe(follower_->status()));
+      arm_status();
+    });
+  }
+
+  void arm_watchdog(std::chrono::microseconds period) {
+    watchdog_timer_.expires_after(period);
+    watchdog_timer_.async_wait([this, period](const boost::system::error_code& ec) {
+      if (ec) return;
+      notifier_.watchdog();
+      arm_watchdog(period);
+    });
+  }
+
+  Options options_;
+  asio::io_context io_;
+  asio::signal_set signals_;
+  asio::steady_timer status_timer_;
+  asio::steady_timer watchdog_timer_;
+  cu::SystemdNotifier notifier_;
+  std::unique_ptr<Pipeline> pipeline_;
+  std::unique_ptr<cu::Follower> follower_;
+};
 
 }  // namespace
 
@@ -58,19 +197,12 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   try {
-    const cu::Environment env = cu::Environment::current();
-    const bool explicit_path = !options.config_path.empty();
-    const auto path = explicit_path ? std::filesystem::path(options.config_path)
-                                    : cu::default_config_path(env);
-    const cu::Config config = cu::load_config(path, env, explicit_path);
-    cu::log::init(config.log_level);
     if (options.check_config) {
-      std::cout << cu::render_config(config);
+      std::cout << cu::render_config(load(options));
       return 0;
     }
-    if (options.once || options.rebuild) return run_once(config, options.rebuild);
-    cu::log::error("live mode is not available in this build; run with --once");
-    return 2;
+    if (options.once || options.rebuild) return run_once(options);
+    return Daemon(options).run();
   } catch (const cu::ConfigError& error) {
     std::fprintf(stderr, "claude-usaged: %s\n", error.what());
     return 78;  // EX_CONFIG

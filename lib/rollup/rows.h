@@ -2,6 +2,8 @@
 // Rows of the derived tables (SPEC §7), as plain values computed by the rollup functions.
 #include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace cu {
 
@@ -38,6 +40,48 @@ struct SessionRow {
   double efficiency_score = 0;  // cache_read / (input + cache_creation + cache_read)
 
   friend bool operator==(const SessionRow&, const SessionRow&) = default;
+};
+
+struct ModelDailyRow {
+  std::string date;   // YYYY-MM-DD in the configured zone
+  std::string model;  // reported model name ("<model>-fast" for fast entries)
+  TokenTotals tokens;
+  double cost_usd = 0;
+  std::int64_t request_count = 0;  // kept events of this model that day
+
+  friend bool operator==(const ModelDailyRow&, const ModelDailyRow&) = default;
+};
+
+struct CacheAnalyticsRow {
+  std::string date;  // YYYY-MM-DD in the configured zone
+  std::int64_t total_cache_tokens = 0;  // cache creation + cache read
+  std::int64_t cache_hit_tokens = 0;    // cache read
+  double hit_rate = 0;                  // read / (input + creation + read), 0 when that is 0
+  double cache_savings_usd = 0;         // what caching saved against uncached input; may be negative
+
+  friend bool operator==(const CacheAnalyticsRow&, const CacheAnalyticsRow&) = default;
+};
+
+// A 5-hour billing block (SPEC §6), or the gap between two blocks when no event happened for
+// longer than the block length.
+struct UsageBlock {
+  std::string block_id;  // start as YYYY-MM-DDTHH:00:00.000Z; a gap block: "gap-" + its start
+  std::int64_t start_ms = 0;
+  std::int64_t end_ms = 0;  // start + block length; a gap block: the next event
+  // First and last event of the block; a gap block has no events and holds 0 in both.
+  std::int64_t first_event_ms = 0;
+  std::int64_t actual_end_ms = 0;
+  TokenTotals tokens;
+  double cost_usd = 0;
+  std::int64_t entries = 0;        // kept events
+  std::int64_t session_count = 0;  // distinct (project, session_id)
+  // Distinct reported models in order of first use, without "<synthetic>" (ccusage's order).
+  std::vector<std::string> models;
+  bool is_gap = false;
+  bool is_active = false;
+
+  std::string_view status() const { return is_active ? "active" : "completed"; }
+  friend bool operator==(const UsageBlock&, const UsageBlock&) = default;
 };
 
 }  // namespace cu

@@ -15,10 +15,11 @@ namespace {
 constexpr double kMiB = 1024.0 * 1024.0;
 
 constexpr std::array<std::string_view, 14> kProjectNames = {
-    "api",       "web-app",   "infra",  "billing-service", "mobile",  "data-pipeline", "docs",
-    "cli-tool",  "ml-experiments", "auth", "search",       "payments", "dashboard",    "scheduler"};
-constexpr std::array<std::string_view, 4> kProjectRoots = {
-    "/home/dev/code", "/home/dev/work/acme", "/home/dev/src", "/srv"};
+    "api",           "web-app",  "infra",     "billing-service", "mobile",
+    "data-pipeline", "docs",     "cli-tool",  "ml-experiments",  "auth",
+    "search",        "payments", "dashboard", "scheduler"};
+constexpr std::array<std::string_view, 4> kProjectRoots = {"/home/dev/code", "/home/dev/work/acme",
+                                                           "/home/dev/src", "/srv"};
 constexpr std::array<std::string_view, 6> kBranches = {
     "main", "master", "develop", "feature/login", "fix/flaky-tests", ""};
 
@@ -26,8 +27,8 @@ constexpr std::array<std::string_view, 4> kV1Versions = {"1.0.88", "1.0.96", "1.
 constexpr std::array<std::string_view, 4> kV20Versions = {"2.0.14", "2.0.31", "2.0.50", "2.0.65"};
 constexpr std::array<std::string_view, 4> kV21Versions = {"2.1.19", "2.1.42", "2.1.112", "2.1.209"};
 
-constexpr std::array<std::string_view, 8> kSlugWords = {
-    "jiggly", "popping", "hoare", "quiet", "dancing", "turing", "swift", "lamport"};
+constexpr std::array<std::string_view, 8> kSlugWords = {"jiggly",  "popping", "hoare", "quiet",
+                                                        "dancing", "turing",  "swift", "lamport"};
 
 // UTC offsets (hours) of the person the corpus pretends to be; work happens in local daytime.
 constexpr std::array<int, 6> kUtcOffsets = {-8, -5, 0, 1, 2, 9};
@@ -76,7 +77,8 @@ std::vector<double> make_day_weights(Rng& rng, Millis start, std::int64_t days) 
     }
     weights.push_back(weight * std::clamp(rng.lognormal(1.0, 0.5), 0.2, 4.0));
   }
-  if (std::all_of(weights.begin(), weights.end(), [](double w) { return w == 0; })) weights.assign(weights.size(), 1.0);
+  if (std::all_of(weights.begin(), weights.end(), [](double w) { return w == 0; }))
+    weights.assign(weights.size(), 1.0);
   return weights;
 }
 
@@ -134,7 +136,8 @@ std::string_view draw_version(Rng& rng, ClientStyle client, bool& envelope_last)
 
 // A session's byte budget: the planned mean with a spread, never past the target.
 std::uint64_t draw_budget(Rng& rng, double mean, double remaining) {
-  return static_cast<std::uint64_t>(std::min(remaining, mean * std::clamp(rng.lognormal(0.5, 1.0), 0.05, 8.0)));
+  return static_cast<std::uint64_t>(
+      std::min(remaining, mean * std::clamp(rng.lognormal(0.5, 1.0), 0.05, 8.0)));
 }
 
 // Sessions start in the order of the schedule, at the slot matching how much of the corpus is
@@ -144,8 +147,8 @@ std::size_t next_slot(std::size_t previous, double progress, std::size_t slots) 
   return std::min(slots - 1, std::max(previous + 1, wanted));
 }
 
-SessionPlan plan_session(Rng& rng, const GenOptions& options, const Corpus& corpus, std::size_t slot,
-                         std::string& slug) {
+SessionPlan plan_session(Rng& rng, const GenOptions& options, const Corpus& corpus,
+                         std::size_t slot, std::string& slug) {
   const Millis end = add_months(options.start, options.months);
   const double progress = static_cast<double>(corpus.starts[slot] - options.start) /
                           static_cast<double>(end - options.start);
@@ -172,7 +175,8 @@ SessionPlan plan_session(Rng& rng, const GenOptions& options, const Corpus& corp
 GenSummary generate_corpus(const GenOptions& options) {
   validate(options);
   Rng rng(options.seed);
-  const Pools pools{TextPool::prose(rng, std::size_t{1} << 20), TextPool::tool_output(rng, std::size_t{4} << 20),
+  const Pools pools{TextPool::prose(rng, std::size_t{1} << 20),
+                    TextPool::tool_output(rng, std::size_t{4} << 20),
                     TextPool::base64(rng, std::size_t{64} << 10)};
   const double target = options.size_mb * kMiB;
   const double mean_session = std::clamp(target / 300, 64.0 * 1024, 6 * kMiB);
@@ -182,7 +186,8 @@ GenSummary generate_corpus(const GenOptions& options) {
   const auto project_count = std::min<std::size_t>(
       kProjectNames.size(), 4 + static_cast<std::size_t>(std::log2(1 + options.size_mb) * 0.7));
   corpus.projects = make_projects(rng, project_count);
-  for (std::size_t i = 0; i < project_count; ++i) corpus.project_weights.push_back(1.0 / std::pow(i + 1.0, 0.8));
+  for (std::size_t i = 0; i < project_count; ++i)
+    corpus.project_weights.push_back(1.0 / std::pow(i + 1.0, 0.8));
   corpus.starts = make_schedule(rng, options, 3 * sessions);
 
   std::filesystem::create_directories(options.out_dir / "projects");
@@ -191,7 +196,8 @@ GenSummary generate_corpus(const GenOptions& options) {
   std::string slug;
   std::size_t slot = 0;
   for (bool first = true; static_cast<double>(summary.bytes) < target; first = false) {
-    if (!first) slot = next_slot(slot, static_cast<double>(summary.bytes) / target, corpus.starts.size());
+    if (!first)
+      slot = next_slot(slot, static_cast<double>(summary.bytes) / target, corpus.starts.size());
     SessionPlan plan = plan_session(rng, options, corpus, slot, slug);
     plan.budget = draw_budget(rng, mean_session, target - static_cast<double>(summary.bytes));
     const auto project = static_cast<std::size_t>(plan.project - corpus.projects.data());

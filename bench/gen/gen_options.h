@@ -8,11 +8,11 @@
 namespace cu::gen {
 
 struct GenOptions {
-  std::filesystem::path out_dir;   // receives projects/<project>/…
-  double size_mb = 25;             // target size in MiB; the corpus ends at the first session
-                                   // boundary past it
+  std::filesystem::path out_dir;  // receives projects/<project>/…
+  double size_mb = 25;            // target size in MiB; the corpus ends at the first session
+                                  // boundary past it
   std::uint64_t seed = 1;
-  Millis start = 1756684800000;    // 2025-09-01T00:00:00Z
+  Millis start = 1756684800000;  // 2025-09-01T00:00:00Z
   int months = 3;
   // Streaming splits, resumed-session copies and subagent progress mirrors: every usage entry
   // then shares its (message.id, requestId) with others. false = --no-requestid-dups.

@@ -1,19 +1,18 @@
 // Properties of generated corpora that the differential tests and benchmarks rely on.
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "corpus_generator.h"
 #include "text_pool.h"
@@ -33,7 +32,8 @@ struct Line {
 class TempDir {
  public:
   explicit TempDir(const std::string& name)
-      : path_(fs::temp_directory_path() / ("cu-gen-test-" + std::to_string(::getpid()) + "-" + name)) {
+      : path_(fs::temp_directory_path() /
+              ("cu-gen-test-" + std::to_string(::getpid()) + "-" + name)) {
     fs::remove_all(path_);
   }
   ~TempDir() { fs::remove_all(path_); }
@@ -46,7 +46,8 @@ class TempDir {
 std::vector<std::string> sorted_files(const fs::path& root) {
   std::vector<std::string> files;
   for (const auto& entry : fs::recursive_directory_iterator(root / "projects")) {
-    if (entry.is_regular_file()) files.push_back(fs::relative(entry.path(), root / "projects").string());
+    if (entry.is_regular_file())
+      files.push_back(fs::relative(entry.path(), root / "projects").string());
   }
   std::sort(files.begin(), files.end());
   return files;
@@ -146,7 +147,8 @@ TEST(GenCorpus, SameSeedGivesIdenticalBytesAndAnotherSeedDoesNot) {
   const auto files = sorted_files(a.path());
   ASSERT_EQ(files, sorted_files(b.path()));
   for (const std::string& file : files) {
-    ASSERT_EQ(read_file(a.path() / "projects" / file), read_file(b.path() / "projects" / file)) << file;
+    ASSERT_EQ(read_file(a.path() / "projects" / file), read_file(b.path() / "projects" / file))
+        << file;
   }
   EXPECT_NE(files, sorted_files(c.path()));
   EXPECT_EQ(first.files, files.size());
@@ -167,7 +169,8 @@ TEST_F(GenSharedCorpus, SizeAndSummaryMatchTheFiles) {
   EXPECT_GE(bytes, 6.0 * 1024 * 1024);
   EXPECT_LT(bytes, 6.0 * 1024 * 1024 * 1.5);
   std::uint64_t on_disk = 0;
-  for (const std::string& file : sorted_files(dir_->path())) on_disk += fs::file_size(dir_->path() / "projects" / file);
+  for (const std::string& file : sorted_files(dir_->path()))
+    on_disk += fs::file_size(dir_->path() / "projects" / file);
   EXPECT_EQ(on_disk, summary_.bytes);
   EXPECT_EQ(lines_->size(), summary_.lines);
   EXPECT_GT(summary_.resumed, 0u);
@@ -200,18 +203,22 @@ TEST_F(GenSharedCorpus, StreamedLinesRepeatInputsAndNeverDecreaseOutput) {
   json previous;
   std::size_t continued = 0;
   for (const Line& line : *lines_) {
-    if (line.value.value("type", "") != "assistant" || line.value["message"]["model"] == "<synthetic>") {
+    if (line.value.value("type", "") != "assistant" ||
+        line.value["message"]["model"] == "<synthetic>") {
       previous_key.clear();
       continue;
     }
-    const std::string key = line.file + line.value["message"]["id"].get<std::string>() + line.value["requestId"].get<std::string>();
+    const std::string key = line.file + line.value["message"]["id"].get<std::string>() +
+                            line.value["requestId"].get<std::string>();
     const json& usage = line.value["message"]["usage"];
     if (key == previous_key) {
       ++continued;
-      for (const char* field : {"input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"}) {
+      for (const char* field :
+           {"input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"}) {
         EXPECT_EQ(usage[field], previous[field]) << field;
       }
-      EXPECT_GE(usage["output_tokens"].get<std::int64_t>(), previous["output_tokens"].get<std::int64_t>());
+      EXPECT_GE(usage["output_tokens"].get<std::int64_t>(),
+                previous["output_tokens"].get<std::int64_t>());
     }
     previous_key = key;
     previous = usage;
@@ -252,7 +259,8 @@ TEST_F(GenSharedCorpus, ResumedSessionsRepeatEarlierResponses) {
   std::map<std::pair<std::string, std::string>, std::set<std::string>> files_by_key;
   for (const Line& line : *lines_) {
     if (!is_main_file(line.file) || line.value.value("type", "") != "assistant") continue;
-    files_by_key[{line.value["message"]["id"], line.value.value("requestId", "")}].insert(line.file);
+    files_by_key[{line.value["message"]["id"], line.value.value("requestId", "")}].insert(
+        line.file);
   }
   std::size_t shared = 0;
   for (const auto& [key, files] : files_by_key) shared += files.size() > 1 ? 1 : 0;
@@ -271,7 +279,8 @@ TEST_F(GenSharedCorpus, CoversModelsTiersSpeedsSyntheticLinesAndTimeRange) {
     models.insert(message["model"]);
     synthetic += message["model"] == "<synthetic>" ? 1 : 0;
     const json& usage = message["usage"];
-    if (usage["input_tokens"].get<std::int64_t>() > 200000 || usage["cache_read_input_tokens"].get<std::int64_t>() > 200000) {
+    if (usage["input_tokens"].get<std::int64_t>() > 200000 ||
+        usage["cache_read_input_tokens"].get<std::int64_t>() > 200000) {
       ++above_200k;
     }
     if (usage.value("speed", "") == "fast") {
@@ -284,8 +293,8 @@ TEST_F(GenSharedCorpus, CoversModelsTiersSpeedsSyntheticLinesAndTimeRange) {
   }
   projects = project_dirs.size();
   EXPECT_GE(models.size(), 8u);
-  EXPECT_TRUE(models.count("claude-sonnet-4-20250514") && models.count("claude-sonnet-4-5-20250929") &&
-              models.count("claude-opus-4-6"));
+  EXPECT_TRUE(models.count("claude-sonnet-4-20250514") &&
+              models.count("claude-sonnet-4-5-20250929") && models.count("claude-opus-4-6"));
   EXPECT_GT(above_200k, 0u);
   EXPECT_GT(fast, 0u);
   EXPECT_GT(synthetic, 0u);

@@ -39,8 +39,8 @@ ShortId make_uuid(Rng& rng) {
     std::uint64_t& word = i < 16 ? hi : lo;
     unsigned nibble = static_cast<unsigned>(word & 0xF);
     word >>= 4;
-    if (i == 12) nibble = 4;                  // version 4
-    if (i == 16) nibble = 8 | (nibble & 3);   // RFC 4122 variant
+    if (i == 12) nibble = 4;                 // version 4
+    if (i == 16) nibble = 8 | (nibble & 3);  // RFC 4122 variant
     id.push_back(kHex[nibble]);
   }
   return id;

@@ -34,7 +34,7 @@ struct SessionTraits {
 struct LineOrigin {
   std::string_view parent_uuid;  // empty: null
   bool sidechain = false;
-  std::string_view agent_id;     // empty: not written
+  std::string_view agent_id;  // empty: not written
 };
 
 struct Usage {
@@ -43,8 +43,8 @@ struct Usage {
   std::int64_t cache_read = 0;
   std::int64_t ephemeral_5m = 0;  // with ephemeral_1h, sums to cache_creation
   std::int64_t ephemeral_1h = 0;
-  bool split = true;              // write the cache_creation object
-  std::string_view speed;         // "standard", "fast", or empty: not written
+  bool split = true;       // write the cache_creation object
+  std::string_view speed;  // "standard", "fast", or empty: not written
 };
 
 void append_number(std::string& out, std::int64_t value);

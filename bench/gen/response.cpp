@@ -53,9 +53,12 @@ std::int64_t draw_output(const Response& response, Rng& rng) {
   for (const Block& block : response.blocks) {
     switch (block.kind) {
       case Block::Kind::kThinking: total += draw_count(rng, 150, 0.9); break;
-      case Block::Kind::kText: total += answer ? draw_count(rng, 280, 0.9) : draw_count(rng, 45, 0.7); break;
+      case Block::Kind::kText:
+        total += answer ? draw_count(rng, 280, 0.9) : draw_count(rng, 45, 0.7);
+        break;
       case Block::Kind::kToolUse:
-        total += draw_count(rng, 60, 0.6) + static_cast<std::int64_t>(response.input(block).size() / 4);
+        total +=
+            draw_count(rng, 60, 0.6) + static_cast<std::int64_t>(response.input(block).size() / 4);
         break;
     }
   }
@@ -75,7 +78,8 @@ void split_cache_creation(Usage& usage, CacheMode mode, Rng& rng) {
     case CacheMode::kFiveMinutes: usage.ephemeral_5m = usage.cache_creation; break;
     case CacheMode::kOneHour: usage.ephemeral_5m = 0; break;
     case CacheMode::kMixed:
-      usage.ephemeral_5m = static_cast<std::int64_t>(rng.unit() * static_cast<double>(usage.cache_creation));
+      usage.ephemeral_5m =
+          static_cast<std::int64_t>(rng.unit() * static_cast<double>(usage.cache_creation));
       break;
   }
   usage.ephemeral_1h = usage.cache_creation - usage.ephemeral_5m;
@@ -142,8 +146,8 @@ std::string_view stop_reason(const Response& response, std::size_t line, ClientS
 
 }  // namespace
 
-void build_blocks(Response& response, Rng& rng, const Pools& pools, std::string_view cwd,
-                  int tools, int tasks) {
+void build_blocks(Response& response, Rng& rng, const Pools& pools, std::string_view cwd, int tools,
+                  int tasks) {
   response.blocks.clear();
   response.inputs.clear();
   const bool answer = tools == 0;

@@ -17,12 +17,12 @@ namespace cu::gen {
 
 // The prompt cache as the API sees one conversation (main thread or subagent).
 struct TokenState {
-  std::int64_t base = 15'000;    // system prompt and tools, cached across sessions
-  std::int64_t context = 15'000; // tokens already in the conversation (cached or not)
-  std::int64_t pending = 0;      // tokens added since the last request (prompt, results, output)
-  std::int64_t cap = 180'000;    // compaction threshold
-  bool fresh = true;             // next request writes the whole context to the cache
-  bool long_context = false;     // 1M-context session: contexts above 200k, some huge inputs
+  std::int64_t base = 15'000;     // system prompt and tools, cached across sessions
+  std::int64_t context = 15'000;  // tokens already in the conversation (cached or not)
+  std::int64_t pending = 0;       // tokens added since the last request (prompt, results, output)
+  std::int64_t cap = 180'000;     // compaction threshold
+  bool fresh = true;              // next request writes the whole context to the cache
+  bool long_context = false;      // 1M-context session: contexts above 200k, some huge inputs
 };
 
 enum class CacheMode { kFiveMinutes, kOneHour, kMixed };
@@ -43,7 +43,7 @@ struct Response {
   ShortId request_id;  // empty: the lines carry no requestId
   const ModelProfile* model = nullptr;
   Usage usage;
-  std::int64_t output = 0;                 // final output_tokens
+  std::int64_t output = 0;  // final output_tokens
   std::vector<Block> blocks;
   std::string inputs;                      // tool input objects, back to back
   std::vector<std::int64_t> line_outputs;  // output_tokens written on each line (non-decreasing)
@@ -67,8 +67,8 @@ struct ResponseStyle {
 
 // Fills blocks: a working response (tools > 0) or the turn's final answer (tools == 0).
 // tasks of the tools are Task calls; requires tools + text/thinking blocks <= 10.
-void build_blocks(Response& response, Rng& rng, const Pools& pools, std::string_view cwd,
-                  int tools, int tasks);
+void build_blocks(Response& response, Rng& rng, const Pools& pools, std::string_view cwd, int tools,
+                  int tasks);
 
 // Sets usage, output and line_outputs from the blocks and advances the token state.
 void account_tokens(Response& response, TokenState& tokens, Rng& rng, const ResponseStyle& style);

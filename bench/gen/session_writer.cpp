@@ -13,7 +13,8 @@ constexpr std::int64_t kMaxResultTokens = 25'000;  // Claude Code truncates what
 constexpr std::array<std::string_view, 4> kApiErrors = {
     "API Error: 500 {\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"api_error\\\","
     "\\\"message\\\":\\\"Internal server error\\\"}}",
-    "API Error: 529 {\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"overloaded_error\\\","
+    "API Error: 529 "
+    "{\\\"type\\\":\\\"error\\\",\\\"error\\\":{\\\"type\\\":\\\"overloaded_error\\\","
     "\\\"message\\\":\\\"Overloaded\\\"}}",
     "API Error: Request was aborted.",
     "API Error: 400 due to tool use concurrency issues. Run /rewind to recover the conversation."};
@@ -26,7 +27,9 @@ constexpr std::string_view kCompactPreamble =
     "This session is being continued from a previous conversation that ran out of context. The "
     "conversation is summarized below:\\n";
 
-std::size_t count_lines(std::string_view text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); }
+std::size_t count_lines(std::string_view text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
 
 std::size_t count_usage_lines(std::string_view text) {
   std::size_t count = 0;
@@ -41,7 +44,8 @@ std::size_t count_usage_lines(std::string_view text) {
 }
 
 void replace_all(std::string& text, std::string_view from, std::string_view to) {
-  for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+  for (std::size_t at = text.find(from); at != std::string::npos;
+       at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
   }
 }
@@ -83,10 +87,10 @@ struct SessionWriter::Mirror {
     std::size_t size;
     bool usage;
   };
-  ShortId parent_uuid;        // the assistant line that called Task
+  ShortId parent_uuid;  // the assistant line that called Task
   ShortId agent_id;
-  ShortId parent_tool_use_id; // the Task tool_use id
-  ShortId tool_use_id;        // "agent_" + the calling message id
+  ShortId parent_tool_use_id;  // the Task tool_use id
+  ShortId tool_use_id;         // "agent_" + the calling message id
   std::string_view prompt;
   std::string text;
   std::vector<Span> spans;
@@ -97,9 +101,9 @@ struct SessionWriter::Thread {
   JsonlFile* file = nullptr;
   bool sidechain = false;
   ShortId agent_id;
-  ShortId last_uuid;       // parentUuid of the next line; empty: null
-  Millis clock = 0;        // now, in this conversation
-  Millis latest = 0;       // the latest timestamp written
+  ShortId last_uuid;  // parentUuid of the next line; empty: null
+  Millis clock = 0;   // now, in this conversation
+  Millis latest = 0;  // the latest timestamp written
   TokenState tokens;
   const ModelProfile* model = nullptr;
   bool fast = false;
@@ -149,7 +153,8 @@ std::unique_ptr<ResumeSource> SessionWriter::write(GenSummary& summary) {
     }
     write_turn(main);
   }
-  if (source_->bytes.size() == main_file_->bytes()) source_->turn_starts.push_back(main_file_->bytes());
+  if (source_->bytes.size() == main_file_->bytes())
+    source_->turn_starts.push_back(main_file_->bytes());
   main_file_->tee_to(nullptr);
   main_file_->close();
   add_file(written_, *main_file_);
@@ -189,11 +194,12 @@ void SessionWriter::add_session(GenSummary& summary) const {
 
 void SessionWriter::write_header(Thread& main) {
   std::string& out = main_file_->buffer();
-  const int summaries = plan_.resume != nullptr ? static_cast<int>(rng_.between(1, 3))
-                                                 : (rng_.chance(0.08) ? 1 : 0);
+  const int summaries =
+      plan_.resume != nullptr ? static_cast<int>(rng_.between(1, 3)) : (rng_.chance(0.08) ? 1 : 0);
   for (int i = 0; i < summaries; ++i) {
     main_file_->begin_line();
-    append_summary_line(out, pools_.prose.slice(rng_, static_cast<std::size_t>(rng_.between(20, 70))),
+    append_summary_line(out,
+                        pools_.prose.slice(rng_, static_cast<std::size_t>(rng_.between(20, 70))),
                         make_uuid(rng_).view());
     main_file_->end_line(false);
   }
@@ -204,8 +210,9 @@ void SessionWriter::write_header(Thread& main) {
     const ShortId hook_id = make_uuid(rng_);
     main_file_->begin_line();
     begin_envelope(out, traits_, origin(main));
-    out.append("\"type\":\"progress\",\"data\":{\"type\":\"hook_progress\",\"hookEvent\":\"SessionStart\","
-               "\"hookName\":\"SessionStart:startup\",\"command\":\"./scripts/session-start.sh\"},");
+    out.append(
+        "\"type\":\"progress\",\"data\":{\"type\":\"hook_progress\",\"hookEvent\":\"SessionStart\","
+        "\"hookName\":\"SessionStart:startup\",\"command\":\"./scripts/session-start.sh\"},");
     append_field(out, "parentToolUseID", hook_id.view());
     append_field(out, "toolUseID", hook_id.view());
     finish_line(main, make_uuid(rng_).view(), at, fraction, false);
@@ -217,7 +224,8 @@ void SessionWriter::copy_resumed(Thread& main) {
   if (source.turn_starts.size() < 2) return;
   const std::size_t limit = std::max<std::size_t>(plan_.budget * 7 / 10, source.turn_starts[1]);
   std::size_t last = source.turn_starts.size() - 1;
-  if (rng_.chance(0.4)) last = static_cast<std::size_t>(rng_.between(1, static_cast<std::int64_t>(last)));
+  if (rng_.chance(0.4))
+    last = static_cast<std::size_t>(rng_.between(1, static_cast<std::int64_t>(last)));
   while (last > 1 && source.turn_starts[last] > limit) --last;
   const bool whole = last + 1 == source.turn_starts.size();
   line_.assign(source.bytes, 0, source.turn_starts[last]);
@@ -240,7 +248,8 @@ void SessionWriter::write_turn(Thread& main) {
   if (main.tokens.context > main.tokens.cap) write_compaction(main);
   if (rng_.chance(0.04)) write_queue_operations(main);
   if (plan_.client != ClientStyle::kV1 && rng_.chance(0.85)) write_snapshot(main);
-  const auto prompt_length = static_cast<std::size_t>(std::clamp(rng_.lognormal(200, 1.0), 10.0, 4000.0));
+  const auto prompt_length =
+      static_cast<std::size_t>(std::clamp(rng_.lognormal(200, 1.0), 10.0, 4000.0));
   write_prompt(main, pools_.prose.slice(rng_, prompt_length));
   const int rounds = static_cast<int>(std::clamp(rng_.lognormal(3, 0.9), 0.0, 40.0));
   for (int round = 0; round <= rounds; ++round) {
@@ -316,13 +325,15 @@ void SessionWriter::write_response(Thread& thread, bool answer, int tasks) {
                                                          : thread.replay_message_id;
   thread.replay_message_id.clear();
   response.request_id.clear();
-  if (!options_.missing_requestid || !rng_.chance(0.015)) response.request_id = make_request_id(rng_);
+  if (!options_.missing_requestid || !rng_.chance(0.015))
+    response.request_id = make_request_id(rng_);
   account_tokens(response, thread.tokens, rng_, response_style(thread));
   thread.clock += rng_.between(800, 7'000);
   write_assistant_lines(thread, response);
   const ShortId task_line_uuid = thread.last_uuid;
   for (const Block& block : response.blocks) {
-    if (block.kind == Block::Kind::kToolUse && block.tool != Tool::kTask) write_tool_result(thread, block);
+    if (block.kind == Block::Kind::kToolUse && block.tool != Tool::kTask)
+      write_tool_result(thread, block);
   }
   if (tasks > 0) run_subagents(thread, response, task_line_uuid.view());
   if (answer) thread.final_text = response.blocks.back().text;
@@ -377,9 +388,11 @@ void SessionWriter::write_tool_result(Thread& thread, const Block& block) {
     append_tool_use_result(out, block.tool, full);
   }
   out.push_back(',');
-  if (plan_.client == ClientStyle::kV21) append_field(out, "sourceToolAssistantUUID", assistant_uuid.view());
+  if (plan_.client == ClientStyle::kV21)
+    append_field(out, "sourceToolAssistantUUID", assistant_uuid.view());
   finish_line(thread, uuid.view(), at, fraction, false);
-  thread.tokens.pending += error ? 30 : std::min<std::int64_t>(static_cast<std::int64_t>(size / 4), kMaxResultTokens);
+  thread.tokens.pending +=
+      error ? 30 : std::min<std::int64_t>(static_cast<std::int64_t>(size / 4), kMaxResultTokens);
   ++thread.tool_uses;
   if (thread.mirror != nullptr) mirror_line(thread, message_, {}, uuid.view(), at, fraction, false);
 }
@@ -389,8 +402,9 @@ void SessionWriter::build_result_message(const Block& block, std::string_view fu
   message_.append(block.tool_use_id.view());
   message_.append("\",\"type\":\"tool_result\",\"content\":\"");
   if (error) {
-    message_.append("<tool_use_error>File has not been read yet. Read it first before writing to it."
-                    "</tool_use_error>\",\"is_error\":true}]}");
+    message_.append(
+        "<tool_use_error>File has not been read yet. Read it first before writing to it."
+        "</tool_use_error>\",\"is_error\":true}]}");
     return;
   }
   const bool persisted = plan_.client == ClientStyle::kV21 && full.size() > 30'000 &&
@@ -459,9 +473,7 @@ void SessionWriter::append_tool_use_result(std::string& out, Tool tool, std::str
       out.append("\",\"structuredPatch\":[]}");
       return;
     case Tool::kTodoWrite:
-    case Tool::kTask:
-      out.append("{\"oldTodos\":[],\"newTodos\":[]}");
-      return;
+    case Tool::kTask: out.append("{\"oldTodos\":[],\"newTodos\":[]}"); return;
   }
 }
 
@@ -469,7 +481,8 @@ void SessionWriter::write_bash_progress(Thread& thread, const Block& block, Mill
   const auto count = rng_.between(1, 6);
   for (std::int64_t i = 1; i <= count; ++i) {
     const Millis at = thread.clock + duration * i / (count + 1);
-    const std::string_view output = pools_.output.slice(rng_, static_cast<std::size_t>(rng_.between(20, 300)));
+    const std::string_view output =
+        pools_.output.slice(rng_, static_cast<std::size_t>(rng_.between(20, 300)));
     std::string& out = thread.file->begin_line();
     begin_envelope(out, traits_, origin(thread));
     out.append("\"type\":\"progress\",\"data\":{\"type\":\"bash_progress\",\"output\":\"");
@@ -515,7 +528,8 @@ void SessionWriter::run_subagents(Thread& parent, const Response& response,
     sub->tokens.context = sub->tokens.base;
     sub->tokens.cap = 2'000'000;
     sub->mirror = mirror.get();
-    if (options_.sidechain_replays && rng_.chance(0.3)) sub->replay_message_id = response.message_id;
+    if (options_.sidechain_replays && rng_.chance(0.3))
+      sub->replay_message_id = response.message_id;
     run_subagent(*sub, block);
     file->close();
     add_file(written_, *file);
@@ -531,9 +545,11 @@ void SessionWriter::run_subagents(Thread& parent, const Response& response,
   for (const auto& mirror : mirrors) {
     for (const Mirror::Span& span : mirror->spans) spans.emplace_back(mirror.get(), span);
   }
-  std::stable_sort(spans.begin(), spans.end(), [](const auto& a, const auto& b) { return a.second.at < b.second.at; });
+  std::stable_sort(spans.begin(), spans.end(),
+                   [](const auto& a, const auto& b) { return a.second.at < b.second.at; });
   for (const auto& [mirror, span] : spans) {
-    parent.file->append_lines(std::string_view(mirror->text).substr(span.begin, span.size), 1, span.usage ? 1 : 0);
+    parent.file->append_lines(std::string_view(mirror->text).substr(span.begin, span.size), 1,
+                              span.usage ? 1 : 0);
     parent.latest = std::max(parent.latest, span.at);
   }
   Millis end = parent.clock;
@@ -593,7 +609,8 @@ void SessionWriter::write_synthetic(Thread& thread) {
       "\",\"container\":null,\"model\":\"<synthetic>\",\"role\":\"assistant\",\"stop_reason\":"
       "\"stop_sequence\",\"stop_sequence\":\"\",\"type\":\"message\",\"usage\":{\"input_tokens\":0,"
       "\"output_tokens\":0,\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":0,"
-      "\"server_tool_use\":{\"web_search_requests\":0,\"web_fetch_requests\":0},\"service_tier\":null,"
+      "\"server_tool_use\":{\"web_search_requests\":0,\"web_fetch_requests\":0},\"service_tier\":"
+      "null,"
       "\"cache_creation\":{\"ephemeral_1h_input_tokens\":0,\"ephemeral_5m_input_tokens\":0}},"
       "\"content\":[{\"type\":\"text\",\"text\":\"");
   out.append(api_error ? kApiErrors[rng_.below(kApiErrors.size())] : "No response requested.");
@@ -612,14 +629,17 @@ void SessionWriter::write_compaction(Thread& thread) {
     const Millis at = stamp(thread, fraction);
     std::string& out = thread.file->begin_line();
     begin_envelope(out, traits_, LineOrigin{});
-    out.append("\"type\":\"system\",\"subtype\":\"compact_boundary\",\"content\":\"Conversation compacted\","
-               "\"level\":\"info\",\"compactMetadata\":{\"trigger\":\"auto\",\"preTokens\":");
+    out.append(
+        "\"type\":\"system\",\"subtype\":\"compact_boundary\",\"content\":\"Conversation "
+        "compacted\","
+        "\"level\":\"info\",\"compactMetadata\":{\"trigger\":\"auto\",\"preTokens\":");
     append_number(out, before);
     out.append("},");
     finish_line(thread, make_uuid(rng_).view(), at, fraction, false);
   }
   thread.clock += rng_.between(20 * kSecond, 2 * kMinute);
-  const std::string_view summary = pools_.prose.slice(rng_, static_cast<std::size_t>(rng_.between(1'500, 6'000)));
+  const std::string_view summary =
+      pools_.prose.slice(rng_, static_cast<std::size_t>(rng_.between(1'500, 6'000)));
   bool fraction = true;
   const Millis at = stamp(thread, fraction);
   std::string& out = thread.file->begin_line();
@@ -642,11 +662,14 @@ void SessionWriter::write_turn_end(Thread& thread, Millis turn_start) {
     const Millis at = stamp(thread, fraction);
     std::string& out = thread.file->begin_line();
     begin_envelope(out, traits_, origin(thread));
-    out.append("\"type\":\"system\",\"subtype\":\"stop_hook_summary\",\"hookCount\":1,\"hookInfos\":"
-               "[{\"command\":\"./scripts/check.sh\",\"durationMs\":");
+    out.append(
+        "\"type\":\"system\",\"subtype\":\"stop_hook_summary\",\"hookCount\":1,\"hookInfos\":"
+        "[{\"command\":\"./scripts/check.sh\",\"durationMs\":");
     append_number(out, rng_.between(40, 900));
-    out.append("}],\"hookErrors\":[],\"preventedContinuation\":false,\"stopReason\":\"\",\"hasOutput\":false,"
-               "\"level\":\"suggestion\",");
+    out.append(
+        "}],\"hookErrors\":[],\"preventedContinuation\":false,\"stopReason\":\"\",\"hasOutput\":"
+        "false,"
+        "\"level\":\"suggestion\",");
     finish_line(thread, make_uuid(rng_).view(), at, fraction, false);
   }
   if (plan_.client == ClientStyle::kV21 && rng_.chance(0.5)) {
@@ -668,8 +691,10 @@ void SessionWriter::mirror_line(Thread& thread, std::string_view message_json,
   const std::size_t begin = mirror.text.size();
   std::string& out = mirror.text;
   begin_envelope(out, traits_, LineOrigin{mirror.parent_uuid.view(), false, {}});
-  out.append(assistant ? "\"type\":\"progress\",\"data\":{\"message\":{\"type\":\"assistant\",\"timestamp\":\""
-                       : "\"type\":\"progress\",\"data\":{\"message\":{\"type\":\"user\",\"timestamp\":\"");
+  out.append(
+      assistant
+          ? "\"type\":\"progress\",\"data\":{\"message\":{\"type\":\"assistant\",\"timestamp\":\""
+          : "\"type\":\"progress\",\"data\":{\"message\":{\"type\":\"user\",\"timestamp\":\"");
   append_timestamp(out, at, fraction);
   out.append("\",\"message\":");
   out.append(message_json);
@@ -726,8 +751,9 @@ std::uint64_t SessionWriter::bytes_written() const {
 }
 
 std::filesystem::path SessionWriter::subagent_path(const ShortId& agent_id) const {
-  return options_.out_dir / "projects" / plan_.project->dir_name / std::string(plan_.session_id.view()) /
-         "subagents" / ("agent-" + std::string(agent_id.view()) + ".jsonl");
+  return options_.out_dir / "projects" / plan_.project->dir_name /
+         std::string(plan_.session_id.view()) / "subagents" /
+         ("agent-" + std::string(agent_id.view()) + ".jsonl");
 }
 
 }  // namespace cu::gen

@@ -22,16 +22,16 @@ struct Project {
   std::string cwd;       // e.g. /home/dev/code/api
   std::string dir_name;  // cwd with '/' replaced by '-'
   std::string git_branch;
-  bool hooks = false;    // has SessionStart and Stop hooks
+  bool hooks = false;  // has SessionStart and Stop hooks
 };
 
 // The start of a finished session's main file, which a later session of the same project may
 // copy when it resumes the conversation.
 struct ResumeSource {
   ShortId session_id;
-  std::string bytes;                   // the file's first bytes, whole lines
+  std::string bytes;                     // the file's first bytes, whole lines
   std::vector<std::size_t> turn_starts;  // offsets in bytes where a user turn begins
-  Millis end = 0;                      // the last timestamp written
+  Millis end = 0;                        // the last timestamp written
   TokenState tokens;
   const ModelProfile* model = nullptr;
   ShortId last_uuid;
@@ -106,8 +106,8 @@ class SessionWriter {
   bool long_context_;
   std::unique_ptr<JsonlFile> main_file_;
   std::unique_ptr<ResumeSource> source_;
-  std::string message_;     // scratch: the message object of the line being written
-  std::string line_;        // scratch: one line built away from its file
+  std::string message_;  // scratch: the message object of the line being written
+  std::string line_;     // scratch: one line built away from its file
   std::uint64_t closed_subagent_bytes_ = 0;
   GenSummary written_;
 };

@@ -11,33 +11,33 @@ namespace {
 
 // Everything appended below is already in escaped form: "\\n" is the two characters \ and n.
 constexpr std::array<std::string_view, 64> kWords = {
-    "the",      "config",    "file",     "test",      "function", "we",       "need",
-    "to",       "update",    "handler",  "and",       "then",     "check",    "whether",
-    "it",       "returns",   "error",    "value",     "from",     "parser",   "module",
-    "I'll",     "look",      "at",       "this",      "build",    "fails",    "because",
-    "missing",  "import",    "in",       "output",    "should",   "be",       "now",
-    "let",      "me",        "run",      "suite",     "again",    "fixed",    "cache",
-    "request",  "response",  "timeout",  "retry",     "database", "schema",   "migration",
-    "component", "state",    "props",    "render",    "query",    "index",    "type",
-    "interface", "async",    "await",    "promise",   "stream",   "buffer",   "path",
+    "the",       "config",   "file",    "test",    "function", "we",     "need",
+    "to",        "update",   "handler", "and",     "then",     "check",  "whether",
+    "it",        "returns",  "error",   "value",   "from",     "parser", "module",
+    "I'll",      "look",     "at",      "this",    "build",    "fails",  "because",
+    "missing",   "import",   "in",      "output",  "should",   "be",     "now",
+    "let",       "me",       "run",     "suite",   "again",    "fixed",  "cache",
+    "request",   "response", "timeout", "retry",   "database", "schema", "migration",
+    "component", "state",    "props",   "render",  "query",    "index",  "type",
+    "interface", "async",    "await",   "promise", "stream",   "buffer", "path",
     "directory"};
 
 constexpr std::array<std::string_view, 12> kDecorations = {
-    "`src/main.rs`", "`npm test`",    "\\\"strict\\\"",  "→",  "—",          "✓",
+    "`src/main.rs`", "`npm test`",   "\\\"strict\\\"", "→", "—",           "✓",
     "`useEffect`",   "`Cargo.toml`", "**important**",  "é", "`--release`", "`README.md`"};
 
 constexpr std::array<std::string_view, 24> kIdentifiers = {
     "config",  "result", "handler", "parseLine", "entries", "request", "options", "buffer",
-    "index",   "count",  "tokens",  "session",  "client",  "server",  "path",    "value",
-    "payload", "items",  "state",   "cache",    "logger",  "schema",  "row",     "err"};
+    "index",   "count",  "tokens",  "session",   "client",  "server",  "path",    "value",
+    "payload", "items",  "state",   "cache",     "logger",  "schema",  "row",     "err"};
 
 constexpr std::array<std::string_view, 16> kKeywords = {
     "const", "let",   "if",     "return", "for",   "while",  "fn",     "def",
     "await", "async", "struct", "impl",   "class", "import", "export", "match"};
 
 constexpr std::array<std::string_view, 12> kFileNames = {
-    "main.rs",  "lib.rs",    "index.ts",  "app.tsx",   "server.go",    "utils.py",
-    "api.py",   "README.md", "config.rs", "schema.sql", "handler.cpp", "package.json"};
+    "main.rs", "lib.rs",    "index.ts",  "app.tsx",    "server.go",   "utils.py",
+    "api.py",  "README.md", "config.rs", "schema.sql", "handler.cpp", "package.json"};
 
 template <std::size_t N>
 std::string_view pick(Rng& rng, const std::array<std::string_view, N>& items) {
@@ -75,10 +75,25 @@ void append_code_line(std::string& out, Rng& rng) {
   out.push_back(' ');
   out.append(pick(rng, kIdentifiers));
   switch (rng.below(4)) {
-    case 0: out.append(" = \\\""); out.append(pick(rng, kWords)); out.append("\\\";"); break;
-    case 1: out.append("("); out.append(pick(rng, kIdentifiers)); out.append(") {"); break;
-    case 2: out.append(" = "); out.append(pick(rng, kIdentifiers)); out.append(".len();"); break;
-    default: out.append(" \\\\ "); out.append(pick(rng, kIdentifiers)); break;
+    case 0:
+      out.append(" = \\\"");
+      out.append(pick(rng, kWords));
+      out.append("\\\";");
+      break;
+    case 1:
+      out.append("(");
+      out.append(pick(rng, kIdentifiers));
+      out.append(") {");
+      break;
+    case 2:
+      out.append(" = ");
+      out.append(pick(rng, kIdentifiers));
+      out.append(".len();");
+      break;
+    default:
+      out.append(" \\\\ ");
+      out.append(pick(rng, kIdentifiers));
+      break;
   }
 }
 
@@ -138,7 +153,9 @@ void append_json_line(std::string& out, Rng& rng) {
 // One line of tool output: numbered source (as Read shows it) most often.
 void append_tool_line(std::string& out, Rng& rng, std::uint64_t& line_number) {
   switch (rng.below(8)) {
-    case 0: case 1: case 2: append_numbered_code_line(out, rng, line_number); break;
+    case 0:
+    case 1:
+    case 2: append_numbered_code_line(out, rng, line_number); break;
     case 3: append_listing_line(out, rng); break;
     case 4: append_test_line(out, rng); break;
     case 5: append_compiler_line(out, rng); break;

@@ -1,10 +1,10 @@
 #include "timestamp.h"
 
+#include <date/date.h>
+
 #include <charconv>
 #include <chrono>
 #include <stdexcept>
-
-#include <date/date.h>
 
 namespace cu::gen {
 namespace {
@@ -71,7 +71,8 @@ Millis parse_date(std::string_view text) {
 }
 
 Millis add_months(Millis midnight, int months) {
-  const date::year_month_day ymd{date::floor<date::days>(SysMillis{std::chrono::milliseconds(midnight)})};
+  const date::year_month_day ymd{
+      date::floor<date::days>(SysMillis{std::chrono::milliseconds(midnight)})};
   const date::year_month_day moved = ymd + date::months{months};
   const date::year_month_day valid =
       moved.ok() ? moved : date::year_month_day{moved.year() / moved.month() / date::last};

@@ -3,38 +3,36 @@
 #include <algorithm>
 #include <array>
 
-
 namespace cu::gen {
 namespace {
 
-constexpr std::array<std::string_view, 14> kCommands = {
-    "git status",
-    "git diff --stat",
-    "npm test",
-    "npm run build 2>&1 | tail -50",
-    "cargo test --workspace",
-    "cargo clippy --all-targets",
-    "pytest -q tests/",
-    "go test ./...",
-    "ls -la src",
-    "make -j4",
-    "rg -n \\\"TODO\\\" src",
-    "docker compose ps",
-    "git log --oneline -20",
-    "cmake --build build --target all"};
+constexpr std::array<std::string_view, 14> kCommands = {"git status",
+                                                        "git diff --stat",
+                                                        "npm test",
+                                                        "npm run build 2>&1 | tail -50",
+                                                        "cargo test --workspace",
+                                                        "cargo clippy --all-targets",
+                                                        "pytest -q tests/",
+                                                        "go test ./...",
+                                                        "ls -la src",
+                                                        "make -j4",
+                                                        "rg -n \\\"TODO\\\" src",
+                                                        "docker compose ps",
+                                                        "git log --oneline -20",
+                                                        "cmake --build build --target all"};
 
 constexpr std::array<std::string_view, 16> kRelativePaths = {
-    "src/main.rs",          "src/lib.rs",          "src/api/handlers.ts",  "src/components/App.tsx",
-    "internal/server.go",   "app/models.py",       "tests/test_api.py",    "README.md",
-    "Cargo.toml",           "package.json",        "src/db/schema.sql",    "lib/parser.cpp",
-    "lib/parser.h",         "docs/design.md",      "scripts/deploy.sh",    "config/settings.yaml"};
+    "src/main.rs",        "src/lib.rs",     "src/api/handlers.ts", "src/components/App.tsx",
+    "internal/server.go", "app/models.py",  "tests/test_api.py",   "README.md",
+    "Cargo.toml",         "package.json",   "src/db/schema.sql",   "lib/parser.cpp",
+    "lib/parser.h",       "docs/design.md", "scripts/deploy.sh",   "config/settings.yaml"};
 
-constexpr std::array<std::string_view, 8> kPatterns = {
-    "TODO",     "fn parse",    "useState", "import .* from",
-    "SELECT",   "async def",   "error\\\\(", "class \\\\w+"};
+constexpr std::array<std::string_view, 8> kPatterns = {"TODO",           "fn parse",    "useState",
+                                                       "import .* from", "SELECT",      "async def",
+                                                       "error\\\\(",     "class \\\\w+"};
 
-constexpr std::array<std::string_view, 6> kGlobs = {
-    "**/*.ts", "**/*.rs", "src/**/*.py", "**/*.go", "**/*.md", "**/CMakeLists.txt"};
+constexpr std::array<std::string_view, 6> kGlobs = {"**/*.ts", "**/*.rs", "src/**/*.py",
+                                                    "**/*.go", "**/*.md", "**/CMakeLists.txt"};
 
 constexpr std::array<double, 7> kToolWeights = {30, 30, 14, 10, 5, 5, 6};
 
@@ -128,11 +126,10 @@ void append_tool_input(std::string& out, Tool tool, Rng& rng, const Pools& pools
       out.append(pools.output.slice(rng, static_cast<std::size_t>(rng.between(200, 5000))));
       out.append("\"}");
       return;
-    case Tool::kTodoWrite:
-      append_todos(out, rng, pools);
-      return;
+    case Tool::kTodoWrite: append_todos(out, rng, pools); return;
     case Tool::kTask:
-      append_task_input(out, pools.prose.slice(rng, static_cast<std::size_t>(rng.between(100, 700))));
+      append_task_input(out,
+                        pools.prose.slice(rng, static_cast<std::size_t>(rng.between(100, 700))));
       return;
   }
 }

@@ -56,7 +56,9 @@ struct Pipeline {
                                               cu::IngestOptions{.cost_mode = config.pricing_mode});
     ingestor->load();
   }
-  cu::RollupSettings settings() const { return cu::RollupSettings{&calendar}; }
+  cu::RollupSettings settings() const {
+    return cu::RollupSettings{&calendar, &prices, std::chrono::hours(config.block_hours)};
+  }
 };
 
 std::string describe(const cu::FollowerStatus& status) {

@@ -1,6 +1,7 @@
 #pragma once
 // Rows of the derived tables (SPEC §7), as plain values computed by the rollup functions.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -82,6 +83,26 @@ struct UsageBlock {
 
   std::string_view status() const { return is_active ? "active" : "completed"; }
   friend bool operator==(const UsageBlock&, const UsageBlock&) = default;
+};
+
+// One (session, model) pair of a session's usage, for session reports' model breakdowns.
+struct SessionModelRow {
+  std::string project_path;
+  std::string session_id;
+  std::string model;  // reported model name
+  TokenTotals tokens;
+  double cost_usd = 0;
+  std::int64_t request_count = 0;
+
+  friend bool operator==(const SessionModelRow&, const SessionModelRow&) = default;
+};
+
+// Which rows a report reads. Dates are local dates in the configured zone, inclusive.
+struct ReportFilter {
+  std::optional<std::string> since;    // YYYY-MM-DD
+  std::optional<std::string> until;    // YYYY-MM-DD
+  std::optional<std::string> project;  // project folder below projects/
+  std::optional<std::string> session_id;
 };
 
 }  // namespace cu

@@ -7,19 +7,10 @@
 #include <vector>
 
 #include "pricing/price_table.h"
+#include "rollup/event_order.h"
 
 namespace cu {
 namespace {
-
-std::vector<const UsageEvent*> in_time_order(std::span<const UsageEvent> events) {
-  std::vector<const UsageEvent*> ordered;
-  ordered.reserve(events.size());
-  for (const UsageEvent& event : events) ordered.push_back(&event);
-  std::sort(ordered.begin(), ordered.end(), [](const UsageEvent* a, const UsageEvent* b) {
-    return std::tie(a->entry.timestamp_ms, a->id) < std::tie(b->entry.timestamp_ms, b->id);
-  });
-  return ordered;
-}
 
 std::string join_sorted(const std::set<std::string>& names) {
   std::string joined;
@@ -55,7 +46,7 @@ DailySummaryRow summarize_day(std::string date, std::span<const UsageEvent> even
   row.date = std::move(date);
   std::set<std::string> models;
   std::set<std::pair<std::string_view, std::string_view>> sessions;
-  for (const UsageEvent* event : in_time_order(events)) {
+  for (const UsageEvent* event : log_ordered(events)) {
     add_tokens(row.tokens, event->entry);
     row.cost_usd += event->cost_usd;
     sessions.emplace(event->project, event->session_id);
@@ -68,12 +59,13 @@ DailySummaryRow summarize_day(std::string date, std::span<const UsageEvent> even
 
 SessionRow summarize_session(std::span<const UsageEvent> events) {
   SessionRow row;
-  const auto ordered = in_time_order(events);
-  const UsageEvent& first = *ordered.front();
+  const auto by_time = time_ordered(events);
+  const UsageEvent& first = *by_time.front();
   row.project_path = first.project;
   row.session_id = first.session_id;
   row.session_start_ms = first.entry.timestamp_ms;
-  row.session_end_ms = ordered.back()->entry.timestamp_ms;
+  row.session_end_ms = by_time.back()->entry.timestamp_ms;
+  const auto ordered = log_ordered(events);
   std::map<std::string, double> cost_by_model;
   for (const UsageEvent* event : ordered) {
     add_tokens(row.tokens, event->entry);
@@ -81,6 +73,8 @@ SessionRow summarize_session(std::span<const UsageEvent> events) {
     if (std::string model = report_model_of(event->entry); !model.empty()) {
       cost_by_model[model] += event->cost_usd;
     }
+  }
+  for (const UsageEvent* event : by_time) {
     if (!event->entry.cwd.empty()) row.project_name = basename_of(event->entry.cwd);
   }
   if (row.project_name.empty()) row.project_name = row.project_path;

@@ -15,11 +15,12 @@ void add_tokens(TokenTotals& totals, const UsageEntry& entry);
 // "<synthetic>" and model-less entries, which belong to no model.
 std::string report_model_of(const UsageEntry& entry);
 
-// The summary of one local day from all kept events of that day (any order). Events are summed in
-// (timestamp, id) order so that the floating-point cost is reproducible.
+// The summary of one local day from all kept events of that day (any order). Costs are summed in
+// log order (rollup/event_order.h), as ccusage does, so that they are reproducible to the bit.
 DailySummaryRow summarize_day(std::string date, std::span<const UsageEvent> events);
 
 // The summary of one session from all of its kept events (any order); `events` must be non-empty.
+// The project name comes from the cwd of the latest event that has one.
 SessionRow summarize_session(std::span<const UsageEvent> events);
 
 }  // namespace cu

@@ -14,11 +14,12 @@ inline constexpr const char* kMaxMigration = "SELECT COALESCE(MAX(version), 0) F
 inline constexpr const char* kRecordMigration =
     "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)";
 
-inline constexpr const char* kEventColumns =
-    "id, message_id, request_id, timestamp, project, session_id, model, input_tokens, "
-    "output_tokens, cache_creation_tokens, cache_read_tokens, cache_creation_5m_tokens, "
-    "cache_creation_1h_tokens, speed, logged_cost_usd, cost_usd, is_sidechain, cwd, file, "
-    "line_offset, entry_index";
+// The columns read_event() expects, in its order.
+#define CU_SQLITE_EVENT_COLUMNS                                                                  \
+  " id, message_id, request_id, timestamp, project, session_id, model, input_tokens,"            \
+  " output_tokens, cache_creation_tokens, cache_read_tokens, cache_creation_5m_tokens,"          \
+  " cache_creation_1h_tokens, speed, logged_cost_usd, cost_usd, is_sidechain, cwd, file,"        \
+  " line_offset, entry_index "
 
 inline constexpr const char* kInsertEvent =
     "INSERT INTO usage_events (source, id, message_id, request_id, timestamp, project, session_id,"
@@ -63,18 +64,16 @@ inline constexpr const char* kAllTimestamps =
     "SELECT timestamp FROM usage_events WHERE source = ?1";
 inline constexpr const char* kDeleteAllDaily = "DELETE FROM daily_usage_summary WHERE source = ?1";
 inline constexpr const char* kDeleteAllSessions = "DELETE FROM claude_sessions WHERE source = ?1";
+inline constexpr const char* kDeleteAllModelDaily = "DELETE FROM model_daily_usage WHERE source = ?1";
+inline constexpr const char* kDeleteAllCache = "DELETE FROM cache_analytics WHERE source = ?1";
+inline constexpr const char* kDeleteAllSessionModels =
+    "DELETE FROM session_model_usage WHERE source = ?1";
 
 inline constexpr const char* kEventsInRange =
-    "SELECT id, message_id, request_id, timestamp, project, session_id, model, input_tokens,"
-    " output_tokens, cache_creation_tokens, cache_read_tokens, cache_creation_5m_tokens,"
-    " cache_creation_1h_tokens, speed, logged_cost_usd, cost_usd, is_sidechain, cwd, file,"
-    " line_offset, entry_index FROM usage_events"
+    "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events"
     " WHERE source = ?1 AND timestamp >= ?2 AND timestamp < ?3";
 inline constexpr const char* kEventsOfSession =
-    "SELECT id, message_id, request_id, timestamp, project, session_id, model, input_tokens,"
-    " output_tokens, cache_creation_tokens, cache_read_tokens, cache_creation_5m_tokens,"
-    " cache_creation_1h_tokens, speed, logged_cost_usd, cost_usd, is_sidechain, cwd, file,"
-    " line_offset, entry_index FROM usage_events"
+    "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events"
     " WHERE source = ?1 AND project = ?2 AND session_id = ?3";
 
 inline constexpr const char* kUpsertDaily =
@@ -88,9 +87,11 @@ inline constexpr const char* kUpsertDaily =
     " models_used = excluded.models_used, updated_at = excluded.updated_at";
 inline constexpr const char* kDeleteDaily =
     "DELETE FROM daily_usage_summary WHERE source = ?1 AND date = ?2";
+// Filters bind NULL for "no bound": ?2 since date, ?3 until date (inclusive).
 inline constexpr const char* kDailyRows =
     "SELECT date, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,"
-    " cost_usd, session_count, models_used FROM daily_usage_summary WHERE source = ?1 ORDER BY date";
+    " cost_usd, session_count, models_used FROM daily_usage_summary WHERE source = ?1"
+    " AND (?2 IS NULL OR date >= ?2) AND (?3 IS NULL OR date <= ?3) ORDER BY date";
 
 inline constexpr const char* kUpsertSession =
     "INSERT INTO claude_sessions (source, session_id, project_path, project_name, session_start,"
@@ -107,9 +108,88 @@ inline constexpr const char* kUpsertSession =
     " updated_at = excluded.updated_at";
 inline constexpr const char* kDeleteSession =
     "DELETE FROM claude_sessions WHERE source = ?1 AND project_path = ?2 AND session_id = ?3";
+// ?2/?3: session_end bounds as UTC text [from, to); ?4 project; ?5 session id (NULL: any).
 inline constexpr const char* kSessionRows =
     "SELECT session_id, project_path, project_name, session_start, session_end, input_tokens,"
     " output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, model_name, message_count,"
-    " efficiency_score FROM claude_sessions WHERE source = ?1 ORDER BY project_path, session_id";
+    " efficiency_score FROM claude_sessions WHERE source = ?1"
+    " AND (?2 IS NULL OR session_end >= ?2) AND (?3 IS NULL OR session_end < ?3)"
+    " AND (?4 IS NULL OR project_path = ?4) AND (?5 IS NULL OR session_id = ?5)"
+    " ORDER BY session_end, project_path, session_id";
+inline constexpr const char* kSessionModelRows =
+    "SELECT m.project_path, m.session_id, m.model, m.input_tokens, m.output_tokens,"
+    " m.cache_creation_tokens, m.cache_read_tokens, m.cost_usd, m.request_count"
+    " FROM session_model_usage m JOIN claude_sessions s ON s.source = m.source"
+    " AND s.project_path = m.project_path AND s.session_id = m.session_id WHERE m.source = ?1"
+    " AND (?2 IS NULL OR s.session_end >= ?2) AND (?3 IS NULL OR s.session_end < ?3)"
+    " AND (?4 IS NULL OR m.project_path = ?4) AND (?5 IS NULL OR m.session_id = ?5)"
+    " ORDER BY m.project_path, m.session_id, m.model";
+inline constexpr const char* kDeleteSessionModels =
+    "DELETE FROM session_model_usage WHERE source = ?1 AND project_path = ?2 AND session_id = ?3";
+inline constexpr const char* kInsertSessionModel =
+    "INSERT INTO session_model_usage (source, project_path, session_id, model, input_tokens,"
+    " output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, request_count)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+
+inline constexpr const char* kDeleteModelDaily =
+    "DELETE FROM model_daily_usage WHERE source = ?1 AND date = ?2";
+inline constexpr const char* kInsertModelDaily =
+    "INSERT INTO model_daily_usage (source, date, model, input_tokens, output_tokens,"
+    " cache_creation_tokens, cache_read_tokens, total_tokens, cost_usd, request_count, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
+inline constexpr const char* kModelDailyRows =
+    "SELECT date, model, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,"
+    " cost_usd, request_count FROM model_daily_usage WHERE source = ?1"
+    " AND (?2 IS NULL OR date >= ?2) AND (?3 IS NULL OR date <= ?3) ORDER BY date, model";
+
+inline constexpr const char* kUpsertCache =
+    "INSERT INTO cache_analytics (source, date, total_cache_tokens, cache_hit_tokens, hit_rate,"
+    " cache_savings_usd, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    " ON CONFLICT (source, date) DO UPDATE SET total_cache_tokens = excluded.total_cache_tokens,"
+    " cache_hit_tokens = excluded.cache_hit_tokens, hit_rate = excluded.hit_rate,"
+    " cache_savings_usd = excluded.cache_savings_usd, updated_at = excluded.updated_at";
+inline constexpr const char* kDeleteCache = "DELETE FROM cache_analytics WHERE source = ?1 AND date = ?2";
+inline constexpr const char* kCacheRows =
+    "SELECT date, total_cache_tokens, cache_hit_tokens, hit_rate, cache_savings_usd"
+    " FROM cache_analytics WHERE source = ?1"
+    " AND (?2 IS NULL OR date >= ?2) AND (?3 IS NULL OR date <= ?3) ORDER BY date";
+
+inline constexpr const char* kMarkBlocks =
+    "INSERT INTO rollup_dirty_blocks (source, since_ms) VALUES (?1, ?2) ON CONFLICT (source)"
+    " DO UPDATE SET since_ms = MIN(since_ms, excluded.since_ms)";
+inline constexpr const char* kDirtyBlocks = "SELECT since_ms FROM rollup_dirty_blocks WHERE source = ?1";
+inline constexpr const char* kClearDirtyBlocks = "DELETE FROM rollup_dirty_blocks WHERE source = ?1";
+// ?2/?3: start_time bounds as UTC text [from, to) (NULL: open).
+inline constexpr const char* kBlockRows =
+    "SELECT block_id, start_time, end_time, first_event_time, actual_end_time, input_tokens,"
+    " output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, entries, session_count,"
+    " models, status FROM usage_blocks WHERE source = ?1"
+    " AND (?2 IS NULL OR start_time >= ?2) AND (?3 IS NULL OR start_time < ?3) ORDER BY start_time";
+inline constexpr const char* kDeleteBlock = "DELETE FROM usage_blocks WHERE source = ?1 AND block_id = ?2";
+inline constexpr const char* kDeleteAllBlocks = "DELETE FROM usage_blocks WHERE source = ?1";
+inline constexpr const char* kUpsertBlock =
+    "INSERT INTO usage_blocks (source, block_id, start_time, end_time, first_event_time,"
+    " actual_end_time, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,"
+    " total_tokens, cost_usd, entries, session_count, models, status, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"
+    " ON CONFLICT (source, block_id) DO UPDATE SET start_time = excluded.start_time,"
+    " end_time = excluded.end_time, first_event_time = excluded.first_event_time,"
+    " actual_end_time = excluded.actual_end_time, input_tokens = excluded.input_tokens,"
+    " output_tokens = excluded.output_tokens, cache_creation_tokens = excluded.cache_creation_tokens,"
+    " cache_read_tokens = excluded.cache_read_tokens, total_tokens = excluded.total_tokens,"
+    " cost_usd = excluded.cost_usd, entries = excluded.entries,"
+    " session_count = excluded.session_count, models = excluded.models, status = excluded.status,"
+    " updated_at = excluded.updated_at";
+inline constexpr const char* kActiveBlocks =
+    "SELECT block_id, end_time, actual_end_time FROM usage_blocks WHERE source = ?1 AND status = 'active'";
+inline constexpr const char* kCompleteBlock =
+    "UPDATE usage_blocks SET status = 'completed', updated_at = ?3 WHERE source = ?1 AND block_id = ?2";
+inline constexpr const char* kEventsAfter =
+    "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events WHERE source = ?1 AND timestamp > ?2";
+inline constexpr const char* kEventsOfProject =
+    "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events"
+    " WHERE source = ?1 AND timestamp >= ?2 AND timestamp < ?3 AND (?4 = '' OR project = ?4)";
+inline constexpr const char* kProjects =
+    "SELECT DISTINCT project_path FROM claude_sessions WHERE source = ?1 ORDER BY project_path";
 
 }  // namespace cu::sqlite_sql

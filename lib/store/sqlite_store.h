@@ -22,15 +22,26 @@ class SqliteStore final : public Store {
   void commit(const IngestBatch& batch, const RollupSettings& settings) override;
   std::int64_t refresh_rollups(const RollupSettings& settings) override;
   void rebuild_rollups(const RollupSettings& settings) override;
-  std::vector<DailySummaryRow> daily_summaries() override;
-  std::vector<SessionRow> sessions() override;
+  std::int64_t refresh_block_status(const RollupSettings& settings) override;
+  std::vector<DailySummaryRow> daily_summaries(const ReportFilter& filter = {}) override;
+  std::vector<ModelDailyRow> model_daily(const ReportFilter& filter = {}) override;
+  std::vector<CacheAnalyticsRow> cache_analytics(const ReportFilter& filter = {}) override;
+  std::vector<SessionRow> sessions(const ReportFilter& filter = {}, const Calendar* calendar = nullptr) override;
+  std::vector<SessionModelRow> session_models(const ReportFilter& filter = {},
+                                              const Calendar* calendar = nullptr) override;
+  std::vector<UsageBlock> usage_blocks(const ReportFilter& filter = {},
+                                       const Calendar* calendar = nullptr) override;
+  std::vector<UsageEvent> events_between(std::int64_t from_ms, std::int64_t to_ms,
+                                         const std::string& project = {}) override;
+  std::vector<std::string> projects() override;
   std::int64_t event_count() override;
 
   // The schema version after migrations (the highest applied migration).
   int schema_version();
 
+  struct Impl;  // sqlite_store_impl.h
+
  private:
-  struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 

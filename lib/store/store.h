@@ -1,6 +1,7 @@
 #pragma once
 // The storage interface (SPEC §7): one small contract implemented by SQLite and PostgreSQL and
 // exercised by one shared contract suite. Implementations own all their SQL.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -13,6 +14,7 @@
 namespace cu {
 
 class Calendar;
+class PriceTable;
 
 // Where reading a file stopped: the first byte not yet consumed, and how to recognize the file.
 struct Checkpoint {
@@ -51,7 +53,10 @@ struct StoredIdentity {
 
 // What a rollup refresh needs to know about the configuration.
 struct RollupSettings {
-  const Calendar* calendar = nullptr;  // local dates
+  const Calendar* calendar = nullptr;   // local dates
+  const PriceTable* prices = nullptr;   // cache savings
+  std::chrono::hours block_length{5};   // rollup.block_hours
+  std::int64_t now_ms = 0;              // the time blocks are judged active at; 0: the clock
 };
 
 class Store {
@@ -77,9 +82,29 @@ class Store {
   // Recomputes every derived table from usage_events (time zone change, --rebuild).
   virtual void rebuild_rollups(const RollupSettings& settings) = 0;
 
-  // Reads for reports and tests.
-  virtual std::vector<DailySummaryRow> daily_summaries() = 0;
-  virtual std::vector<SessionRow> sessions() = 0;
+  // Marks blocks whose time is up as completed (cheap; run at least once a minute and at the
+  // daily close). Returns the number of blocks whose status changed.
+  virtual std::int64_t refresh_block_status(const RollupSettings& settings) = 0;
+
+  // Reads for reports and tests. Dates filter on local dates (blocks: on their start's date);
+  // `project` and `session_id` apply where the rows have them.
+  virtual std::vector<DailySummaryRow> daily_summaries(const ReportFilter& filter = {}) = 0;
+  virtual std::vector<ModelDailyRow> model_daily(const ReportFilter& filter = {}) = 0;
+  virtual std::vector<CacheAnalyticsRow> cache_analytics(const ReportFilter& filter = {}) = 0;
+  // Tables keyed by time need `calendar` to turn since/until into instants (required when the
+  // filter has either).
+  // Sessions whose last activity falls in the range, ascending by last activity.
+  virtual std::vector<SessionRow> sessions(const ReportFilter& filter = {},
+                                           const Calendar* calendar = nullptr) = 0;
+  virtual std::vector<SessionModelRow> session_models(const ReportFilter& filter = {},
+                                                      const Calendar* calendar = nullptr) = 0;
+  // Non-gap blocks starting in the range, ascending by start, with their stored status.
+  virtual std::vector<UsageBlock> usage_blocks(const ReportFilter& filter = {},
+                                               const Calendar* calendar = nullptr) = 0;
+  // Kept events in [from_ms, to_ms) of one project (all projects when empty).
+  virtual std::vector<UsageEvent> events_between(std::int64_t from_ms, std::int64_t to_ms,
+                                                 const std::string& project = {}) = 0;
+  virtual std::vector<std::string> projects() = 0;
   virtual std::int64_t event_count() = 0;
 };
 

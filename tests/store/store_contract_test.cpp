@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "parse/line_parser.h"
+#include "pricing/price_table.h"
 #include "rollup/calendar.h"
 #include "store/sqlite_store.h"
 #include "support/test_support.h"
@@ -47,10 +48,14 @@ class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
     store_->commit(batch, settings());
     store_->refresh_rollups(settings());
   }
-  RollupSettings settings() const { return RollupSettings{&calendar_}; }
+  RollupSettings settings() const {
+    return RollupSettings{&calendar_, &prices_, std::chrono::hours(5), now_ms_};
+  }
 
   test::TempDir dir_;
   Calendar calendar_;
+  PriceTable prices_ = PriceTable::builtin();
+  std::int64_t now_ms_ = 0;
   std::unique_ptr<Store> store_;
 };
 
@@ -121,9 +126,93 @@ TEST_P(StoreContractTest, TimeZoneChangeRebuildRedatesDays) {
 TEST_P(StoreContractTest, DirtyKeysSurviveUntilRefreshed) {
   store_->commit(IngestBatch{{}, {event(1, "2026-02-01T10:00:00.000Z", "s1", 5)}, {}}, settings());
   EXPECT_TRUE(store_->daily_summaries().empty());
-  EXPECT_EQ(store_->refresh_rollups(settings()), 2);
+  EXPECT_EQ(store_->refresh_rollups(settings()), 3);  // one date, one session, the blocks
   EXPECT_EQ(store_->daily_summaries().size(), 1u);
   EXPECT_EQ(store_->refresh_rollups(settings()), 0);
+}
+
+
+TEST_P(StoreContractTest, ModelCacheAndSessionModelRowsFollowTheEvents) {
+  auto plain = event(2, "2026-02-01T11:00:00.000Z", "s1", 7);
+  plain.entry.speed = Speed::kUnset;
+  commit(IngestBatch{{}, {event(1, "2026-02-01T10:00:00.000Z", "s1", 5), plain}, {}});
+  const auto models = store_->model_daily();
+  ASSERT_EQ(models.size(), 2u);
+  EXPECT_EQ(models[0].model, "claude-sonnet-4-20250514");
+  EXPECT_EQ(models[0].tokens.output, 7);
+  EXPECT_EQ(models[1].model, "claude-sonnet-4-20250514-fast");
+  EXPECT_EQ(models[1].request_count, 1);
+  const auto cache = store_->cache_analytics();
+  ASSERT_EQ(cache.size(), 1u);
+  EXPECT_EQ(cache[0].cache_hit_tokens, 14);
+  EXPECT_EQ(cache[0].total_cache_tokens, 6000000014LL);
+  EXPECT_LT(cache[0].cache_savings_usd, 0);  // writes cost more than the reads saved
+  const auto session_models = store_->session_models();
+  ASSERT_EQ(session_models.size(), 2u);
+  EXPECT_EQ(session_models[0].session_id, "s1");
+  // Removing the fast event removes its model row.
+  commit(IngestBatch{{1}, {}, {}});
+  EXPECT_EQ(store_->model_daily().size(), 1u);
+  EXPECT_EQ(store_->session_models().size(), 1u);
+}
+
+TEST_P(StoreContractTest, BlocksFollowInsertsAndRemovals) {
+  now_ms_ = 1'900'000'000'000;  // long after the events: every block completed
+  commit(IngestBatch{{}, {event(1, "2026-02-01T10:30:00.000Z", "s1", 5),
+                          event(2, "2026-02-01T14:00:00.000Z", "s1", 5),
+                          event(3, "2026-02-02T09:15:00.000Z", "s2", 5)}, {}});
+  auto blocks = store_->usage_blocks();
+  ASSERT_EQ(blocks.size(), 2u);
+  EXPECT_EQ(blocks[0].block_id, "2026-02-01T10:00:00.000Z");
+  EXPECT_EQ(blocks[0].entries, 2);
+  EXPECT_EQ(blocks[0].first_event_ms, blocks[0].start_ms + 30 * 60 * 1000);
+  EXPECT_FALSE(blocks[0].is_active);
+  EXPECT_EQ(blocks[1].block_id, "2026-02-02T09:00:00.000Z");
+  // An earlier event changes where the first block starts.
+  commit(IngestBatch{{}, {event(4, "2026-02-01T08:05:00.000Z", "s1", 5)}, {}});
+  blocks = store_->usage_blocks();
+  ASSERT_EQ(blocks.size(), 3u);
+  EXPECT_EQ(blocks[0].block_id, "2026-02-01T08:00:00.000Z");
+  EXPECT_EQ(blocks[0].entries, 2);
+  EXPECT_EQ(blocks[1].block_id, "2026-02-01T14:00:00.000Z");
+  commit(IngestBatch{{4}, {}, {}});
+  blocks = store_->usage_blocks();
+  ASSERT_EQ(blocks.size(), 2u);
+  EXPECT_EQ(blocks[0].block_id, "2026-02-01T10:00:00.000Z");
+}
+
+TEST_P(StoreContractTest, ActiveBlockCompletesWhenItsTimeIsUp) {
+  std::int64_t last = 0;
+  ASSERT_TRUE(parse_timestamp_ms("2026-02-01T10:30:00.000Z", last));
+  now_ms_ = last + 60 * 1000;
+  commit(IngestBatch{{}, {event(1, "2026-02-01T10:30:00.000Z", "s1", 5)}, {}});
+  ASSERT_TRUE(store_->usage_blocks().at(0).is_active);
+  EXPECT_EQ(store_->refresh_block_status(settings()), 0);
+  now_ms_ = last + 5 * 3600 * 1000;
+  EXPECT_EQ(store_->refresh_block_status(settings()), 1);
+  EXPECT_FALSE(store_->usage_blocks().at(0).is_active);
+}
+
+TEST_P(StoreContractTest, FiltersSelectDatesProjectsAndSessions) {
+  commit(IngestBatch{{}, {event(1, "2026-02-01T10:00:00.000Z", "s1", 5),
+                          event(2, "2026-02-03T10:00:00.000Z", "s2", 5)}, {}});
+  ReportFilter filter;
+  filter.since = "2026-02-02";
+  EXPECT_EQ(store_->daily_summaries(filter).size(), 1u);
+  EXPECT_EQ(store_->model_daily(filter).size(), 1u);
+  EXPECT_EQ(store_->sessions(filter, &calendar_).size(), 1u);
+  EXPECT_EQ(store_->usage_blocks(filter, &calendar_).size(), 1u);
+  EXPECT_THROW(store_->sessions(filter), std::invalid_argument);
+  ReportFilter by_session;
+  by_session.session_id = "s1";
+  EXPECT_EQ(store_->sessions(by_session).at(0).session_id, "s1");
+  EXPECT_EQ(store_->projects(), std::vector<std::string>{"-home-ana-api"});
+  std::int64_t from = 0;
+  std::int64_t to = 0;
+  parse_timestamp_ms("2026-02-03T00:00:00.000Z", from);
+  parse_timestamp_ms("2026-02-04T00:00:00.000Z", to);
+  EXPECT_EQ(store_->events_between(from, to, "-home-ana-api").size(), 1u);
+  EXPECT_TRUE(store_->events_between(from, to, "other").empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,

@@ -1,0 +1,39 @@
+#pragma once
+// What the control commands read: the derived tables of one source, filtered. Implemented by the
+// storage backends (store/); faked in tests.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "rollup/rows.h"
+
+namespace cu {
+
+class Calendar;
+
+class ReportSource {
+ public:
+  virtual ~ReportSource() = default;
+
+  // Days with usage in the filter's range (and project, when given), ascending by date.
+  virtual std::vector<DailySummaryRow> daily(const ReportFilter& filter) = 0;
+  // Per (date, model) rows for the same days, ascending by date then model.
+  virtual std::vector<ModelDailyRow> model_daily(const ReportFilter& filter) = 0;
+  // Sessions with activity in the range (by their last activity's local date), ascending by
+  // last activity.
+  virtual std::vector<SessionRow> sessions(const ReportFilter& filter) = 0;
+  // Model breakdowns of the sessions sessions(filter) returns.
+  virtual std::vector<SessionModelRow> session_models(const ReportFilter& filter) = 0;
+  // Non-gap blocks whose start falls in the range, ascending by start; first_event_ms and
+  // actual_end_ms set; is_active evaluated at `now_ms`.
+  virtual std::vector<UsageBlock> blocks(const ReportFilter& filter, std::int64_t now_ms) = 0;
+  // Project folders that have usage, sorted.
+  virtual std::vector<std::string> projects() = 0;
+
+  // The zone local dates are computed in.
+  virtual const Calendar& calendar() const = 0;
+  virtual int block_hours() const = 0;
+};
+
+}  // namespace cu

@@ -1,0 +1,69 @@
+#pragma once
+// Private to the SQLite backend: the connection, its prepared statements and row readers, shared
+// by sqlite_store.cpp (writes), sqlite_rollups.cpp (derived rows) and sqlite_queries.cpp (reads).
+#include <optional>
+#include <string>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "store/sqlite_store.h"
+
+namespace cu {
+
+struct SqliteStore::Impl {
+  SQLite::Database db;
+  std::string source;
+  SQLite::Statement insert_event;
+  SQLite::Statement event_place;
+  SQLite::Statement delete_event;
+  SQLite::Statement upsert_checkpoint;
+  SQLite::Statement mark_date;
+  SQLite::Statement mark_session;
+  SQLite::Statement mark_blocks;
+
+  Impl(const std::filesystem::path& path, std::string source_name);
+
+  // Resets `statement` and binds `values` to ?1, ?2, ... (an empty optional binds NULL).
+  template <typename... Values>
+  static void run_bind(SQLite::Statement& statement, const Values&... values) {
+    statement.reset();
+    statement.clearBindings();
+    int index = 1;
+    (bind_value(statement, index++, values), ...);
+  }
+  // run_bind, then executes a statement that returns no rows.
+  template <typename... Values>
+  static void run(SQLite::Statement& statement, const Values&... values) {
+    run_bind(statement, values...);
+    statement.exec();
+  }
+  template <typename Value>
+  static void bind_value(SQLite::Statement& statement, int index, const Value& value) {
+    statement.bind(index, value);
+  }
+  static void bind_value(SQLite::Statement& statement, int index, const std::optional<std::string>& value) {
+    if (value) statement.bind(index, *value);
+  }
+
+  void insert(const UsageEvent& event);
+  std::vector<UsageEvent> select_events(SQLite::Statement& query);
+
+  // Rollups (sqlite_rollups.cpp).
+  void refresh_date(const std::string& date, const RollupSettings& settings, const std::string& now);
+  void refresh_session(const std::string& project, const std::string& session_id, const std::string& now);
+  void refresh_blocks(std::int64_t since_ms, const RollupSettings& settings, const std::string& now);
+};
+
+// Reads one row selected with CU_SQLITE_EVENT_COLUMNS.
+UsageEvent read_event(SQLite::Statement& row);
+
+// Parses a stored "YYYY-MM-DDTHH:MM:SS.sssZ"; throws std::runtime_error on a corrupt value.
+std::int64_t parse_stored_time(const std::string& text);
+
+// The models column of usage_blocks ("a,b") as a list.
+std::vector<std::string> split_models(const std::string& joined);
+
+// The current time to judge blocks by.
+std::int64_t settings_now(const RollupSettings& settings);
+
+}  // namespace cu

@@ -19,6 +19,10 @@ struct GenOptions {
   bool requestid_dups = true;
   // About 1.5% of responses (and the <synthetic> lines) without requestId.
   bool missing_requestid = false;
+  // Progress lines in the parent file repeating each subagent response (Claude Code ≥ 2.1 does).
+  // ccusage's session and blocks reports ignore them, its daily report counts them (SPEC §4), so
+  // comparisons with those reports use a corpus without them. false = --no-progress-mirrors.
+  bool progress_mirrors = true;
   // Subagents whose first response repeats the parent's message.id with another requestId.
   bool sidechain_replays = false;
 };

@@ -30,6 +30,9 @@ cu::gen::GenOptions parse_options(CLI::App& app, int argc, char** argv) {
       "--no-requestid-dups", no_dups,
       "One line per response, no resumed-session copies and no progress mirrors of subagent "
       "responses: no two usage lines share (message.id, requestId)");
+  bool no_progress_mirrors = false;
+  app.add_flag("--no-progress-mirrors", no_progress_mirrors,
+               "No progress lines repeating subagent responses in the parent file");
   app.add_flag("--with-missing-requestid", options.missing_requestid,
                "About 1.5% of responses, and the <synthetic> lines, without requestId");
   app.add_flag("--with-sidechain-replays", options.sidechain_replays,
@@ -38,6 +41,7 @@ cu::gen::GenOptions parse_options(CLI::App& app, int argc, char** argv) {
   options.out_dir = out_dir;
   options.start = cu::gen::parse_date(start);
   options.requestid_dups = !no_dups;
+  options.progress_mirrors = !no_progress_mirrors;
   return options;
 }
 

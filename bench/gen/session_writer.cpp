@@ -355,7 +355,7 @@ void SessionWriter::write_assistant_lines(Thread& thread, const Response& respon
     if (!response.request_id.empty()) append_field(out, "requestId", response.request_id.view());
     out.append("\"type\":\"assistant\",");
     finish_line(thread, uuid.view(), at, fraction, true);
-    if (thread.mirror != nullptr && options_.requestid_dups) {
+    if (thread.mirror != nullptr && options_.requestid_dups && options_.progress_mirrors) {
       mirror_line(thread, message_, response.request_id.view(), uuid.view(), at, fraction, true);
     }
   }

@@ -9,24 +9,12 @@
 
 #include "integration/ccusage_reference.h"
 #include "integration/daemon_runner.h"
+#include "integration/generated_corpus.h"
 
 namespace cu::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A generated corpus shared by every test of this file (writing it takes a few seconds).
-const fs::path& generated_corpus() {
-  static TempDir dir;
-  static const bool made = [] {
-    const std::string command = fmt::format("{} --out {} --size-mb 24 --seed 7 --months 4",
-                                            shell_quote((bin_dir() / "cu-gen-logs").string()),
-                                            shell_quote(dir.path().string()));
-    return run_command(command + " >/dev/null").exit_code == 0;
-  }();
-  EXPECT_TRUE(made) << "cu-gen-logs failed";
-  return dir.path();
-}
 
 void expect_daily_equal(const fs::path& claude_dir, const std::string& timezone) {
   TempDir work;

@@ -1,28 +1,18 @@
 #include "ingest/ingestor.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "log/log.h"
 
 namespace cu {
 namespace {
 
-// Closes a file descriptor on scope exit.
-struct FdGuard {
-  int fd;
-  ~FdGuard() {
-    if (fd >= 0) ::close(fd);
-  }
-};
-
-std::string read_fingerprint(int fd, std::int64_t size) {
+std::string read_fingerprint(OpenFile& file, std::int64_t size) {
   std::string head(static_cast<std::size_t>(std::min<std::int64_t>(size, kFingerprintBytes)), '\0');
-  const ssize_t n = ::pread(fd, head.data(), head.size(), 0);
+  const std::int64_t n = file.read_at(head.data(), head.size(), 0);
   head.resize(n > 0 ? static_cast<std::size_t>(n) : 0);
   return fingerprint_bytes(head);
 }
@@ -41,8 +31,10 @@ std::int64_t IngestStats::skipped_total() const {
 }
 
 Ingestor::Ingestor(Store& store, const PriceTable& prices, RollupSettings settings,
-                   IngestOptions options)
-    : store_(store), prices_(prices), settings_(settings), options_(options) {}
+                   IngestOptions options, FileSystem& file_system)
+    : store_(store), file_system_(file_system), prices_(prices), settings_(settings), options_(options) {}
+
+Ingestor::~Ingestor() = default;
 
 void Ingestor::load() {
   for (Checkpoint& checkpoint : store_.load_checkpoints()) {
@@ -71,48 +63,88 @@ void Ingestor::reload() {
 bool Ingestor::has_unread(const SourceFile& file) const {
   const auto it = checkpoints_.find(file.path.string());
   if (it == checkpoints_.end()) return true;
-  struct stat st {};
-  if (::stat(file.path.c_str(), &st) != 0) return false;
+  const auto current = file_system_.stat(file.path);
+  if (!current) return false;
   const Checkpoint& checkpoint = it->second;
-  return checkpoint.offset != st.st_size || checkpoint.inode != st.st_ino ||
-         checkpoint.device != st.st_dev;
+  return checkpoint.offset != current->size || checkpoint.inode != current->inode ||
+         checkpoint.device != current->device;
 }
 
 // Where to continue reading: the checkpoint's offset when it still describes this file (same
 // device and inode, same first bytes, not shorter than the offset); 0 when it was truncated or
 // replaced, which deduplication makes safe to read again.
-std::int64_t Ingestor::resume_offset(const SourceFile& file, int fd, std::uint64_t device,
-                                     std::uint64_t inode, std::int64_t size) {
+std::int64_t Ingestor::resume_offset(const SourceFile& file, OpenFile& open, const FileStat& stat) {
   const auto it = checkpoints_.find(file.path.string());
   if (it == checkpoints_.end()) return 0;
   const Checkpoint& checkpoint = it->second;
-  const bool same_file = checkpoint.device == device && checkpoint.inode == inode &&
-                         size >= checkpoint.offset &&
-                         read_fingerprint(fd, fingerprint_length(checkpoint.fingerprint)) ==
+  const bool same_file = checkpoint.device == stat.device && checkpoint.inode == stat.inode &&
+                         stat.size >= checkpoint.offset &&
+                         read_fingerprint(open, fingerprint_length(checkpoint.fingerprint)) ==
                              checkpoint.fingerprint;
   if (same_file) return checkpoint.offset;
   ++stats_.restarts;
-  log::write_limited(file.path.string(), LogLevel::kNotice, "file was truncated or replaced; reading it again from the start",
-                     {{"CLAUDE_FILE", file.path.string()}});
+  log::write_limited(file.path.string(), LogLevel::kNotice,
+                     "file was truncated or replaced; reading it again from the start",
+                     {{"CLAUDE_FILE", file.path.string()}, {"CLAUDE_INODE", std::to_string(stat.inode)}});
   return 0;
+}
+
+// The open file for `path`, opening it when needed and closing the least recently used one beyond
+// options_.max_open_files; nullptr when it cannot be opened.
+Ingestor::Handle* Ingestor::open_handle(const std::string& path) {
+  if (const auto it = handles_.find(path); it != handles_.end()) return &it->second;
+  int error = 0;
+  auto opened = file_system_.open(path, error);
+  const auto identity = opened ? opened->stat() : std::nullopt;
+  if (!identity) {
+    if (error != ENOENT) {
+      ++stats_.read_errors;
+      log::write_limited(path, LogLevel::kWarning, fmt::format("cannot read {}: {}", path, std::strerror(error)),
+                         {{"CLAUDE_FILE", path}});
+    }
+    return nullptr;
+  }
+  if (handles_.size() >= options_.max_open_files) {
+    const auto oldest = std::min_element(handles_.begin(), handles_.end(), [](const auto& a, const auto& b) {
+      return a.second.last_use < b.second.last_use;
+    });
+    handles_.erase(oldest);
+  }
+  return &handles_.emplace(path, Handle{std::move(opened), *identity, 0}).first->second;
 }
 
 bool Ingestor::ingest_slice(const SourceFile& file) {
   const std::string path = file.path.string();
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  FdGuard guard{fd};
-  struct stat st {};
-  if (fd < 0 || ::fstat(fd, &st) != 0) {
+  const auto current = file_system_.stat(file.path);
+  if (const auto it = handles_.find(path); it != handles_.end()) {
+    const FileStat& open_identity = it->second.identity;
+    const bool moved = !current || current->inode != open_identity.inode || current->device != open_identity.device;
+    if (moved) {
+      // Renamed, replaced or deleted: first finish what was appended to the file we hold open.
+      if (read_slice(file, it->second)) return true;
+      handles_.erase(it);
+      if (!current) return false;
+    }
+  }
+  if (!current) return false;
+  Handle* handle = open_handle(path);
+  return handle != nullptr && read_slice(file, *handle);
+}
+
+bool Ingestor::read_slice(const SourceFile& file, Handle& handle) {
+  handle.last_use = ++use_counter_;
+  const std::string path = file.path.string();
+  const auto stat = handle.file->stat();
+  if (!stat) {
     ++stats_.read_errors;
-    log::write_limited(path, LogLevel::kWarning, fmt::format("cannot read {}: {}", path, std::strerror(errno)),
-                       {{"CLAUDE_FILE", path}});
     return false;
   }
-  const std::int64_t offset = resume_offset(file, fd, st.st_dev, st.st_ino, st.st_size);
-  if (offset >= st.st_size && checkpoints_.contains(path)) return false;
+  const std::int64_t offset = resume_offset(file, *handle.file, *stat);
+  if (offset >= stat->size && checkpoints_.contains(path)) return false;
 
   const LineReadResult result = reader_.read(
-      fd, offset, [&](std::string_view line, std::int64_t line_offset) { take_line(file, line, line_offset); },
+      *handle.file, offset,
+      [&](std::string_view line, std::int64_t line_offset) { take_line(file, line, line_offset); },
       [&](std::int64_t line_offset, std::int64_t length) {
         ++stats_.skipped[static_cast<std::size_t>(SkipReason::kTooLarge)];
         log::write_limited(path, LogLevel::kWarning,
@@ -131,11 +163,12 @@ bool Ingestor::ingest_slice(const SourceFile& file) {
   batch_bytes_ += consumed;
   if (offset == 0) ++stats_.files_read;
 
-  Checkpoint checkpoint{path, st.st_dev, st.st_ino, read_fingerprint(fd, st.st_size), result.next_offset};
+  Checkpoint checkpoint{path, stat->device, stat->inode, read_fingerprint(*handle.file, stat->size),
+                        result.next_offset};
   checkpoints_[path] = checkpoint;
   batch_.checkpoints.push_back(std::move(checkpoint));
   commit_if_full();
-  return result.error == 0 && consumed > 0 && result.next_offset < st.st_size;
+  return result.error == 0 && consumed > 0 && result.next_offset < stat->size;
 }
 
 void Ingestor::ingest_file(const SourceFile& file) {

@@ -5,11 +5,14 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <unordered_map>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
 #include "ingest/dedup_index.h"
+#include "ingest/file_system.h"
 #include "ingest/line_reader.h"
 #include "ingest/source_file.h"
 #include "parse/line_parser.h"
@@ -39,12 +42,15 @@ struct IngestOptions {
   std::int64_t slice_bytes = 16 << 20;      // read at most this much of one file per step
   std::int64_t batch_events = 20000;        // commit when the pending batch holds this many
   std::int64_t batch_bytes = 64 << 20;      // ... or covers this many bytes
+  std::size_t max_open_files = 256;         // descriptors kept open across slices (LRU)
 };
 
 class Ingestor {
  public:
-  // `store`, `prices` and `settings.calendar` must outlive the Ingestor.
-  Ingestor(Store& store, const PriceTable& prices, RollupSettings settings, IngestOptions options);
+  // `store`, `prices`, `settings.calendar` and `file_system` must outlive the Ingestor.
+  Ingestor(Store& store, const PriceTable& prices, RollupSettings settings, IngestOptions options,
+           FileSystem& file_system = real_file_system());
+  ~Ingestor();
 
   // Loads checkpoints and the dedup index from the store. Call once before ingesting.
   void load();
@@ -57,6 +63,9 @@ class Ingestor {
 
   // Consumes the complete lines of `file` beyond its checkpoint, at most `options.slice_bytes`.
   // Returns true when the file may have more to read. Never throws for problems of the file.
+  // The file stays open between calls: when its path is renamed, replaced or deleted, what was
+  // appended to the open file is read to its end first, then the new file at the path (if any)
+  // is read from its start.
   bool ingest_slice(const SourceFile& file);
 
   // Consumes everything `file` has now.
@@ -69,15 +78,23 @@ class Ingestor {
   std::size_t pending_events() const { return batch_.inserted.size(); }
 
  private:
-  struct OpenedFile;
-  std::int64_t resume_offset(const SourceFile& file, int fd, std::uint64_t device, std::uint64_t inode,
-                             std::int64_t size);
+  struct Handle {
+    std::unique_ptr<OpenFile> file;
+    FileStat identity;
+    std::uint64_t last_use = 0;
+  };
+  Handle* open_handle(const std::string& path);
+  bool read_slice(const SourceFile& file, Handle& handle);
+  std::int64_t resume_offset(const SourceFile& file, OpenFile& open, const FileStat& stat);
   void take_line(const SourceFile& file, std::string_view line, std::int64_t offset);
   void keep(UsageEvent&& event, const DedupDecision& decision);
   void commit_if_full();
   void commit_batch();
 
   Store& store_;
+  FileSystem& file_system_;
+  std::unordered_map<std::string, Handle> handles_;  // by path
+  std::uint64_t use_counter_ = 0;
   const PriceTable& prices_;
   RollupSettings settings_;
   IngestOptions options_;

@@ -1,17 +1,15 @@
 #include "ingest/line_reader.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 
-#include <unistd.h>
 
 namespace cu {
 
 LineReader::LineReader(std::size_t chunk_bytes, std::size_t max_line_bytes)
     : chunk_bytes_(chunk_bytes), max_line_bytes_(max_line_bytes) {}
 
-LineReadResult LineReader::read(int fd, std::int64_t offset, const LineHandler& on_line,
+LineReadResult LineReader::read(OpenFile& file, std::int64_t offset, const LineHandler& on_line,
                                 const OversizeHandler& on_oversize, std::int64_t budget_bytes) {
   LineReadResult result;
   result.next_offset = offset;
@@ -37,10 +35,9 @@ LineReadResult LineReader::read(int fd, std::int64_t offset, const LineHandler& 
       }
     }
     const std::size_t room = buffer_.size() - kPadding - held;
-    const ssize_t n = ::pread(fd, buffer_.data() + held, room, read_offset);
+    const std::int64_t n = file.read_at(buffer_.data() + held, room, read_offset);
     if (n < 0) {
-      if (errno == EINTR) continue;
-      result.error = errno;
+      result.error = static_cast<int>(-n);
       break;
     }
     if (n == 0) break;  // end of file: whatever is held is an unterminated line

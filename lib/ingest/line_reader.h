@@ -8,13 +8,15 @@
 #include <string_view>
 #include <vector>
 
+#include "ingest/file_system.h"
+
 namespace cu {
 
 struct LineReadResult {
   std::int64_t next_offset = 0;  // first unconsumed byte
   std::int64_t lines = 0;
   std::int64_t oversized_lines = 0;  // longer than the reader's limit, skipped unread
-  int error = 0;                     // errno of a failed read, 0 on success
+  int error = 0;  // errno of a failed read, 0 on success
 };
 
 class LineReader {
@@ -29,10 +31,10 @@ class LineReader {
 
   explicit LineReader(std::size_t chunk_bytes = 4u << 20, std::size_t max_line_bytes = 64u << 20);
 
-  // Reads `fd` with pread from `offset` up to `end_offset` (exclusive; -1 = end of file) and
-  // hands each complete line to `on_line`. Stops early once `budget_bytes` (> 0) were consumed,
-  // at a line boundary, so large files can be processed in slices.
-  LineReadResult read(int fd, std::int64_t offset, const LineHandler& on_line,
+  // Reads `file` from `offset` to its current end and hands each complete line to `on_line`.
+  // Stops early once `budget_bytes` (> 0) were consumed, at a line boundary, so large files can
+  // be processed in slices.
+  LineReadResult read(OpenFile& file, std::int64_t offset, const LineHandler& on_line,
                       const OversizeHandler& on_oversize, std::int64_t budget_bytes = -1);
 
   // Memory held between calls (the buffer shrinks back after an unusually long line).

@@ -93,6 +93,9 @@ void Follower::enqueue_path(const fs::path& path) {
 void Follower::handle(const WatchEvent& event) {
   switch (event.kind) {
     case WatchEvent::Kind::kFileChanged:
+    case WatchEvent::Kind::kFileGone:
+      // A file renamed or deleted may still have unread lines in the descriptor the ingestor
+      // holds; reading "it" drains that descriptor and then lets the file go.
       enqueue_path(event.path);
       break;
     case WatchEvent::Kind::kDirectoryAdded:
@@ -106,8 +109,7 @@ void Follower::handle(const WatchEvent& event) {
       scan_all();
       break;
     case WatchEvent::Kind::kDirectoryGone:
-    case WatchEvent::Kind::kFileGone:
-      // Usage already ingested stays; a file moved elsewhere below projects/ arrives as a change.
+      // Usage already ingested stays; a directory moved elsewhere below projects/ arrives as added.
       break;
   }
 }

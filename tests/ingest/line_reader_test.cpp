@@ -1,9 +1,6 @@
 // Only complete lines are consumed; offsets always point at the first unconsumed byte.
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include "ingest/line_reader.h"
 #include "support/test_support.h"
 
@@ -20,11 +17,11 @@ class LineReaderTest : public ::testing::Test {
   LineReadResult read(const std::string& text, std::int64_t offset, LineReader& reader,
                       std::int64_t budget = -1) {
     test::write_file(dir_.path() / "f.jsonl", text);
-    const int fd = ::open((dir_.path() / "f.jsonl").c_str(), O_RDONLY);
+    int error = 0;
+    const auto file = real_file_system().open(dir_.path() / "f.jsonl", error);
     const auto result = reader.read(
-        fd, offset, [&](std::string_view line, std::int64_t at) { got_.lines.emplace_back(line, at); },
+        *file, offset, [&](std::string_view line, std::int64_t at) { got_.lines.emplace_back(line, at); },
         [&](std::int64_t at, std::int64_t length) { got_.oversized.emplace_back(at, length); }, budget);
-    ::close(fd);
     return result;
   }
   test::TempDir dir_;
@@ -81,17 +78,17 @@ TEST_F(LineReaderTest, PaddingAfterEveryLineIsReadable) {
   std::string text;
   for (int i = 0; i < 50; ++i) text += std::string(static_cast<std::size_t>(i), 'z') + "\n";
   test::write_file(dir_.path() / "f.jsonl", text);
-  const int fd = ::open((dir_.path() / "f.jsonl").c_str(), O_RDONLY);
+  int error = 0;
+  const auto file = real_file_system().open(dir_.path() / "f.jsonl", error);
   std::size_t checked = 0;
   reader.read(
-      fd, 0,
+      *file, 0,
       [&](std::string_view line, std::int64_t) {
         volatile char last = line.data()[line.size() + LineReader::kPadding - 1];
         (void)last;
         ++checked;
       },
       [](std::int64_t, std::int64_t) {});
-  ::close(fd);
   EXPECT_EQ(checked, 50u);
 }
 

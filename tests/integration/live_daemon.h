@@ -1,0 +1,34 @@
+#pragma once
+// Runs the real claude-usaged in the foreground as a child process, for tests of the live daemon.
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include <sys/types.h>
+
+namespace cu::test {
+
+class LiveDaemon {
+ public:
+  // Starts `claude-usaged --config config` with stderr appended to `log`.
+  LiveDaemon(const std::filesystem::path& config, const std::filesystem::path& log);
+  ~LiveDaemon();  // SIGKILL when still running
+  LiveDaemon(const LiveDaemon&) = delete;
+  LiveDaemon& operator=(const LiveDaemon&) = delete;
+
+  void kill_hard();                 // SIGKILL, then reap
+  int terminate();                  // SIGTERM, then reap; returns the exit status
+  void signal(int number) const;    // e.g. SIGHUP
+  bool running() const;
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// Polls `condition` every few milliseconds until it holds or `timeout` passes; returns whether it
+// held. Tests wait on state this way, never on fixed sleeps.
+bool wait_until(const std::function<bool()>& condition,
+                std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+}  // namespace cu::test

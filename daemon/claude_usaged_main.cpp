@@ -96,12 +96,14 @@ class Daemon {
  public:
   explicit Daemon(Options options)
       : options_(std::move(options)), signals_(io_, SIGINT, SIGTERM, SIGHUP), status_timer_(io_),
-        watchdog_timer_(io_) {}
+        watchdog_timer_(io_), block_timer_(io_), midnight_timer_(io_) {}
 
   int run() {
     start(std::make_unique<Pipeline>(load(options_)));
     wait_for_signal();
     arm_status();
+    arm_block_status();
+    arm_midnight();
     if (const auto interval = notifier_.watchdog_interval()) arm_watchdog(*interval / 2);
     notifier_.ready();
     io_.run();
@@ -116,6 +118,7 @@ class Daemon {
                                                cu::effective_claude_roots(pipeline_->config),
                                                cu::FollowerOptions{});
     follower_->start();
+    refresh_block_status();  // also the close of any midnight passed while the daemon was down
     cu::log::info("following {} root(s) into {} as {}", cu::effective_claude_roots(pipeline_->config).size(),
                   pipeline_->config.sqlite_path.string(), pipeline_->config.identity);
   }
@@ -154,6 +157,7 @@ class Daemon {
     follower_.reset();
     if (reloaded) pipeline_ = std::move(next);
     start(std::move(pipeline_));
+    arm_midnight();  // the zone may have changed
     if (reloaded) cu::log::info("configuration reloaded");
     notifier_.ready();
   }
@@ -164,6 +168,38 @@ class Daemon {
       if (ec) return;
       notifier_.status(describe(follower_->status()));
       arm_status();
+    });
+  }
+
+  // Blocks turn from active to completed as time passes, without any new event.
+  void arm_block_status() {
+    block_timer_.expires_after(std::chrono::minutes(1));
+    block_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      refresh_block_status();
+      arm_block_status();
+    });
+  }
+
+  void refresh_block_status() {
+    try {
+      pipeline_->store->refresh_block_status(pipeline_->settings());
+    } catch (const std::exception& error) {
+      cu::log::warning("block status refresh failed: {}", error.what());
+    }
+  }
+
+  // The daily close at local midnight of the configured zone. The timer is re-armed from the wall
+  // clock each time, so DST changes and suspends move it to the right instant.
+  void arm_midnight() {
+    const std::int64_t now = cu::now_ms();
+    const std::int64_t midnight = pipeline_->calendar.day_range_ms(pipeline_->calendar.date_of(now)).second;
+    midnight_timer_.expires_after(std::chrono::milliseconds(midnight - now + 1));
+    midnight_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      refresh_block_status();
+      cu::log::info("daily close: {} begins", pipeline_->calendar.date_of(cu::now_ms()));
+      arm_midnight();
     });
   }
 
@@ -181,6 +217,8 @@ class Daemon {
   asio::signal_set signals_;
   asio::steady_timer status_timer_;
   asio::steady_timer watchdog_timer_;
+  asio::steady_timer block_timer_;
+  asio::steady_timer midnight_timer_;
   cu::SystemdNotifier notifier_;
   std::unique_ptr<Pipeline> pipeline_;
   std::unique_ptr<cu::Follower> follower_;

@@ -1,0 +1,133 @@
+// blocks: the source's blocks with ccusage's gap blocks, filters, burn rate and projection.
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "ctl/protocol.h"
+#include "ctl/reports.h"
+#include "rollup/block_projection.h"
+#include "rollup/calendar.h"
+
+namespace cu::ctl {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::int64_t kHourMs = 3'600'000;
+constexpr std::int64_t kRecentMs = 3 * 24 * kHourMs;  // ccusage's --recent: three days
+
+UsageBlock gap_between(const UsageBlock& before, const UsageBlock& after, std::int64_t length_ms) {
+  UsageBlock gap;
+  gap.start_ms = before.actual_end_ms + length_ms;
+  gap.end_ms = after.first_event_ms;
+  gap.block_id = "gap-" + format_timestamp_ms(gap.start_ms);
+  gap.is_gap = true;
+  return gap;
+}
+
+void check_session_length(const CommandArgs& args, int block_hours) {
+  if (args.session_length && *args.session_length != block_hours) {
+    throw ProtocolError(ErrorCode::kInvalidArgs,
+                        fmt::format("the daemon keeps {}-hour blocks (rollup.block_hours); --session-length {} "
+                                    "would need them recomputed",
+                                    block_hours, *args.session_length));
+  }
+}
+
+std::vector<UsageBlock> in_date_range(std::vector<UsageBlock> blocks, const CommandArgs& args, const Calendar& calendar) {
+  if (!args.since && !args.until) return blocks;
+  std::erase_if(blocks, [&](const UsageBlock& block) {
+    const std::string day = calendar.date_of(block.start_ms);
+    return (args.since && day < *args.since) || (args.until && day > *args.until);
+  });
+  return blocks;
+}
+
+std::int64_t resolve_limit(const TokenLimit& limit, std::span<const UsageBlock> blocks) {
+  return limit.use_max ? max_completed_block_tokens(blocks) : limit.tokens;
+}
+
+Json burn_rate_json(const BurnRate& rate) {
+  return {{"tokensPerMinute", rate.tokens_per_minute},
+          {"tokensPerMinuteForIndicator", rate.tokens_per_minute_for_indicator},
+          {"costPerHour", rate.cost_per_hour}};
+}
+
+Json projection_json(const Projection& projection) {
+  return {{"totalTokens", projection.total_tokens},
+          {"totalCost", projection.total_cost},
+          {"remainingMinutes", projection.remaining_minutes}};
+}
+
+Json token_limit_json(const TokenLimitStatus& status) {
+  return {{"limit", status.limit},
+          {"projectedUsage", status.projected_usage},
+          {"percentUsed", status.percent_used},
+          {"status", token_limit_level_name(status.level)}};
+}
+
+Json block_json(const UsageBlock& block, std::int64_t limit, std::int64_t now_ms) {
+  Json object{{"id", block.block_id},
+              {"startTime", format_timestamp_ms(block.start_ms)},
+              {"endTime", format_timestamp_ms(block.end_ms)},
+              {"actualEndTime", block.is_gap ? Json() : Json(format_timestamp_ms(block.actual_end_ms))},
+              {"isActive", block.is_active},
+              {"isGap", block.is_gap},
+              {"entries", block.entries},
+              {"tokenCounts",
+               {{"inputTokens", block.tokens.input},
+                {"outputTokens", block.tokens.output},
+                {"cacheCreationInputTokens", block.tokens.cache_creation},
+                {"cacheReadInputTokens", block.tokens.cache_read}}},
+              {"totalTokens", block.tokens.total()},
+              {"costUSD", block.cost_usd},
+              {"models", block.models},
+              {"burnRate", nullptr},
+              {"projection", nullptr}};
+  const std::optional<BurnRate> rate = block.is_active ? burn_rate(block) : std::nullopt;
+  if (!rate) return object;
+  const Projection projection = project_block(block, *rate, now_ms);
+  object["burnRate"] = burn_rate_json(*rate);
+  object["projection"] = projection_json(projection);
+  if (const auto status = token_limit_status(projection.total_tokens, limit)) {
+    object["tokenLimitStatus"] = token_limit_json(*status);
+  }
+  return object;
+}
+
+}  // namespace
+
+std::vector<UsageBlock> with_gap_blocks(std::span<const UsageBlock> blocks, std::int64_t length_ms) {
+  std::vector<UsageBlock> all;
+  all.reserve(blocks.size());
+  for (std::size_t i = 0; i < blocks.size(); ++i) {
+    if (i > 0 && blocks[i].first_event_ms - blocks[i - 1].actual_end_ms > length_ms) {
+      all.push_back(gap_between(blocks[i - 1], blocks[i], length_ms));
+    }
+    all.push_back(blocks[i]);
+  }
+  std::stable_sort(all.begin(), all.end(),
+                   [](const UsageBlock& a, const UsageBlock& b) { return a.start_ms < b.start_ms; });
+  return all;
+}
+
+nlohmann::json blocks_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms) {
+  const int hours = source.block_hours();
+  check_session_length(args, hours);
+  // Gap blocks at the edges of the range need the neighbours outside it: filter after adding them.
+  std::vector<UsageBlock> blocks =
+      in_date_range(with_gap_blocks(source.blocks(ReportFilter{}, now_ms), hours * kHourMs), args, source.calendar());
+  if (args.recent) {
+    std::erase_if(blocks, [&](const UsageBlock& b) { return b.start_ms < now_ms - kRecentMs && !b.is_active; });
+  }
+  if (args.active) std::erase_if(blocks, [](const UsageBlock& b) { return !b.is_active; });
+  // ccusage 20.0.24 takes `max` from the blocks left after every filter: with --active there is
+  // no completed block, so no limit and no status.
+  const std::int64_t limit = args.token_limit ? resolve_limit(*args.token_limit, blocks) : 0;
+  if (args.order == SortOrder::kDesc) std::reverse(blocks.begin(), blocks.end());
+  Json list = Json::array();
+  for (const UsageBlock& block : blocks) list.push_back(block_json(block, limit, now_ms));
+  return Json{{"blocks", std::move(list)}};
+}
+
+}  // namespace cu::ctl

@@ -1,0 +1,225 @@
+#include "ctl/cli.h"
+
+#include <chrono>
+#include <iterator>
+#include <map>
+#include <optional>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "ctl/command_registry.h"
+#include "ctl/control_client.h"
+#include "ctl/protocol.h"
+
+namespace cu::ctl {
+namespace {
+
+using Json = nlohmann::json;
+
+// The statusline runs on every Claude Code refresh: give up on a missing daemon quickly.
+constexpr std::chrono::milliseconds kStatuslineConnectTimeout{100};
+constexpr std::chrono::milliseconds kStatuslineResponseTimeout{1000};
+
+struct GlobalOptions {
+  std::string socket;
+  std::string config;
+  bool json = false;
+  bool no_color = false;
+};
+
+// One subcommand and the storage CLI11 writes its flags into (map nodes do not move).
+struct Subcommand {
+  const CommandSpec* command = nullptr;
+  CLI::App* app = nullptr;
+  std::map<std::string, std::string> values;
+  std::map<std::string, bool> flags;
+};
+
+struct Settings {
+  std::filesystem::path socket;
+  std::string zone = "local";
+};
+
+std::string help_of(const ArgSpec& spec) {
+  if (spec.kind != ArgKind::kChoice) return std::string(spec.help);
+  std::string choices;
+  for (const auto choice : spec.choices) {
+    if (!choices.empty()) choices += '|';
+    choices += choice;
+  }
+  return fmt::format("{} ({}; default {})", spec.help, choices, spec.choices.front());
+}
+
+void add_flag(Subcommand& sub, const ArgSpec& spec) {
+  std::string names = cli_flag_of(spec);
+  if (spec.short_flag != '\0') names += fmt::format(",-{}", spec.short_flag);
+  const std::string key(spec.name);
+  if (spec.kind == ArgKind::kFlag) {
+    sub.app->add_flag(names, sub.flags[key], help_of(spec));
+  } else {
+    sub.app->add_option(names, sub.values[key], help_of(spec));
+  }
+}
+
+bool all_digits(const std::string& text) {
+  return !text.empty() && text.size() <= 18 && text.find_first_not_of("0123456789") == std::string::npos;
+}
+
+// A flag's text as the JSON the protocol expects; text that does not fit stays a string, which
+// validation then rejects with the argument's own message.
+Json json_of(const ArgSpec& spec, const std::string& text) {
+  const bool numeric = spec.kind == ArgKind::kCount || spec.kind == ArgKind::kTokenLimit;
+  if (numeric && all_digits(text)) return std::stoll(text);
+  return text;
+}
+
+Json given_args(const Subcommand& sub) {
+  Json args = Json::object();
+  for (const auto name : sub.command->args) {
+    const ArgSpec& spec = *find_arg(name);
+    const std::string key(name);
+    if (sub.app->get_option(cli_flag_of(spec))->count() == 0) continue;
+    args[key] = spec.kind == ArgKind::kFlag ? Json(sub.flags.at(key)) : json_of(spec, sub.values.at(key));
+  }
+  return args;
+}
+
+Json request_args_of(const Json& args) {
+  Json request = Json::object();
+  for (const auto& [name, value] : args.items()) {
+    if (find_arg(name)->scope == ArgScope::kRequest) request[name] = value;
+  }
+  return request;
+}
+
+Settings settings_of(const GlobalOptions& global, const Environment& env) {
+  Settings settings;
+  std::optional<Config> config;
+  try {
+    config = global.config.empty() ? load_config(default_config_path(env), env, false)
+                                   : load_config(global.config, env, true);
+  } catch (const ConfigError&) {
+    // With an explicit socket the config only picks the time zone of tables: not worth failing.
+    if (global.socket.empty()) throw;
+  }
+  if (config) {
+    settings.socket = config->ctl_socket;
+    settings.zone = config->timezone;
+  }
+  if (!global.socket.empty()) settings.socket = global.socket;
+  return settings;
+}
+
+bool colour_wanted(const GlobalOptions& global, const CliIo& io) {
+  const auto no_color = io.env.get("NO_COLOR");
+  return io.out_is_tty && !global.no_color && !(no_color && !no_color->empty());
+}
+
+int exit_code_of(const ClientError& error) {
+  switch (error.kind()) {
+    case ClientErrorKind::kNotRunning:
+    case ClientErrorKind::kTimeout: return kExitNotRunning;
+    case ClientErrorKind::kPermissionDenied: return kExitPermission;
+    case ClientErrorKind::kVersionMismatch:
+    case ClientErrorKind::kProtocol: return kExitProtocol;
+    case ClientErrorKind::kCommandFailed: return kExitCommandFailed;
+  }
+  return kExitCommandFailed;
+}
+
+std::string fallback_reason(const ClientError& error) {
+  switch (error.kind()) {
+    case ClientErrorKind::kNotRunning: return "claude-usaged not running";
+    case ClientErrorKind::kTimeout: return "claude-usaged not answering";
+    case ClientErrorKind::kPermissionDenied: return "claude-usaged: permission denied";
+    default: return "claude-usaged error";
+  }
+}
+
+std::string read_all(std::istream& in) { return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()}; }
+
+int run_statusline(const Subcommand& sub, const GlobalOptions& global, CliIo& io) {
+  PrintContext context;
+  context.hook = parse_statusline_hook(read_all(io.in));
+  context.colour = colour_wanted(global, io);
+  try {
+    Json args = given_args(sub);
+    if (!args.contains("session_id") && !context.hook.session_id.empty()) args["session_id"] = context.hook.session_id;
+    const CommandArgs parsed = parse_command_args(sub.command->args, args, /*include_printer_args=*/true);
+    const ClientOptions options{settings_of(global, io.env).socket, kStatuslineConnectTimeout, kStatuslineResponseTimeout};
+    const Json data = call_daemon(options, sub.command->name, request_args_of(args));
+    if (global.json) {
+      io.out << data.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+    } else {
+      sub.command->print(data, parsed, context, io.out);
+    }
+  } catch (const ClientError& error) {
+    io.out << statusline_fallback(context.hook, fallback_reason(error)) << "\n";
+  } catch (const std::exception& error) {
+    io.out << statusline_fallback(context.hook, "claude-usagectl: " + std::string(error.what())) << "\n";
+  }
+  return kExitOk;
+}
+
+int run_command(const Subcommand& sub, const GlobalOptions& global, CliIo& io) {
+  const Json args = given_args(sub);
+  CommandArgs parsed;
+  Settings settings;
+  try {
+    parsed = parse_command_args(sub.command->args, args, /*include_printer_args=*/true);
+    settings = settings_of(global, io.env);
+  } catch (const std::exception& error) {
+    io.err << "claude-usagectl " << sub.command->name << ": " << error.what() << "\n";
+    return kExitUsage;
+  }
+  try {
+    const Json data = call_daemon(ClientOptions{settings.socket}, sub.command->name, request_args_of(args));
+    if (global.json) {
+      io.out << data.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+      return kExitOk;
+    }
+    PrintContext context;
+    context.colour = colour_wanted(global, io);
+    context.zone = settings.zone;
+    sub.command->print(data, parsed, context, io.out);
+    return kExitOk;
+  } catch (const ClientError& error) {
+    io.err << "claude-usagectl " << sub.command->name << ": " << error.what() << "\n";
+    return exit_code_of(error);
+  }
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, CliIo& io) {
+  CLI::App app("Query claude-usaged, the Claude Code usage daemon, over its control socket.", "claude-usagectl");
+  app.require_subcommand(1);
+  app.fallthrough();
+  GlobalOptions global;
+  app.add_option("--socket", global.socket, "control socket (default: ctl.socket of the config)");
+  app.add_option("--config", global.config, "config file (default: ~/.config/claude-usaged/config.yaml)");
+  app.add_flag("--json,-j", global.json, "print the daemon's JSON (ccusage's --json shapes for reports)");
+  app.add_flag("--no-color", global.no_color, "never colour the output (also: NO_COLOR=1)");
+  std::vector<Subcommand> subs(command_registry().size());
+  for (std::size_t i = 0; i < subs.size(); ++i) {
+    subs[i].command = &command_registry()[i];
+    subs[i].app = app.add_subcommand(std::string(subs[i].command->name), std::string(subs[i].command->summary));
+    for (const auto name : subs[i].command->args) add_flag(subs[i], *find_arg(name));
+  }
+  std::vector<const char*> argv{"claude-usagectl"};
+  for (const std::string& arg : args) argv.push_back(arg.c_str());
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error, io.out, io.err);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+  for (const Subcommand& sub : subs) {
+    if (!sub.app->parsed()) continue;
+    return sub.command->name == "statusline" ? run_statusline(sub, global, io) : run_command(sub, global, io);
+  }
+  return kExitUsage;
+}
+
+}  // namespace cu::ctl

@@ -1,0 +1,34 @@
+#pragma once
+// claude-usagectl: `claude-usagectl [--socket PATH] [--config FILE] COMMAND [flags] [--json]`, one
+// subcommand per entry of the command registry.
+#include <istream>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+
+namespace cu::ctl {
+
+// Exit codes of claude-usagectl (docs/PROTOCOL.md).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitCommandFailed = 1;  // the daemon answered with an error
+inline constexpr int kExitUsage = 2;          // bad flags or config
+inline constexpr int kExitNotRunning = 3;     // no daemon, or it did not answer in time
+inline constexpr int kExitPermission = 4;
+inline constexpr int kExitProtocol = 5;  // version mismatch or a malformed answer
+
+// The process's streams and environment, injectable for tests.
+struct CliIo {
+  std::istream& in;
+  std::ostream& out;
+  std::ostream& err;
+  Environment env;
+  bool out_is_tty = false;
+};
+
+// Runs the CLI on `args` (without the program name); returns the exit code. `statusline` always
+// prints a line and returns 0, even when the daemon is down.
+int run_cli(const std::vector<std::string>& args, CliIo& io);
+
+}  // namespace cu::ctl

@@ -1,0 +1,179 @@
+#include "ctl/command_args.h"
+
+#include <algorithm>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "ctl/protocol.h"
+#include "ctl/report_dates.h"
+
+namespace cu::ctl {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::size_t kMaxTextBytes = 4096;
+constexpr std::int64_t kMaxCount = 1'000'000;
+// Larger limits only make every block "ok"; the cap keeps percentages finite and sane.
+constexpr std::int64_t kMaxTokenLimit = std::int64_t{1} << 53;
+
+std::int64_t index_of(const ArgSpec& spec, const Json& value) {
+  const auto it = std::find(spec.choices.begin(), spec.choices.end(), value.get<std::string>());
+  return it - spec.choices.begin();
+}
+
+std::optional<std::int64_t> positive_integer(const Json& value, std::int64_t max) {
+  if (value.is_number_unsigned()) {
+    const auto n = value.get<std::uint64_t>();
+    if (n >= 1 && n <= static_cast<std::uint64_t>(max)) return static_cast<std::int64_t>(n);
+  } else if (value.is_number_integer()) {
+    const auto n = value.get<std::int64_t>();
+    if (n >= 1 && n <= max) return n;
+  }
+  return std::nullopt;
+}
+
+std::string choice_list(const ArgSpec& spec) {
+  std::string list;
+  for (const auto choice : spec.choices) {
+    if (!list.empty()) list += '|';
+    list += choice;
+  }
+  return list;
+}
+
+std::optional<std::string> check_text(const Json& value) {
+  if (!value.is_string()) return "must be a string";
+  const auto& text = value.get_ref<const std::string&>();
+  if (text.empty()) return "must not be empty";
+  if (text.size() > kMaxTextBytes) return fmt::format("must be at most {} bytes", kMaxTextBytes);
+  return std::nullopt;
+}
+
+std::optional<std::string> check_choice(const ArgSpec& spec, const Json& value) {
+  if (!value.is_string() || index_of(spec, value) == static_cast<std::int64_t>(spec.choices.size())) {
+    return "must be one of " + choice_list(spec);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> check_token_limit(const Json& value) {
+  if (value.is_string() && value.get_ref<const std::string&>() == "max") return std::nullopt;
+  if (positive_integer(value, kMaxTokenLimit)) return std::nullopt;
+  return "must be a positive integer or \"max\"";
+}
+
+SortOrder order_of(const Json& value) { return value.get<std::string>() == "desc" ? SortOrder::kDesc : SortOrder::kAsc; }
+
+BurnRateDisplay burn_display_of(const Json& value) {
+  const std::string text = value.get<std::string>();
+  if (text == "off") return BurnRateDisplay::kOff;
+  if (text == "text") return BurnRateDisplay::kText;
+  if (text == "emoji-text") return BurnRateDisplay::kEmojiText;
+  return BurnRateDisplay::kEmoji;
+}
+
+std::vector<ArgSpec> make_arg_specs() {
+  using enum ArgKind;
+  using enum ArgScope;
+  return {
+      {"since", 's', kDate, kRequest, "first local date (YYYYMMDD or YYYY-MM-DD)", {},
+       [](CommandArgs& a, const Json& v) { a.since = parse_date_arg(v.get<std::string>()); }},
+      {"until", 'u', kDate, kRequest, "last local date, inclusive (YYYYMMDD or YYYY-MM-DD)", {},
+       [](CommandArgs& a, const Json& v) { a.until = parse_date_arg(v.get<std::string>()); }},
+      {"order", 'o', kChoice, kRequest, "sort order of the rows", {"asc", "desc"},
+       [](CommandArgs& a, const Json& v) { a.order = order_of(v); }},
+      {"project", 'p', kText, kRequest, "only this project folder (below projects/)", {},
+       [](CommandArgs& a, const Json& v) { a.project = v.get<std::string>(); }},
+      {"instances", 'i', kFlag, kRequest, "group the days by project", {},
+       [](CommandArgs& a, const Json& v) { a.instances = v.get<bool>(); }},
+      {"last", '\0', kCount, kRequest, "only the most recent N periods (1 = today, this week, this month)", {},
+       [](CommandArgs& a, const Json& v) { a.last = v.get<std::int64_t>(); }},
+      {"start_of_week", 'w', kChoice, kRequest, "first day of a week",
+       {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"},
+       [](CommandArgs& a, const Json& v) { a.start_of_week = static_cast<int>(index_of(*find_arg("start_of_week"), v)); }},
+      {"active", 'a', kFlag, kRequest, "only the active block, with its projection", {},
+       [](CommandArgs& a, const Json& v) { a.active = v.get<bool>(); }},
+      {"recent", 'r', kFlag, kRequest, "only blocks started in the last 3 days, and the active one", {},
+       [](CommandArgs& a, const Json& v) { a.recent = v.get<bool>(); }},
+      {"token_limit", 't', kTokenLimit, kRequest,
+       "token limit for the active block's status: N, or max (the largest completed block)", {},
+       [](CommandArgs& a, const Json& v) {
+         a.token_limit = v.is_string() ? TokenLimit{true, 0} : TokenLimit{false, v.get<std::int64_t>()};
+       }},
+      {"session_length", 'n', kCount, kRequest, "block length in hours; must equal the daemon's rollup.block_hours", {},
+       [](CommandArgs& a, const Json& v) { a.session_length = v.get<std::int64_t>(); }},
+      {"session_id", '\0', kText, kRequest, "the Claude Code session the statusline is for", {},
+       [](CommandArgs& a, const Json& v) { a.session_id = v.get<std::string>(); }},
+      {"breakdown", 'b', kFlag, kPrinter, "show a row per model under each row (tables only)", {},
+       [](CommandArgs& a, const Json& v) { a.breakdown = v.get<bool>(); }},
+      {"chart", '\0', kFlag, kPrinter, "draw a bar chart of the cost per day instead of the table", {},
+       [](CommandArgs& a, const Json& v) { a.chart = v.get<bool>(); }},
+      {"visual_burn_rate", 'B', kChoice, kPrinter, "how the burn rate's level is shown",
+       {"emoji", "off", "text", "emoji-text"},
+       [](CommandArgs& a, const Json& v) { a.visual_burn_rate = burn_display_of(v); }},
+  };
+}
+
+void check_accepted(std::span<const std::string_view> accepted, const std::string& name, bool include_printer_args) {
+  const ArgSpec* spec = find_arg(name);
+  const bool declared = std::find(accepted.begin(), accepted.end(), name) != accepted.end();
+  if (spec == nullptr || !declared || (spec->scope == ArgScope::kPrinter && !include_printer_args)) {
+    throw ProtocolError(ErrorCode::kInvalidArgs, fmt::format("unknown argument \"{}\"", name));
+  }
+}
+
+}  // namespace
+
+const std::vector<ArgSpec>& arg_specs() {
+  static const std::vector<ArgSpec> specs = make_arg_specs();
+  return specs;
+}
+
+const ArgSpec* find_arg(std::string_view name) {
+  for (const ArgSpec& spec : arg_specs()) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+std::string cli_flag_of(const ArgSpec& spec) {
+  std::string flag = "--" + std::string(spec.name);
+  std::replace(flag.begin(), flag.end(), '_', '-');
+  return flag;
+}
+
+std::optional<std::string> validate_arg(const ArgSpec& spec, const nlohmann::json& value) {
+  switch (spec.kind) {
+    case ArgKind::kFlag:
+      return value.is_boolean() ? std::nullopt : std::optional<std::string>("must be true or false");
+    case ArgKind::kDate:
+      if (value.is_string() && parse_date_arg(value.get_ref<const std::string&>())) return std::nullopt;
+      return "must be a date written YYYYMMDD or YYYY-MM-DD";
+    case ArgKind::kText: return check_text(value);
+    case ArgKind::kChoice: return check_choice(spec, value);
+    case ArgKind::kCount:
+      if (positive_integer(value, kMaxCount)) return std::nullopt;
+      return fmt::format("must be an integer from 1 to {}", kMaxCount);
+    case ArgKind::kTokenLimit: return check_token_limit(value);
+  }
+  return "has an unknown kind";
+}
+
+CommandArgs parse_command_args(std::span<const std::string_view> accepted, const nlohmann::json& args,
+                               bool include_printer_args) {
+  if (!args.is_object()) throw ProtocolError(ErrorCode::kInvalidArgs, "\"args\" must be an object");
+  CommandArgs parsed;
+  for (const auto& [name, value] : args.items()) {
+    check_accepted(accepted, name, include_printer_args);
+    const ArgSpec& spec = *find_arg(name);
+    if (const auto problem = validate_arg(spec, value)) {
+      throw ProtocolError(ErrorCode::kInvalidArgs, fmt::format("argument \"{}\" {}", name, *problem));
+    }
+    spec.apply(parsed, value);
+  }
+  return parsed;
+}
+
+}  // namespace cu::ctl

@@ -1,0 +1,87 @@
+#pragma once
+// Arguments of the control commands: each defined once (JSON key, CLI flag, kind, help), parsed and
+// validated from a request's "args" object into one typed struct. Shared by the server, the CLI
+// (which builds its flags from the same table), the protocol reference and the tests.
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace cu::ctl {
+
+enum class SortOrder { kAsc, kDesc };
+
+// How the statusline shows the burn rate's level (ccusage's --visual-burn-rate).
+enum class BurnRateDisplay { kOff, kEmoji, kText, kEmojiText };
+
+struct TokenLimit {
+  bool use_max = false;     // "max": the largest completed block in range
+  std::int64_t tokens = 0;  // when !use_max; positive
+};
+
+// Every argument any command takes, validated. A command reads only the ones it declares.
+struct CommandArgs {
+  std::optional<std::string> since;  // YYYY-MM-DD, inclusive
+  std::optional<std::string> until;  // YYYY-MM-DD, inclusive
+  SortOrder order = SortOrder::kAsc;
+  std::optional<std::string> project;  // project folder below projects/
+  bool instances = false;
+  std::optional<std::int64_t> last;  // the most recent N periods, counted from today
+  int start_of_week = 0;             // 0 = Sunday … 6 = Saturday
+  bool active = false;
+  bool recent = false;
+  std::optional<TokenLimit> token_limit;
+  std::optional<std::int64_t> session_length;  // hours
+  std::optional<std::string> session_id;
+  // Printer options: they change only the CLI's rendering and are never sent.
+  bool breakdown = false;
+  bool chart = false;
+  BurnRateDisplay visual_burn_rate = BurnRateDisplay::kEmoji;
+};
+
+enum class ArgKind {
+  kFlag,        // JSON true/false; CLI --name
+  kDate,        // "YYYYMMDD" or "YYYY-MM-DD"
+  kText,        // a non-empty string
+  kChoice,      // one of `choices`
+  kCount,       // a positive integer
+  kTokenLimit,  // a positive integer or "max"
+};
+
+// Where an argument is consumed: in the daemon (sent in the request) or by the CLI's printer.
+enum class ArgScope { kRequest, kPrinter };
+
+struct ArgSpec {
+  std::string_view name;  // JSON key (snake_case); the CLI flag is "--" + name with '_' as '-'
+  char short_flag;        // '\0' when none
+  ArgKind kind;
+  ArgScope scope;
+  std::string_view help;
+  std::vector<std::string_view> choices;  // kChoice only; the first is the default
+  // Stores a value that validate_arg accepted.
+  void (*apply)(CommandArgs& args, const nlohmann::json& value);
+};
+
+// All arguments, in the order the docs list them.
+const std::vector<ArgSpec>& arg_specs();
+// nullptr when no argument has this name.
+const ArgSpec* find_arg(std::string_view name);
+
+// "--start-of-week" for "start_of_week".
+std::string cli_flag_of(const ArgSpec& spec);
+
+// The reason `value` is not valid for `spec`, or nullopt when it is.
+std::optional<std::string> validate_arg(const ArgSpec& spec, const nlohmann::json& value);
+
+// Parses a command's "args" object. `accepted` names the arguments the command declares; of those,
+// only request-scoped ones are allowed unless `include_printer_args` (the CLI validating its own
+// flags). Throws ProtocolError(kInvalidArgs) naming the argument for an unknown name, a wrong type
+// or a bad value, and for anything but an object.
+CommandArgs parse_command_args(std::span<const std::string_view> accepted, const nlohmann::json& args,
+                               bool include_printer_args = false);
+
+}  // namespace cu::ctl

@@ -1,0 +1,135 @@
+#include "ctl/command_registry.h"
+
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "ctl/protocol.h"
+#include "ctl/reports.h"
+#include "rollup/calendar.h"
+
+namespace cu::ctl {
+namespace {
+
+using Json = nlohmann::json;
+
+Json run_status(const CommandArgs&, CommandContext& context) {
+  if (!context.hooks.status) throw ProtocolError(ErrorCode::kUnavailable, "status is not available");
+  return context.hooks.status();
+}
+
+Json run_action(const std::function<ActionResult()>& action, std::string_view name) {
+  if (!action) throw ProtocolError(ErrorCode::kUnavailable, fmt::format("{} is not available", name));
+  const ActionResult result = action();
+  if (!result.ok) throw ProtocolError(ErrorCode::kFailed, result.message);
+  return Json{{"message", result.message}};
+}
+
+Json run_rescan(const CommandArgs&, CommandContext& context) { return run_action(context.hooks.rescan, "rescan"); }
+Json run_reload(const CommandArgs&, CommandContext& context) { return run_action(context.hooks.reload, "reload"); }
+
+Json run_daily(const CommandArgs& args, CommandContext& c) { return daily_report(c.source, args, c.now_ms); }
+Json run_weekly(const CommandArgs& args, CommandContext& c) { return weekly_report(c.source, args, c.now_ms); }
+Json run_monthly(const CommandArgs& args, CommandContext& c) { return monthly_report(c.source, args, c.now_ms); }
+Json run_session(const CommandArgs& args, CommandContext& c) { return session_report(c.source, args); }
+Json run_blocks(const CommandArgs& args, CommandContext& c) { return blocks_report(c.source, args, c.now_ms); }
+Json run_statusline(const CommandArgs& args, CommandContext& c) { return statusline_report(c.source, args, c.now_ms); }
+
+std::vector<CommandSpec> make_registry() {
+  return {
+      {"status", "The daemon's state: backfill progress, backend, files, events, problems", {}, run_status,
+       print_status},
+      {"daily", "Usage per local day (ccusage claude daily --json)",
+       {"since", "until", "order", "project", "instances", "last", "breakdown", "chart"}, run_daily, print_daily},
+      {"weekly", "Usage per week (ccusage claude weekly --json)",
+       {"since", "until", "order", "project", "start_of_week", "last", "breakdown"}, run_weekly, print_weekly},
+      {"monthly", "Usage per month (ccusage claude monthly --json)",
+       {"since", "until", "order", "project", "last", "breakdown"}, run_monthly, print_monthly},
+      {"session", "Usage per session, costliest first (ccusage claude session --json)",
+       {"since", "until", "order", "project", "breakdown"}, run_session, print_session},
+      {"blocks", "Billing blocks (5 hours) with gaps, burn rate and projection (ccusage blocks --json)",
+       {"since", "until", "order", "active", "recent", "token_limit", "session_length"}, run_blocks, print_blocks},
+      {"statusline", "One line for Claude Code's statusLine hook: session, today and block cost, burn rate",
+       {"session_id", "visual_burn_rate"}, run_statusline, print_statusline},
+      {"rescan", "Rescan every log root now (what an inotify overflow triggers)", {}, run_rescan, print_action},
+      {"reload", "Re-read the config file (like SIGHUP)", {}, run_reload, print_action},
+  };
+}
+
+std::int64_t now_of(const ControlHooks& hooks) { return hooks.now_ms ? hooks.now_ms() : cu::now_ms(); }
+
+std::string dispatch(std::string_view line, ReportSource& source, const ControlHooks& hooks) {
+  const Request request = parse_request(line);
+  const CommandSpec* command = find_command(request.cmd);
+  if (command == nullptr) {
+    throw ProtocolError(ErrorCode::kUnknownCommand, fmt::format("unknown command \"{}\"", request.cmd));
+  }
+  const CommandArgs args = parse_command_args(command->args, request.args);
+  CommandContext context{source, hooks, now_of(hooks)};
+  return encode_ok(command->handle(args, context));
+}
+
+std::string arg_kind_text(const ArgSpec& spec) {
+  switch (spec.kind) {
+    case ArgKind::kFlag: return "boolean";
+    case ArgKind::kDate: return "date string";
+    case ArgKind::kText: return "string";
+    case ArgKind::kChoice: {
+      std::string choices;
+      for (const auto choice : spec.choices) choices += (choices.empty() ? "" : " \\| ") + fmt::format("`{}`", choice);
+      return choices;
+    }
+    case ArgKind::kCount: return "positive integer";
+    case ArgKind::kTokenLimit: return "positive integer \\| `\"max\"`";
+  }
+  return "";
+}
+
+std::string command_section(const CommandSpec& command) {
+  std::string text = fmt::format("### `{}`\n\n{}.\n\n", command.name, command.summary);
+  bool any_request_arg = false;
+  for (const auto name : command.args) any_request_arg |= find_arg(name)->scope == ArgScope::kRequest;
+  if (!any_request_arg) return text + "No arguments.\n\n";
+  text += "| arg | type | CLI | meaning |\n|---|---|---|---|\n";
+  for (const auto name : command.args) {
+    const ArgSpec& spec = *find_arg(name);
+    if (spec.scope != ArgScope::kRequest) continue;
+    const std::string cli = cli_flag_of(spec) + (spec.short_flag != '\0' ? fmt::format(", -{}", spec.short_flag) : "");
+    text += fmt::format("| `{}` | {} | `{}` | {} |\n", spec.name, arg_kind_text(spec), cli, spec.help);
+  }
+  return text + "\n";
+}
+
+}  // namespace
+
+const std::vector<CommandSpec>& command_registry() {
+  static const std::vector<CommandSpec> registry = make_registry();
+  return registry;
+}
+
+const CommandSpec* find_command(std::string_view name) {
+  for (const CommandSpec& command : command_registry()) {
+    if (command.name == name) return &command;
+  }
+  return nullptr;
+}
+
+std::string handle_request_line(std::string_view line, ReportSource& source, const ControlHooks& hooks) {
+  try {
+    return dispatch(line, source, hooks);
+  } catch (const ProtocolError& error) {
+    return encode_error(error.code(), error.what());
+  } catch (const std::exception& error) {
+    return encode_error(ErrorCode::kInternal, error.what());
+  } catch (...) {
+    return encode_error(ErrorCode::kInternal, "unexpected error");
+  }
+}
+
+std::string render_command_reference() {
+  std::string text;
+  for (const CommandSpec& command : command_registry()) text += command_section(command);
+  return text;
+}
+
+}  // namespace cu::ctl

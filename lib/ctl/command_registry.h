@@ -1,0 +1,47 @@
+#pragma once
+// The control commands, each defined once: name, summary, arguments, the handler the daemon runs
+// and the printer the CLI uses. The server dispatches through it, the CLI builds its subcommands
+// from it, docs/PROTOCOL.md's command reference is rendered from it.
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ctl/command_args.h"
+#include "ctl/control_hooks.h"
+#include "ctl/report_printers.h"
+#include "ctl/report_source.h"
+
+namespace cu::ctl {
+
+// What a handler may use; lives for one request on the daemon's loop thread.
+struct CommandContext {
+  ReportSource& source;
+  const ControlHooks& hooks;
+  std::int64_t now_ms = 0;
+};
+
+struct CommandSpec {
+  std::string_view name;
+  std::string_view summary;
+  std::vector<std::string_view> args;  // names from arg_specs()
+  // Runs the command; throws ProtocolError for a request it cannot serve.
+  nlohmann::json (*handle)(const CommandArgs& args, CommandContext& context);
+  void (*print)(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);
+};
+
+const std::vector<CommandSpec>& command_registry();
+// nullptr for an unknown name.
+const CommandSpec* find_command(std::string_view name);
+
+// Answers one request line (without its newline) with one response line (without newline). Never
+// throws: every problem, including a handler's exception, becomes an error response.
+std::string handle_request_line(std::string_view line, ReportSource& source, const ControlHooks& hooks);
+
+// Markdown: a section per command with its arguments (docs/PROTOCOL.md embeds it verbatim).
+std::string render_command_reference();
+
+}  // namespace cu::ctl

@@ -1,0 +1,31 @@
+#pragma once
+// What the control commands need from the daemon besides its reports: its state, two actions and
+// the clock. All of them are called on the daemon's loop thread, inside a request.
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace cu::ctl {
+
+struct ActionResult {
+  bool ok = true;
+  std::string message;  // what happened when ok (may be empty); the reason when not
+
+  static ActionResult success(std::string message = {}) { return {true, std::move(message)}; }
+  static ActionResult failure(std::string reason) { return {false, std::move(reason)}; }
+};
+
+struct ControlHooks {
+  // The daemon's state as a JSON object with the keys docs/PROTOCOL.md lists under `status`.
+  std::function<nlohmann::json()> status;
+  // Starts a full rescan of the log roots; returns once it is scheduled or has failed.
+  std::function<ActionResult()> rescan;
+  // Re-reads the config file (like SIGHUP); an error names what is wrong with it.
+  std::function<ActionResult()> reload;
+  // Unix epoch milliseconds; the wall clock when empty. Injectable for tests.
+  std::function<std::int64_t()> now_ms;
+};
+
+}  // namespace cu::ctl

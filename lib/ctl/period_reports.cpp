@@ -1,0 +1,106 @@
+// daily, weekly and monthly: days from the source, merged into periods.
+#include <algorithm>
+#include <map>
+
+#include "ctl/reports.h"
+#include "ctl/report_dates.h"
+#include "ctl/usage_rows.h"
+#include "rollup/calendar.h"
+
+namespace cu::ctl {
+namespace {
+
+using Json = nlohmann::json;
+
+enum class Period { kDay, kWeek, kMonth };
+
+// The first day of the last `count` periods ending today.
+std::string first_day_of_last(Period period, std::int64_t count, const std::string& today, int start_of_week) {
+  const int back = static_cast<int>(std::min<std::int64_t>(count - 1, 100'000));
+  switch (period) {
+    case Period::kDay: return add_days(today, -back);
+    case Period::kWeek: return add_days(week_start(today, start_of_week), -7 * back);
+    case Period::kMonth: return month_start_before(today, back);
+  }
+  return today;
+}
+
+ReportFilter filter_of(ReportSource& source, const CommandArgs& args, Period period, std::int64_t now_ms) {
+  ReportFilter filter;
+  filter.since = args.since;
+  filter.until = args.until;
+  filter.project = args.project;
+  if (args.last) {
+    const std::string from = first_day_of_last(period, *args.last, source.calendar().date_of(now_ms), args.start_of_week);
+    if (!filter.since || *filter.since < from) filter.since = from;
+  }
+  return filter;
+}
+
+std::vector<PeriodRow> days_of(ReportSource& source, const ReportFilter& filter) {
+  const std::vector<DailySummaryRow> days = source.daily(filter);
+  const std::vector<ModelDailyRow> models = source.model_daily(filter);
+  return day_rows(days, models);
+}
+
+// {"<list_key>": rows, "totals": ...} with rows in the requested order; totals sum that order.
+Json period_report(std::vector<PeriodRow> rows, const CommandArgs& args, std::string_view list_key,
+                   std::string_view row_key, const std::optional<std::string>& project) {
+  apply_order(rows, args.order == SortOrder::kDesc);
+  Json list = Json::array();
+  ReportTotals totals;
+  for (const PeriodRow& row : rows) {
+    Json object = period_row_json(row, row_key);
+    if (project) object["project"] = *project;
+    list.push_back(std::move(object));
+    totals.add(row.tokens, row.cost_usd);
+  }
+  return Json{{std::string(list_key), std::move(list)}, {"totals", totals.json()}};
+}
+
+Json daily_by_project(ReportSource& source, const CommandArgs& args, const ReportFilter& filter) {
+  Json projects = Json::object();
+  ReportTotals totals;
+  for (const std::string& project : source.projects()) {
+    if (filter.project && *filter.project != project) continue;
+    ReportFilter one = filter;
+    one.project = project;
+    std::vector<PeriodRow> rows = days_of(source, one);
+    if (rows.empty()) continue;
+    apply_order(rows, args.order == SortOrder::kDesc);
+    Json list = Json::array();
+    for (const PeriodRow& row : rows) {
+      Json object = period_row_json(row, "date");
+      object["project"] = project;
+      list.push_back(std::move(object));
+      totals.add(row.tokens, row.cost_usd);
+    }
+    projects[project] = std::move(list);
+  }
+  return Json{{"projects", std::move(projects)}, {"totals", totals.json()}};
+}
+
+}  // namespace
+
+nlohmann::json daily_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms) {
+  const ReportFilter filter = filter_of(source, args, Period::kDay, now_ms);
+  if (args.instances) return daily_by_project(source, args, filter);
+  return period_report(days_of(source, filter), args, "daily", "date", args.project);
+}
+
+nlohmann::json weekly_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms) {
+  const ReportFilter filter = filter_of(source, args, Period::kWeek, now_ms);
+  const int start = args.start_of_week;
+  const std::vector<PeriodRow> weeks =
+      merge_periods(days_of(source, filter), [start](std::string_view day) { return week_start(day, start); });
+  return period_report(weeks, args, "weekly", "week", std::nullopt);
+}
+
+nlohmann::json monthly_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms) {
+  const ReportFilter filter = filter_of(source, args, Period::kMonth, now_ms);
+  const std::vector<PeriodRow> months =
+      merge_periods(days_of(source, filter), [](std::string_view day) { return month_of(day); });
+  return period_report(months, args, "monthly", "month", std::nullopt);
+}
+
+}  // namespace cu::ctl

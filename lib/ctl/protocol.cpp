@@ -1,0 +1,126 @@
+#include "ctl/protocol.h"
+
+#include <array>
+#include <utility>
+
+#include <fmt/format.h>
+
+namespace cu::ctl {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::array<std::pair<ErrorCode, std::string_view>, 11> kErrorNames{{
+    {ErrorCode::kBadRequest, "bad_request"},
+    {ErrorCode::kRequestTooLarge, "request_too_large"},
+    {ErrorCode::kVersionMismatch, "version_mismatch"},
+    {ErrorCode::kUnknownCommand, "unknown_command"},
+    {ErrorCode::kInvalidArgs, "invalid_args"},
+    {ErrorCode::kPermissionDenied, "permission_denied"},
+    {ErrorCode::kIdleTimeout, "idle_timeout"},
+    {ErrorCode::kTooManyConnections, "too_many_connections"},
+    {ErrorCode::kUnavailable, "unavailable"},
+    {ErrorCode::kFailed, "failed"},
+    {ErrorCode::kInternal, "internal"},
+}};
+
+// Invalid UTF-8 cannot reach here from a parsed request, but a handler's message might carry
+// bytes from a file name: replace rather than throw while encoding a response.
+std::string dump_line(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+Json parse_object(std::string_view line, std::string_view what) {
+  Json value = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) throw ProtocolError(ErrorCode::kBadRequest, fmt::format("{} is not valid JSON", what));
+  if (!value.is_object()) throw ProtocolError(ErrorCode::kBadRequest, fmt::format("{} is not a JSON object", what));
+  return value;
+}
+
+void check_version(const Json& message, std::string_view peer) {
+  const auto it = message.find("v");
+  if (it == message.end()) {
+    throw ProtocolError(ErrorCode::kVersionMismatch,
+                        fmt::format("{} carries no protocol version (\"v\"); this side speaks version {}", peer,
+                                    kProtocolVersion));
+  }
+  if (!it->is_number_integer() || it->get<std::int64_t>() != kProtocolVersion) {
+    throw ProtocolError(ErrorCode::kVersionMismatch,
+                        fmt::format("{} speaks protocol version {}, this side speaks version {}", peer,
+                                    dump_line(*it), kProtocolVersion));
+  }
+}
+
+}  // namespace
+
+std::string_view error_code_name(ErrorCode code) {
+  for (const auto& [value, name] : kErrorNames) {
+    if (value == code) return name;
+  }
+  return "internal";
+}
+
+ErrorCode error_code_from_name(std::string_view name) {
+  for (const auto& [value, known] : kErrorNames) {
+    if (known == name) return value;
+  }
+  return ErrorCode::kInternal;
+}
+
+Request parse_request(std::string_view line) {
+  if (line.size() > kMaxRequestBytes) {
+    throw ProtocolError(ErrorCode::kRequestTooLarge,
+                        fmt::format("request exceeds {} bytes", kMaxRequestBytes));
+  }
+  const Json message = parse_object(line, "request");
+  check_version(message, "the client");
+  Request request;
+  for (const auto& [key, value] : message.items()) {
+    if (key == "v") continue;
+    if (key == "cmd") {
+      if (!value.is_string()) throw ProtocolError(ErrorCode::kBadRequest, "\"cmd\" must be a string");
+      request.cmd = value.get<std::string>();
+    } else if (key == "args") {
+      if (!value.is_object()) throw ProtocolError(ErrorCode::kBadRequest, "\"args\" must be an object");
+      request.args = value;
+    } else {
+      throw ProtocolError(ErrorCode::kBadRequest, fmt::format("unknown request field \"{}\"", key));
+    }
+  }
+  if (request.cmd.empty()) throw ProtocolError(ErrorCode::kBadRequest, "request has no \"cmd\"");
+  return request;
+}
+
+std::string encode_request(std::string_view cmd, const nlohmann::json& args) {
+  return dump_line(Json{{"v", kProtocolVersion}, {"cmd", cmd}, {"args", args}});
+}
+
+std::string encode_ok(const nlohmann::json& data) {
+  return dump_line(Json{{"v", kProtocolVersion}, {"ok", true}, {"data", data}});
+}
+
+std::string encode_error(ErrorCode code, std::string_view message) {
+  return dump_line(
+      Json{{"v", kProtocolVersion}, {"ok", false}, {"code", error_code_name(code)}, {"error", message}});
+}
+
+Response parse_response(std::string_view line) {
+  const Json message = parse_object(line, "the daemon's response");
+  check_version(message, "the daemon");
+  const auto ok = message.find("ok");
+  if (ok == message.end() || !ok->is_boolean()) {
+    throw ProtocolError(ErrorCode::kBadRequest, "the daemon's response has no \"ok\"");
+  }
+  Response response;
+  response.ok = ok->get<bool>();
+  if (response.ok) {
+    response.data = message.value("data", Json());
+    return response;
+  }
+  const auto code = message.find("code");
+  const auto error = message.find("error");
+  response.code = code != message.end() && code->is_string() ? error_code_from_name(code->get<std::string>())
+                                                             : ErrorCode::kInternal;
+  response.error = error != message.end() && error->is_string() ? error->get<std::string>() : "unknown error";
+  return response;
+}
+
+}  // namespace cu::ctl

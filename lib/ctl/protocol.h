@@ -1,0 +1,75 @@
+#pragma once
+// The control socket's wire format (docs/PROTOCOL.md): one JSON object per line each way.
+//   request:  {"v":1,"cmd":"daily","args":{...}}
+//   response: {"v":1,"ok":true,"data":...} or {"v":1,"ok":false,"code":"...","error":"..."}
+#include <cstddef>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace cu::ctl {
+
+inline constexpr int kProtocolVersion = 1;
+// The longest request line accepted, without its terminating newline.
+inline constexpr std::size_t kMaxRequestBytes = 64 * 1024;
+
+// Why a request failed; sent as the response's "code" so that clients can tell them apart.
+enum class ErrorCode {
+  kBadRequest,          // not JSON, not an object, missing or mistyped fields
+  kRequestTooLarge,     // a line over kMaxRequestBytes
+  kVersionMismatch,     // "v" is not kProtocolVersion
+  kUnknownCommand,
+  kInvalidArgs,         // unknown argument, wrong type or bad value
+  kPermissionDenied,    // the peer's uid (or group) is not admitted
+  kIdleTimeout,         // the client sent no complete request in time
+  kTooManyConnections,
+  kUnavailable,         // the daemon cannot serve this command now (e.g. no hook wired)
+  kFailed,              // the command ran and failed (e.g. reload rejected the config)
+  kInternal,            // an unexpected exception inside a handler
+};
+
+std::string_view error_code_name(ErrorCode code);
+// The inverse of error_code_name; kInternal for an unknown name.
+ErrorCode error_code_from_name(std::string_view name);
+
+// A request or argument problem, carried up to the request boundary and sent as an error response.
+class ProtocolError : public std::runtime_error {
+ public:
+  ProtocolError(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  ErrorCode code() const { return code_; }
+
+ private:
+  ErrorCode code_;
+};
+
+struct Request {
+  std::string cmd;
+  nlohmann::json args = nlohmann::json::object();  // always an object
+};
+
+// Parses one request line (without its newline). Throws ProtocolError (kRequestTooLarge,
+// kBadRequest, kVersionMismatch) for anything but {"v":1,"cmd":string,"args"?:object}; unknown
+// top-level keys are errors too.
+Request parse_request(std::string_view line);
+
+// One line (without newline) for `cmd` and `args` (an object).
+std::string encode_request(std::string_view cmd, const nlohmann::json& args);
+
+std::string encode_ok(const nlohmann::json& data);
+std::string encode_error(ErrorCode code, std::string_view message);
+
+struct Response {
+  bool ok = false;
+  nlohmann::json data;        // when ok
+  ErrorCode code = ErrorCode::kInternal;  // when !ok
+  std::string error;          // when !ok
+};
+
+// Parses one response line. Throws ProtocolError(kBadRequest) when it is not a response of this
+// protocol, and ProtocolError(kVersionMismatch) when it carries another version.
+Response parse_response(std::string_view line);
+
+}  // namespace cu::ctl

@@ -1,0 +1,38 @@
+#pragma once
+// The CLI's human-readable output of each command, rendered from the command's JSON data (what
+// the daemon sent), so the printers never need the database.
+#include <cstdint>
+#include <ostream>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "ctl/command_args.h"
+#include "ctl/statusline_format.h"
+
+namespace cu::ctl {
+
+struct PrintContext {
+  bool colour = false;        // ANSI colours (a terminal, NO_COLOR unset)
+  std::string zone = "local";  // where block times are shown
+  StatuslineHook hook;        // statusline only
+};
+
+void print_daily(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);
+void print_weekly(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);
+void print_monthly(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context,
+                   std::ostream& out);
+void print_session(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context,
+                   std::ostream& out);
+void print_blocks(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);
+void print_status(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);
+// rescan and reload: the daemon's message.
+void print_action(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);
+void print_statusline(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context,
+                      std::ostream& out);
+
+// A horizontal bar per row of `rows` (objects with `key_name` and "totalCost"), scaled to the
+// costliest; used by `daily --chart`.
+std::string cost_chart(const nlohmann::json& rows, std::string_view key_name, bool colour);
+
+}  // namespace cu::ctl

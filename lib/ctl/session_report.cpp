@@ -1,0 +1,72 @@
+// session: one row per (project, session), the costliest first.
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <utility>
+
+#include "ctl/reports.h"
+#include "ctl/usage_rows.h"
+#include "rollup/calendar.h"
+
+namespace cu::ctl {
+namespace {
+
+using Json = nlohmann::json;
+using SessionKey = std::pair<std::string, std::string>;  // (project_path, session_id)
+
+std::map<SessionKey, std::vector<ModelUsage>> models_by_session(std::span<const SessionModelRow> rows) {
+  std::map<SessionKey, std::vector<ModelUsage>> models;
+  for (const SessionModelRow& row : rows) {
+    models[{row.project_path, row.session_id}].push_back({row.model, row.tokens, row.cost_usd});
+  }
+  return models;
+}
+
+Json session_json(const SessionRow& session, const std::vector<ModelUsage>& models) {
+  std::vector<std::string> names;
+  for (const ModelUsage& model : models) names.push_back(model.model);
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  Json object = Json::object();
+  object["sessionId"] = session.session_id;
+  object["projectPath"] = session.project_path;
+  object["firstActivity"] = format_timestamp_ms(session.session_start_ms);
+  object["lastActivity"] = format_timestamp_ms(session.session_end_ms);
+  put_token_fields(object, session.tokens);
+  object["totalCost"] = session.cost_usd;
+  object["modelsUsed"] = std::move(names);
+  object["modelBreakdowns"] = model_breakdowns_json(models);
+  return object;
+}
+
+// ccusage 20.0.24 lists sessions by cost, descending, whatever --order says; equal costs keep the
+// order of their log files (project, then session).
+void sort_by_cost(std::vector<SessionRow>& sessions) {
+  std::sort(sessions.begin(), sessions.end(), [](const SessionRow& a, const SessionRow& b) {
+    if (a.cost_usd != b.cost_usd) return a.cost_usd > b.cost_usd;
+    return std::tie(a.project_path, a.session_id) < std::tie(b.project_path, b.session_id);
+  });
+}
+
+}  // namespace
+
+nlohmann::json session_report(ReportSource& source, const CommandArgs& args) {
+  ReportFilter filter;
+  filter.since = args.since;
+  filter.until = args.until;
+  filter.project = args.project;
+  std::vector<SessionRow> sessions = source.sessions(filter);
+  const auto models = models_by_session(source.session_models(filter));
+  sort_by_cost(sessions);
+  Json list = Json::array();
+  ReportTotals totals;
+  static const std::vector<ModelUsage> kNoModels;
+  for (const SessionRow& session : sessions) {
+    const auto it = models.find({session.project_path, session.session_id});
+    list.push_back(session_json(session, it != models.end() ? it->second : kNoModels));
+    totals.add(session.tokens, session.cost_usd);
+  }
+  return Json{{"sessions", std::move(list)}, {"totals", totals.json()}};
+}
+
+}  // namespace cu::ctl

@@ -1,0 +1,229 @@
+#include "ctl/cli.h"
+
+#include <cstring>
+#include <sstream>
+#include <thread>
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "event_report_source.h"
+#include "server_fixture.h"
+
+namespace cu::ctl {
+namespace {
+
+using Json = nlohmann::json;
+
+struct CliRun {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+Environment test_env(const test::TempDir& home) {
+  Environment env;
+  env.vars["HOME"] = home.path().string();
+  env.vars["XDG_RUNTIME_DIR"] = (home.path() / "run").string();
+  env.hostname = "test";
+  return env;
+}
+
+CliRun run(const std::vector<std::string>& args, const std::string& stdin_text = "", bool tty = false,
+           std::map<std::string, std::string> extra_env = {}) {
+  static test::TempDir home;
+  std::istringstream in(stdin_text);
+  std::ostringstream out;
+  std::ostringstream err;
+  CliIo io{in, out, err, test_env(home), tty};
+  for (auto& [key, value] : extra_env) io.env.vars[key] = value;
+  CliRun result;
+  result.code = run_cli(args, io);
+  result.out = out.str();
+  result.err = err.str();
+  return result;
+}
+
+class Cli : public testing::Test {
+ protected:
+  Cli()
+      : source_(test::load_events(test::ccusage_fixture("history") / "events.json"), "UTC"),
+        server_(source_, hooks()) {}
+
+  static ControlHooks hooks() {
+    ControlHooks hooks;
+    hooks.now_ms = [] { return test::kHistoryNowMs; };
+    hooks.status = [] { return Json{{"version", "0.1.0"}, {"state", "watching"}, {"events", 14}}; };
+    hooks.rescan = [] { return ActionResult::success("rescan started"); };
+    hooks.reload = [] { return ActionResult::failure("config.yaml:2: timezone: unknown zone \"Mars/Base\""); };
+    return hooks;
+  }
+
+  std::string socket() const { return server_.socket().string(); }
+
+  test::EventReportSource source_;
+  test::ServerFixture server_;
+};
+
+TEST_F(Cli, JsonIsCcusagesJson) {
+  const CliRun result = run({"--socket", socket(), "daily", "--json"});
+  ASSERT_EQ(result.code, 0) << result.err;
+  EXPECT_EQ(test::json_difference(Json::parse(result.out), test::read_json(test::ccusage_fixture("history") / "daily.json")), "");
+}
+
+TEST_F(Cli, FlagsBecomeArguments) {
+  const CliRun result = run({"--socket", socket(), "weekly", "-w", "monday", "--order", "desc", "--json"});
+  ASSERT_EQ(result.code, 0) << result.err;
+  const Json weekly = Json::parse(result.out).at("weekly");
+  EXPECT_EQ(weekly.at(0).at("week"), "2026-03-02");
+  const CliRun blocks = run({"--json", "--socket", socket(), "blocks", "--token-limit", "max", "-s", "20260201"});
+  ASSERT_EQ(blocks.code, 0) << blocks.err;
+  EXPECT_EQ(Json::parse(blocks.out).at("blocks").at(0).at("id"), "2026-02-01T09:00:00.000Z");
+}
+
+TEST_F(Cli, TablesWithTotals) {
+  const CliRun result = run({"--socket", socket(), "daily", "--breakdown"});
+  ASSERT_EQ(result.code, 0) << result.err;
+  EXPECT_NE(result.out.find("│ 2026-01-30 "), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("└─ opus-4"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("│ Total "), std::string::npos) << result.out;
+  EXPECT_EQ(result.out.find('\x1b'), std::string::npos);
+  for (const char* command : {"weekly", "monthly", "session", "blocks"}) {
+    const CliRun table = run({"--socket", socket(), command});
+    EXPECT_EQ(table.code, 0) << command << table.err;
+    EXPECT_NE(table.out.find("┌"), std::string::npos) << command;
+  }
+}
+
+TEST_F(Cli, ColourOnlyOnATerminalWithoutNoColor) {
+  EXPECT_NE(run({"--socket", socket(), "daily"}, "", true).out.find('\x1b'), std::string::npos);
+  EXPECT_EQ(run({"--socket", socket(), "daily"}, "", true, {{"NO_COLOR", "1"}}).out.find('\x1b'), std::string::npos);
+  EXPECT_EQ(run({"--socket", socket(), "--no-color", "daily"}, "", true).out.find('\x1b'), std::string::npos);
+}
+
+TEST_F(Cli, Chart) {
+  const CliRun result = run({"--socket", socket(), "daily", "--chart"});
+  ASSERT_EQ(result.code, 0) << result.err;
+  EXPECT_NE(result.out.find("2026-02-01 │████"), std::string::npos) << result.out;
+}
+
+TEST_F(Cli, StatusRescanReload) {
+  const CliRun status = run({"--socket", socket(), "status"});
+  EXPECT_EQ(status.code, 0);
+  EXPECT_NE(status.out.find("state:          watching"), std::string::npos) << status.out;
+  const CliRun rescan = run({"--socket", socket(), "rescan"});
+  EXPECT_EQ(rescan.code, 0);
+  EXPECT_EQ(rescan.out, "rescan started\n");
+  const CliRun reload = run({"--socket", socket(), "reload"});
+  EXPECT_EQ(reload.code, kExitCommandFailed);
+  EXPECT_NE(reload.err.find("unknown zone"), std::string::npos) << reload.err;
+}
+
+TEST_F(Cli, BadFlagsAreUsageErrorsBeforeAnyRequest) {
+  const int calls = server_.on_loop([this] { return source_.calls; });
+  const CliRun limit = run({"--socket", socket(), "blocks", "--token-limit", "lots"});
+  EXPECT_EQ(limit.code, kExitUsage);
+  EXPECT_NE(limit.err.find("token_limit"), std::string::npos) << limit.err;
+  EXPECT_EQ(run({"--socket", socket(), "daily", "--since", "2026-02-30"}).code, kExitUsage);
+  EXPECT_EQ(run({"--socket", socket(), "daily", "--active"}).code, kExitUsage);
+  EXPECT_EQ(run({"--socket", socket()}).code, kExitUsage);
+  EXPECT_EQ(run({"--socket", socket(), "frobnicate"}).code, kExitUsage);
+  EXPECT_EQ(server_.on_loop([this] { return source_.calls; }), calls);
+}
+
+TEST_F(Cli, SessionLengthMismatchIsTheDaemonsError) {
+  const CliRun result = run({"--socket", socket(), "blocks", "--session-length", "8"});
+  EXPECT_EQ(result.code, kExitCommandFailed);
+  EXPECT_NE(result.err.find("5-hour blocks"), std::string::npos) << result.err;
+}
+
+TEST_F(Cli, StatuslineAnswersFromTheDaemon) {
+  const std::string hook = R"({"session_id":"s-a1","model":{"display_name":"Sonnet 4"}})";
+  const CliRun result = run({"--socket", socket(), "statusline"}, hook);
+  EXPECT_EQ(result.code, 0);
+  EXPECT_EQ(result.out, "🤖 Sonnet 4 | 💰 $0.19 session / $0.00 today / No active block\n");
+}
+
+TEST_F(Cli, ConfigGivesTheSocket) {
+  test::TempDir dir;
+  const auto config = dir.path() / "config.yaml";
+  test::write_file(config, "ctl:\n  socket: " + socket() + "\n");
+  const CliRun result = run({"--config", config.string(), "monthly", "--json"});
+  ASSERT_EQ(result.code, 0) << result.err;
+  EXPECT_EQ(Json::parse(result.out).at("monthly").size(), 3u);
+}
+
+TEST(CliWithoutDaemon, SaysHowToStartIt) {
+  test::TempDir dir;
+  const CliRun result = run({"--socket", (dir.path() / "none.sock").string(), "status"});
+  EXPECT_EQ(result.code, kExitNotRunning);
+  EXPECT_NE(result.err.find("systemctl --user start claude-usaged"), std::string::npos) << result.err;
+}
+
+TEST(CliWithoutDaemon, StatuslineFallsBackAndSucceeds) {
+  test::TempDir dir;
+  const CliRun result =
+      run({"--socket", (dir.path() / "none.sock").string(), "statusline"}, R"({"model":{"display_name":"Opus 4.1"}})");
+  EXPECT_EQ(result.code, 0);
+  EXPECT_EQ(result.out, "🤖 Opus 4.1 | claude-usaged not running\n");
+}
+
+TEST(CliWithoutDaemon, StatuslineSurvivesABadConfig) {
+  test::TempDir dir;
+  const auto config = dir.path() / "config.yaml";
+  test::write_file(config, "nonsense: [\n");
+  const CliRun result = run({"--config", config.string(), "statusline"}, "");
+  EXPECT_EQ(result.code, 0);
+  EXPECT_EQ(result.out.rfind("🤖 Claude | ", 0), 0u) << result.out;
+}
+
+TEST(CliWithoutDaemon, BadConfigIsAUsageError) {
+  test::TempDir dir;
+  const auto config = dir.path() / "config.yaml";
+  test::write_file(config, "nonsense: [\n");
+  const CliRun result = run({"--config", config.string(), "daily"});
+  EXPECT_EQ(result.code, kExitUsage);
+  EXPECT_FALSE(result.err.empty());
+}
+
+TEST(CliWithoutDaemon, Help) {
+  const CliRun top = run({"--help"});
+  EXPECT_EQ(top.code, 0);
+  for (const char* command : {"status", "daily", "weekly", "monthly", "session", "blocks", "statusline", "rescan", "reload"}) {
+    EXPECT_NE(top.out.find(command), std::string::npos) << command;
+  }
+  const CliRun blocks = run({"blocks", "--help"});
+  EXPECT_EQ(blocks.code, 0);
+  EXPECT_NE(blocks.out.find("--token-limit"), std::string::npos) << blocks.out;
+  EXPECT_NE(blocks.out.find("--recent"), std::string::npos);
+}
+
+// A daemon from another version: it answers with "v":2.
+TEST(CliWithoutDaemon, VersionMismatchIsExplained) {
+  test::TempDir dir;
+  const auto path = dir.path() / "v2.sock";
+  const int listener = ::socket(AF_UNIX, SOCK_STREAM, 0);
+  sockaddr_un address{};
+  address.sun_family = AF_UNIX;
+  std::strncpy(address.sun_path, path.c_str(), sizeof(address.sun_path) - 1);
+  ASSERT_EQ(::bind(listener, reinterpret_cast<const sockaddr*>(&address), sizeof(address)), 0);
+  ASSERT_EQ(::listen(listener, 1), 0);
+  std::thread daemon([listener] {
+    const int client = ::accept(listener, nullptr, nullptr);
+    char buffer[4096];
+    (void)!::read(client, buffer, sizeof(buffer));
+    const std::string answer = R"({"v":2,"ok":true,"data":{}})" "\n";
+    (void)!::write(client, answer.data(), answer.size());
+    ::close(client);
+  });
+  const CliRun result = run({"--socket", path.string(), "daily"});
+  daemon.join();
+  ::close(listener);
+  EXPECT_EQ(result.code, kExitProtocol);
+  EXPECT_NE(result.err.find("version 2"), std::string::npos) << result.err;
+}
+
+}  // namespace
+}  // namespace cu::ctl

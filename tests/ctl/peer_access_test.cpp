@@ -1,0 +1,36 @@
+#include "ctl/peer_access.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+namespace cu::ctl {
+namespace {
+
+TEST(PeerAccess, OwnerAndRootOnlyWithoutAGroup) {
+  const AccessPolicy policy{1000, std::nullopt};
+  EXPECT_TRUE(peer_is_allowed({1, 1000, 1000}, policy, {}));
+  EXPECT_TRUE(peer_is_allowed({1, 0, 0}, policy, {}));
+  EXPECT_FALSE(peer_is_allowed({1, 1001, 1000}, policy, {}));
+  const std::vector<gid_t> groups{1000, 50};
+  EXPECT_FALSE(peer_is_allowed({1, 1001, 50}, policy, groups));
+}
+
+TEST(PeerAccess, GroupMembersInGroupMode) {
+  const AccessPolicy policy{1000, gid_t{50}};
+  EXPECT_TRUE(peer_is_allowed({1, 1001, 50}, policy, {}));
+  const std::vector<gid_t> supplementary{7, 50};
+  EXPECT_TRUE(peer_is_allowed({1, 1001, 1001}, policy, supplementary));
+  const std::vector<gid_t> others{7, 8};
+  EXPECT_FALSE(peer_is_allowed({1, 1001, 1001}, policy, others));
+}
+
+TEST(PeerAccess, LooksUpGroups) {
+  EXPECT_EQ(group_id("root"), 0u);
+  EXPECT_THROW(group_id("no-such-group-cu-test"), std::runtime_error);
+  const auto groups = groups_of_user(::getuid(), ::getgid());
+  EXPECT_NE(std::find(groups.begin(), groups.end(), ::getgid()), groups.end());
+  EXPECT_EQ(groups_of_user(4'000'000'000u, 77), std::vector<gid_t>{77});
+}
+
+}  // namespace
+}  // namespace cu::ctl

@@ -1,0 +1,109 @@
+#include "ctl/protocol.h"
+
+#include <gtest/gtest.h>
+
+namespace cu::ctl {
+namespace {
+
+using Json = nlohmann::json;
+
+ErrorCode request_error(std::string_view line) {
+  try {
+    parse_request(line);
+  } catch (const ProtocolError& error) {
+    return error.code();
+  }
+  ADD_FAILURE() << "accepted: " << line;
+  return ErrorCode::kInternal;
+}
+
+TEST(Protocol, ParsesARequest) {
+  const Request request = parse_request(R"({"v":1,"cmd":"daily","args":{"since":"20260101"}})");
+  EXPECT_EQ(request.cmd, "daily");
+  EXPECT_EQ(request.args, Json({{"since", "20260101"}}));
+}
+
+TEST(Protocol, ArgsDefaultToAnEmptyObject) {
+  EXPECT_EQ(parse_request(R"({"cmd":"status","v":1})").args, Json::object());
+}
+
+TEST(Protocol, EncodedRequestsParseBack) {
+  const Request request = parse_request(encode_request("blocks", {{"active", true}}));
+  EXPECT_EQ(request.cmd, "blocks");
+  EXPECT_EQ(request.args, Json({{"active", true}}));
+}
+
+TEST(Protocol, RejectsMalformedRequests) {
+  EXPECT_EQ(request_error("not json"), ErrorCode::kBadRequest);
+  EXPECT_EQ(request_error(R"({"v":1,"cmd":"daily")"), ErrorCode::kBadRequest);
+  EXPECT_EQ(request_error("[1,2]"), ErrorCode::kBadRequest);
+  EXPECT_EQ(request_error(R"({"v":1})"), ErrorCode::kBadRequest);
+  EXPECT_EQ(request_error(R"({"v":1,"cmd":7})"), ErrorCode::kBadRequest);
+  EXPECT_EQ(request_error(R"({"v":1,"cmd":"daily","args":[]})"), ErrorCode::kBadRequest);
+  EXPECT_EQ(request_error(R"({"v":1,"cmd":"daily","extra":1})"), ErrorCode::kBadRequest);
+  EXPECT_EQ(request_error("{\"v\":1,\"cmd\":\"da\xff\"}"), ErrorCode::kBadRequest);
+  EXPECT_EQ(request_error(""), ErrorCode::kBadRequest);
+}
+
+TEST(Protocol, RejectsOtherVersions) {
+  EXPECT_EQ(request_error(R"({"cmd":"daily"})"), ErrorCode::kVersionMismatch);
+  EXPECT_EQ(request_error(R"({"v":2,"cmd":"daily"})"), ErrorCode::kVersionMismatch);
+  EXPECT_EQ(request_error(R"({"v":"1","cmd":"daily"})"), ErrorCode::kVersionMismatch);
+  try {
+    parse_request(R"({"v":2,"cmd":"daily"})");
+  } catch (const ProtocolError& error) {
+    EXPECT_NE(std::string(error.what()).find("version 2"), std::string::npos) << error.what();
+  }
+}
+
+TEST(Protocol, RejectsLinesOverTheLimit) {
+  const std::string padding(kMaxRequestBytes, ' ');
+  EXPECT_EQ(request_error(R"({"v":1,"cmd":"status"})" + padding), ErrorCode::kRequestTooLarge);
+  const std::string at_limit = R"({"v":1,"cmd":"status"})" + padding.substr(22);
+  ASSERT_EQ(at_limit.size(), kMaxRequestBytes);
+  EXPECT_EQ(parse_request(at_limit).cmd, "status");
+}
+
+TEST(Protocol, DeepNestingIsAnErrorNotACrash) {
+  const std::string deep = R"({"v":1,"cmd":"daily","args":{"since":)" + std::string(30000, '[') + std::string(30000, ']') + "}}";
+  EXPECT_EQ(parse_request(deep).cmd, "daily");  // parsed; the argument check rejects it later
+}
+
+TEST(Protocol, ResponsesRoundTrip) {
+  const Response ok = parse_response(encode_ok({{"rows", 3}}));
+  EXPECT_TRUE(ok.ok);
+  EXPECT_EQ(ok.data, Json({{"rows", 3}}));
+  const Response error = parse_response(encode_error(ErrorCode::kInvalidArgs, "argument \"x\" bad"));
+  EXPECT_FALSE(error.ok);
+  EXPECT_EQ(error.code, ErrorCode::kInvalidArgs);
+  EXPECT_EQ(error.error, "argument \"x\" bad");
+}
+
+TEST(Protocol, ResponsesCarryTheVersion) {
+  EXPECT_EQ(Json::parse(encode_ok(nullptr)).at("v"), kProtocolVersion);
+  EXPECT_EQ(Json::parse(encode_error(ErrorCode::kFailed, "x")).at("v"), kProtocolVersion);
+  try {
+    parse_response(R"({"v":9,"ok":true,"data":null})");
+    ADD_FAILURE() << "accepted another version";
+  } catch (const ProtocolError& error) {
+    EXPECT_EQ(error.code(), ErrorCode::kVersionMismatch);
+  }
+}
+
+TEST(Protocol, ErrorCodeNamesRoundTrip) {
+  for (const ErrorCode code : {ErrorCode::kBadRequest, ErrorCode::kRequestTooLarge, ErrorCode::kVersionMismatch,
+                               ErrorCode::kUnknownCommand, ErrorCode::kInvalidArgs, ErrorCode::kPermissionDenied,
+                               ErrorCode::kIdleTimeout, ErrorCode::kTooManyConnections, ErrorCode::kUnavailable,
+                               ErrorCode::kFailed, ErrorCode::kInternal}) {
+    EXPECT_EQ(error_code_from_name(error_code_name(code)), code) << error_code_name(code);
+  }
+  EXPECT_EQ(error_code_from_name("nonsense"), ErrorCode::kInternal);
+}
+
+TEST(Protocol, EncodingNeverThrowsOnBadUtf8) {
+  const Json parsed = Json::parse(encode_error(ErrorCode::kFailed, "file \xff\xfe"));
+  EXPECT_EQ(parsed.at("ok"), false);
+}
+
+}  // namespace
+}  // namespace cu::ctl

@@ -12,6 +12,7 @@ struct EmbeddedFile {
 
 namespace embedded {
 extern const std::span<const EmbeddedFile> sqlite_migrations;
+extern const std::span<const EmbeddedFile> postgres_migrations;
 }  // namespace embedded
 
 }  // namespace cu

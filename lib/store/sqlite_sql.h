@@ -192,4 +192,42 @@ inline constexpr const char* kEventsOfProject =
 inline constexpr const char* kProjects =
     "SELECT DISTINCT project_path FROM claude_sessions WHERE source = ?1 ORDER BY project_path";
 
+// The outbox of the PostgreSQL shipper (schema/sqlite/003_outbox.sql). Kinds: 1 event, 2
+// checkpoint, 3 resync, 4 rebuild.
+inline constexpr const char* kShippingEnabled =
+    "SELECT COALESCE((SELECT enabled FROM ship_state WHERE source = ?1), 0)";
+inline constexpr const char* kShipOrigin = "SELECT origin FROM ship_state WHERE source = ?1";
+inline constexpr const char* kInsertShipState =
+    "INSERT INTO ship_state (source, origin, enabled) VALUES (?1, ?2, ?3) ON CONFLICT (source)"
+    " DO UPDATE SET enabled = excluded.enabled";
+inline constexpr const char* kOutboxEvent =
+    "INSERT INTO ship_outbox (source, kind, event_id) VALUES (?1, 1, ?2)";
+inline constexpr const char* kOutboxCheckpoint =
+    "INSERT INTO ship_outbox (source, kind, path) VALUES (?1, 2, ?2)";
+inline constexpr const char* kOutboxMarker = "INSERT INTO ship_outbox (source, kind) VALUES (?1, ?2)";
+inline constexpr const char* kOutboxAllEvents =
+    "INSERT INTO ship_outbox (source, kind, event_id)"
+    " SELECT source, 1, id FROM usage_events WHERE source = ?1 ORDER BY id";
+inline constexpr const char* kOutboxAllCheckpoints =
+    "INSERT INTO ship_outbox (source, kind, path)"
+    " SELECT source, 2, path FROM ingest_checkpoints WHERE source = ?1 ORDER BY path";
+inline constexpr const char* kClearOutbox = "DELETE FROM ship_outbox WHERE source = ?1";
+inline constexpr const char* kOutboxHead =
+    "SELECT seq, kind FROM ship_outbox WHERE source = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+// ?2/?3: the seq range (after, through] of one batch.
+inline constexpr const char* kOutboxEventIds =
+    "SELECT DISTINCT event_id FROM ship_outbox"
+    " WHERE source = ?1 AND seq > ?2 AND seq <= ?3 AND kind = 1 ORDER BY event_id";
+inline constexpr const char* kOutboxEvents =
+    "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events WHERE source = ?1 AND id IN"
+    " (SELECT event_id FROM ship_outbox WHERE source = ?1 AND seq > ?2 AND seq <= ?3 AND kind = 1)"
+    " ORDER BY id";
+inline constexpr const char* kOutboxCheckpoints =
+    "SELECT path, device, inode, fingerprint, offset FROM ingest_checkpoints WHERE source = ?1"
+    " AND path IN (SELECT path FROM ship_outbox"
+    " WHERE source = ?1 AND seq > ?2 AND seq <= ?3 AND kind = 2) ORDER BY path";
+inline constexpr const char* kEventIds = "SELECT id FROM usage_events WHERE source = ?1 ORDER BY id";
+inline constexpr const char* kDiscardShipped = "DELETE FROM ship_outbox WHERE source = ?1 AND seq <= ?2";
+inline constexpr const char* kOutboxSize = "SELECT COUNT(*) FROM ship_outbox WHERE source = ?1";
+
 }  // namespace cu::sqlite_sql

@@ -128,7 +128,11 @@ SqliteStore::Impl::Impl(const std::filesystem::path& path, std::string source_na
       upsert_checkpoint(db, sql::kUpsertCheckpoint),
       mark_date(db, sql::kMarkDate),
       mark_session(db, sql::kMarkSession),
-      mark_blocks(db, sql::kMarkBlocks) {}
+      mark_blocks(db, sql::kMarkBlocks),
+      shipping_enabled(db, sql::kShippingEnabled),
+      outbox_event(db, sql::kOutboxEvent),
+      outbox_checkpoint(db, sql::kOutboxCheckpoint),
+      outbox_marker(db, sql::kOutboxMarker) {}
 
 void SqliteStore::Impl::insert(const UsageEvent& event) {
   const UsageEntry& entry = event.entry;
@@ -222,6 +226,7 @@ void SqliteStore::commit(const IngestBatch& batch, const RollupSettings& setting
     earliest = std::min(earliest, timestamp_ms);
   };
   SQLite::Transaction transaction(d.db);
+  const bool ship = d.shipping_on();
   for (const std::int64_t id : batch.removed_ids) {
     d.event_place.reset();
     d.event_place.clearBindings();
@@ -232,15 +237,18 @@ void SqliteStore::commit(const IngestBatch& batch, const RollupSettings& setting
           d.event_place.getColumn(2).getString());
     d.event_place.reset();
     Impl::run(d.delete_event, d.source, id);
+    if (ship) Impl::run(d.outbox_event, d.source, id);
   }
   for (const UsageEvent& event : batch.inserted) {
     d.insert(event);
     touch(event.entry.timestamp_ms, event.project, event.session_id);
+    if (ship) Impl::run(d.outbox_event, d.source, event.id);
   }
   const std::string now = format_timestamp_ms(now_ms());
   for (const Checkpoint& checkpoint : batch.checkpoints) {
     Impl::run(d.upsert_checkpoint, d.source, checkpoint.path, static_cast<std::int64_t>(checkpoint.device),
               static_cast<std::int64_t>(checkpoint.inode), checkpoint.fingerprint, checkpoint.offset, now);
+    if (ship) Impl::run(d.outbox_checkpoint, d.source, checkpoint.path);
   }
   for (const std::string& date : dates) Impl::run(d.mark_date, d.source, date);
   for (const SessionKey& key : sessions) Impl::run(d.mark_session, d.source, key.first, key.second);
@@ -300,6 +308,7 @@ void SqliteStore::rebuild_rollups(const RollupSettings& settings) {
     SQLite::Statement all_sessions(d.db, sql::kAllSessionKeys);
     Impl::run(all_sessions, d.source);
     Impl::run(d.mark_blocks, d.source, std::numeric_limits<std::int64_t>::min());
+    if (d.shipping_on()) Impl::run(d.outbox_marker, d.source, kOutboxRebuild);
     transaction.commit();
   }
   refresh_rollups(settings);

@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 
+#include "store/ship_batch.h"
 #include "store/store.h"
 
 namespace cu {
@@ -38,6 +39,26 @@ class SqliteStore final : public Store {
 
   // The schema version after migrations (the highest applied migration).
   int schema_version();
+
+  // The outbox of the PostgreSQL shipper (shipper.h). While shipping is on for this source,
+  // commit() and rebuild_rollups() also append outbox rows naming what they changed, in the same
+  // transaction. The setting is stored in the database, so every connection to it follows it.
+  //
+  // Turning shipping on (when it was off) queues a resync: every stored event and checkpoint, and
+  // the removal from PostgreSQL of this source's events that are not stored here. Turning it off
+  // drops the outbox. Both are no-ops when nothing changes.
+  void set_shipping(bool enabled);
+  bool shipping();
+  // This database's shipping identity for the source: random, made when shipping is first turned
+  // on, kept afterwards; empty before that.
+  std::string ship_origin();
+  // The outbox rows after `after_seq`, at most `max_rows` of them (at least 1 when any), as the
+  // current local state of what they touched. A resync row only ever starts a batch.
+  ShipBatch read_ship_batch(std::int64_t after_seq, std::size_t max_rows);
+  // Deletes the outbox rows up to and including `through_seq`; returns how many there were.
+  std::int64_t discard_shipped(std::int64_t through_seq);
+  // Outbox rows not yet shipped.
+  std::int64_t outbox_size();
 
   struct Impl;  // sqlite_store_impl.h
 

@@ -10,6 +10,12 @@
 
 namespace cu {
 
+// Kinds of ship_outbox rows (schema/sqlite/003_outbox.sql).
+inline constexpr int kOutboxEvent = 1;
+inline constexpr int kOutboxCheckpoint = 2;
+inline constexpr int kOutboxResync = 3;
+inline constexpr int kOutboxRebuild = 4;
+
 struct SqliteStore::Impl {
   SQLite::Database db;
   std::string source;
@@ -20,6 +26,10 @@ struct SqliteStore::Impl {
   SQLite::Statement mark_date;
   SQLite::Statement mark_session;
   SQLite::Statement mark_blocks;
+  SQLite::Statement shipping_enabled;
+  SQLite::Statement outbox_event;
+  SQLite::Statement outbox_checkpoint;
+  SQLite::Statement outbox_marker;
 
   Impl(const std::filesystem::path& path, std::string source_name);
 
@@ -46,6 +56,9 @@ struct SqliteStore::Impl {
   }
 
   void insert(const UsageEvent& event);
+  // Whether commits of this source append to the outbox (sqlite_outbox.cpp); read in the
+  // caller's transaction, so that every connection follows set_shipping().
+  bool shipping_on();
   std::vector<UsageEvent> select_events(SQLite::Statement& query);
 
   // Rollups (sqlite_rollups.cpp).

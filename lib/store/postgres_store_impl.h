@@ -1,0 +1,63 @@
+#pragma once
+// Private to the PostgreSQL backend: the connection and the steps every write path shares,
+// split over postgres_store.cpp (events, checkpoints, dirty keys), postgres_rollups.cpp (derived
+// rows), postgres_queries.cpp (reads) and postgres_ship.cpp (shipping). Steps that write take the
+// caller's transaction, so that one shipment is one transaction.
+#include <limits>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "store/postgres_store.h"
+
+namespace cu {
+
+// Rollup keys touched by a write, marked dirty in the same transaction.
+struct DirtyKeys {
+  std::set<std::string> dates;
+  std::set<std::pair<std::string, std::string>> sessions;  // (project, session id)
+  std::int64_t earliest_ms = std::numeric_limits<std::int64_t>::max();
+
+  void touch(const Calendar& calendar, std::int64_t timestamp_ms, const std::string& project,
+             const std::string& session_id);
+  // Adds the places returned by a DELETE ... RETURNING ms, project, session_id.
+  void touch_rows(const Calendar& calendar, const pqxx::result& places);
+  bool empty() const { return dates.empty(); }
+};
+
+struct PostgresStore::Impl {
+  pqxx::connection connection;
+  std::string source;
+
+  Impl(const std::string& conninfo, std::string source_name);
+
+  // Writes (postgres_store.cpp), in `t`.
+  void apply(pqxx::work& t, const IngestBatch& batch, const RollupSettings& settings,
+             const std::vector<std::int64_t>* keep_only_ids = nullptr);
+  void copy_events(pqxx::work& t, const std::vector<UsageEvent>& events);
+  void upsert_checkpoints(pqxx::work& t, const std::vector<Checkpoint>& checkpoints);
+  void mark(pqxx::work& t, const DirtyKeys& keys);
+  void mark_everything(pqxx::work& t, const RollupSettings& settings);
+
+  // Rollups (postgres_rollups.cpp), in `t`; return the number of keys refreshed.
+  std::int64_t refresh(pqxx::work& t, const RollupSettings& settings);
+  void refresh_days(pqxx::work& t, const std::vector<std::string>& dates, const RollupSettings& settings);
+  void refresh_sessions(pqxx::work& t, const std::vector<std::pair<std::string, std::string>>& sessions);
+  void refresh_blocks(pqxx::work& t, std::int64_t since_ms, const RollupSettings& settings);
+
+  std::vector<UsageEvent> select_events(const pqxx::result& rows, int first_column = 0);
+};
+
+// A text field's bytes (NULL reads as "").
+inline std::string pg_text(const pqxx::field& field) { return std::string(field.c_str(), field.size()); }
+
+// Reads one event selected with CU_PG_EVENT_COLUMNS starting at `first`.
+UsageEvent read_pg_event(const pqxx::row& row, int first);
+
+// Unix milliseconds as the text a TIMESTAMPTZ parameter takes ("YYYY-MM-DDTHH:MM:SS.sssZ").
+std::string pg_time(std::int64_t timestamp_ms);
+
+}  // namespace cu

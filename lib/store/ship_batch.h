@@ -1,0 +1,35 @@
+#pragma once
+// What one step of shipping carries from the local outbox (SqliteStore) to PostgreSQL
+// (PostgresStore::apply_shipment). See docs/ARCHITECTURE.md, "PostgreSQL".
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "store/store.h"
+
+namespace cu {
+
+// A run of outbox rows (seq after the last shipped one, up to `last_seq`) turned into the current
+// local state of every key they touched. Applying it makes PostgreSQL's copy of those keys equal
+// to the local one, so applying it twice changes nothing.
+struct ShipBatch {
+  std::string origin;         // the local database's shipping identity (SqliteStore::ship_origin)
+  std::int64_t last_seq = 0;  // the highest outbox seq covered
+  std::int64_t rows = 0;      // outbox rows covered
+
+  // Every touched event id is in changes.removed_ids; those still stored locally are also in
+  // changes.inserted (as stored now). Checkpoints are the current values of the touched paths.
+  IngestBatch changes;
+
+  // The run starts a resync: before `changes`, PostgreSQL drops this source's events whose ids
+  // are not in `keep_ids` (every id stored locally).
+  bool resync = false;
+  std::vector<std::int64_t> keep_ids;
+
+  // The local rollups were rebuilt (time zone change, --rebuild): rebuild the remote ones too.
+  bool rebuild = false;
+
+  bool empty() const { return rows == 0; }
+};
+
+}  // namespace cu

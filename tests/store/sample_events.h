@@ -1,0 +1,20 @@
+#pragma once
+// Events and comparisons shared by the store tests.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "ingest/usage_event.h"
+#include "store/store.h"
+
+namespace cu::test {
+
+// A Sonnet 4 event of project -home-ana-api at `timestamp` (ISO UTC) with 64-bit cache counts.
+UsageEvent sample_event(std::int64_t id, const std::string& timestamp, const std::string& session,
+                        std::int64_t output);
+
+// Expects every table of `source_of_truth` (events, checkpoints, daily, model, cache, sessions,
+// session models, blocks) to equal `copy`'s, money within 1e-6 $ (PostgreSQL stores NUMERIC(20,10)).
+void expect_same_tables(Store& source_of_truth, Store& copy);
+
+}  // namespace cu::test

@@ -1,0 +1,247 @@
+// The Shipper: SQLite outbox → PostgreSQL, exactly once, with fallback and backoff.
+#include "store/shipper.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "pricing/price_table.h"
+#include "rollup/calendar.h"
+#include "store/postgres_test_db.h"
+#include "store/sample_events.h"
+#include "support/test_support.h"
+
+namespace cu {
+namespace {
+
+using test::sample_event;
+constexpr const char* kSource = "ana@laptop";
+
+struct LogLine {
+  LogLevel level;
+  std::string text;
+};
+
+class ShipperTest : public ::testing::Test {
+ protected:
+  ShipperTest() : calendar_("UTC"), local_(dir_.path() / "usage.db", kSource) {}
+
+  RollupSettings settings() const {
+    return RollupSettings{&calendar_, &prices_, std::chrono::hours(5), 1'900'000'000'000};
+  }
+  void commit(const IngestBatch& batch) {
+    local_.commit(batch, settings());
+    local_.refresh_rollups(settings());
+  }
+  ShipperOptions options() {
+    ShipperOptions options;
+    options.clock = [this] { return clock_ms_; };
+    options.jitter_seed = 1;
+    options.log = [this](LogLevel level, const std::string& text) { logs_.push_back({level, text}); };
+    return options;
+  }
+  int logged(LogLevel level) const {
+    const auto same_level = [&](const LogLine& line) { return line.level == level; };
+    return static_cast<int>(std::count_if(logs_.begin(), logs_.end(), same_level));
+  }
+  // A Connector that fails while `down_` is set and else connects to `database`.
+  Shipper::Connector flaky(const test::ScratchDatabase* database) {
+    return [this, database]() -> std::unique_ptr<PostgresStore> {
+      ++attempts_;
+      if (down_ || database == nullptr) throw PostgresError("connection to postgresql://ana:hunter2@db failed");
+      return std::make_unique<PostgresStore>(database->options(), kSource);
+    };
+  }
+  void commit_sample_history() {
+    commit(IngestBatch{{}, {sample_event(1, "2026-02-01T10:00:00.000Z", "s1", 5),
+                            sample_event(2, "2026-02-01T12:00:00.000Z", "s2", 6)},
+                       {Checkpoint{"/logs/a.jsonl", 1, 2, "4:ab", 100}}});
+    commit(IngestBatch{{1}, {sample_event(3, "2026-02-03T09:00:00.000Z", "s1", 7),
+                             sample_event(4, "2026-02-03T23:30:00.000Z", "s3", 8)},
+                       {Checkpoint{"/logs/a.jsonl", 1, 2, "4:ab", 250}}});
+  }
+
+  test::TempDir dir_;
+  Calendar calendar_;
+  PriceTable prices_ = PriceTable::builtin();
+  SqliteStore local_;
+  std::int64_t clock_ms_ = 1'000'000;
+  std::vector<LogLine> logs_;
+  int attempts_ = 0;
+  bool down_ = false;
+};
+
+TEST_F(ShipperTest, UnreachablePostgresMeansFallbackWithOneWarningAndBackoff) {
+  commit_sample_history();
+  Shipper shipper(local_, flaky(nullptr), settings(), options());
+  EXPECT_EQ(shipper.status().backend, "sqlite-fallback");
+  const ShipStep first = shipper.ship_some();
+  EXPECT_EQ(attempts_, 1);
+  EXPECT_EQ(first.rows, 0);
+  EXPECT_GE(first.next.count(), 500);
+  EXPECT_LE(first.next.count(), 1000);
+  // Before the backoff elapsed, no attempt.
+  clock_ms_ += first.next.count() - 1;
+  EXPECT_EQ(shipper.ship_some().next.count(), 1);
+  EXPECT_EQ(attempts_, 1);
+  for (int i = 0; i < 5; ++i) {
+    clock_ms_ = shipper.status().next_attempt_ms;
+    shipper.ship_some();
+  }
+  EXPECT_EQ(attempts_, 6);
+  EXPECT_EQ(logged(LogLevel::kWarning), 1);
+  const ShipperStatus& status = shipper.status();
+  EXPECT_EQ(status.backend, "sqlite-fallback");
+  EXPECT_EQ(status.failures, 6);
+  EXPECT_EQ(status.backlog, local_.outbox_size());
+  EXPECT_GT(status.backlog, 0);
+  EXPECT_EQ(status.last_success_ms, 0);
+  EXPECT_NE(status.last_error.find("postgresql://ana:***@db"), std::string::npos) << status.last_error;
+  EXPECT_EQ(status.last_error.find("hunter2"), std::string::npos);
+  EXPECT_LE(status.next_attempt_ms - clock_ms_, 32000);
+  // The local store keeps working.
+  commit(IngestBatch{{}, {sample_event(5, "2026-02-04T10:00:00.000Z", "s4", 5)}, {}});
+  EXPECT_EQ(local_.event_count(), 4);
+  EXPECT_FALSE(shipper.drain());
+}
+
+TEST_F(ShipperTest, ShipsEverythingSoPostgresEqualsSqlite) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  commit_sample_history();
+  ShipperOptions small = options();
+  small.batch_rows = 2;
+  Shipper shipper(local_, flaky(&database), settings(), small);
+  EXPECT_TRUE(shipper.drain());
+  commit(IngestBatch{{2}, {sample_event(6, "2026-02-05T10:00:00.000Z", "s2", 9)}, {}});
+  EXPECT_TRUE(shipper.drain());
+  const ShipperStatus& status = shipper.status();
+  EXPECT_EQ(status.backend, "postgres");
+  EXPECT_EQ(status.backlog, 0);
+  EXPECT_EQ(status.last_success_ms, clock_ms_);
+  EXPECT_EQ(status.skipped_rows, 0);
+  EXPECT_EQ(logged(LogLevel::kWarning), 0);
+  PostgresStore remote(database.options(), kSource);
+  test::expect_same_tables(local_, remote);
+  EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM usage_events"), 3);
+}
+
+TEST_F(ShipperTest, AnEventInsertedAndRemovedBeforeShippingNeverReachesPostgres) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  Shipper shipper(local_, flaky(&database), settings(), options());
+  commit(IngestBatch{{}, {sample_event(1, "2026-02-01T10:00:00.000Z", "s1", 5)}, {}});
+  commit(IngestBatch{{1}, {sample_event(2, "2026-02-01T10:00:00.000Z", "s1", 9)}, {}});
+  EXPECT_TRUE(shipper.drain());
+  EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM usage_events WHERE id = 1"), 0);
+  PostgresStore remote(database.options(), kSource);
+  test::expect_same_tables(local_, remote);
+}
+
+TEST_F(ShipperTest, ACrashBetweenPostgresCommitAndLocalDeleteShipsNothingTwice) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  commit_sample_history();
+  std::int64_t crashed_rows = 0;
+  {
+    ShipperOptions crashing = options();
+    crashing.after_remote_commit = [] { throw std::runtime_error("simulated crash"); };
+    Shipper shipper(local_, flaky(&database), settings(), crashing);
+    crashed_rows = local_.outbox_size();
+    EXPECT_FALSE(shipper.drain());
+    EXPECT_EQ(shipper.status().last_error, "simulated crash");
+  }
+  EXPECT_EQ(local_.outbox_size(), crashed_rows);  // nothing deleted locally
+  Shipper restarted(local_, flaky(&database), settings(), options());
+  EXPECT_TRUE(restarted.drain());
+  EXPECT_EQ(restarted.status().skipped_rows, crashed_rows);
+  EXPECT_EQ(restarted.status().shipped_rows, 0);
+  EXPECT_EQ(local_.outbox_size(), 0);
+  PostgresStore remote(database.options(), kSource);
+  test::expect_same_tables(local_, remote);
+  EXPECT_EQ(database.query_int("SELECT shipped_seq FROM ship_progress"), remote.shipped_seq(local_.ship_origin()));
+}
+
+TEST_F(ShipperTest, RecoversAfterAnOutageAndLogsOnlyStateChanges) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  Shipper shipper(local_, flaky(&database), settings(), options());
+  EXPECT_TRUE(shipper.drain());
+  down_ = true;
+  database.disconnect_all();
+  commit_sample_history();
+  for (int i = 0; i < 4; ++i) {
+    clock_ms_ = std::max(clock_ms_, shipper.status().next_attempt_ms);
+    EXPECT_EQ(shipper.ship_some().rows, 0);
+    // Commits keep landing locally during the outage.
+    commit(IngestBatch{{}, {sample_event(10 + i, "2026-02-06T10:00:00.000Z", "s9", 5)}, {}});
+  }
+  EXPECT_EQ(shipper.status().backend, "sqlite-fallback");
+  EXPECT_GT(shipper.status().backlog, 4);
+  down_ = false;
+  clock_ms_ = shipper.status().next_attempt_ms;
+  while (shipper.ship_some(3).next.count() == 0) {
+  }
+  EXPECT_EQ(shipper.status().backend, "postgres");
+  EXPECT_EQ(shipper.status().backlog, 0);
+  EXPECT_EQ(logged(LogLevel::kWarning), 1);
+  EXPECT_EQ(logged(LogLevel::kNotice), 1);
+  PostgresStore remote(database.options(), kSource);
+  test::expect_same_tables(local_, remote);
+}
+
+TEST_F(ShipperTest, AResyncRemovesWhatTheLocalDatabaseNoLongerHas) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  commit_sample_history();
+  {
+    Shipper shipper(local_, flaky(&database), settings(), options());
+    EXPECT_TRUE(shipper.drain());
+  }
+  local_.set_shipping(false);
+  commit(IngestBatch{{2}, {}, {}});  // not queued: shipping is off
+  Shipper again(local_, flaky(&database), settings(), options());
+  EXPECT_TRUE(again.drain());
+  PostgresStore remote(database.options(), kSource);
+  EXPECT_EQ(remote.event_count(), 2);
+  test::expect_same_tables(local_, remote);
+}
+
+TEST_F(ShipperTest, ALocalRebuildIsReplayed) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  commit_sample_history();
+  commit(IngestBatch{{}, {sample_event(7, "2026-02-05T03:00:00.000Z", "s5", 5)}, {}});
+  Shipper utc(local_, flaky(&database), settings(), options());
+  EXPECT_TRUE(utc.drain());
+  const Calendar new_york("America/New_York");
+  RollupSettings moved = settings();
+  moved.calendar = &new_york;
+  local_.rebuild_rollups(moved);
+  Shipper shipper(local_, flaky(&database), moved, options());
+  EXPECT_TRUE(shipper.drain());
+  PostgresStore remote(database.options(), kSource);
+  EXPECT_EQ(remote.daily_summaries().back().date, "2026-02-04");  // 03:00Z on the 5th, in New York
+  test::expect_same_tables(local_, remote);
+}
+
+TEST_F(ShipperTest, AnotherDatabaseUnderTheSameSourceIsRefused) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  commit_sample_history();
+  Shipper shipper(local_, flaky(&database), settings(), options());
+  EXPECT_TRUE(shipper.drain());
+  test::TempDir other_dir;
+  SqliteStore impostor(other_dir.path() / "usage.db", kSource);
+  impostor.commit(IngestBatch{{}, {sample_event(1, "2026-03-01T10:00:00.000Z", "x", 1)}, {}}, settings());
+  Shipper refused(impostor, flaky(&database), settings(), options());
+  EXPECT_FALSE(refused.drain());
+  EXPECT_EQ(refused.status().backend, "sqlite-fallback");
+  EXPECT_NE(refused.status().last_error.find("another local database"), std::string::npos);
+  PostgresStore remote(database.options(), kSource);
+  test::expect_same_tables(local_, remote);
+}
+
+}  // namespace
+}  // namespace cu

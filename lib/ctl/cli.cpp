@@ -190,6 +190,21 @@ int run_command(const Subcommand& sub, const GlobalOptions& global, CliIo& io) {
   }
 }
 
+// Project folders start with '-' ("-home-ana-api"), which CLI11 would read as flags: glue such a
+// value to its option ("--project=-home-ana-api") before parsing.
+std::vector<std::string> glued_project_values(const std::vector<std::string>& args) {
+  std::vector<std::string> glued;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const bool project_option = args[i] == "--project" || args[i] == "-p";
+    if (project_option && i + 1 < args.size() && args[i + 1].starts_with('-')) {
+      glued.push_back("--project=" + args[++i]);
+    } else {
+      glued.push_back(args[i]);
+    }
+  }
+  return glued;
+}
+
 }  // namespace
 
 int run_cli(const std::vector<std::string>& args, CliIo& io) {
@@ -207,8 +222,9 @@ int run_cli(const std::vector<std::string>& args, CliIo& io) {
     subs[i].app = app.add_subcommand(std::string(subs[i].command->name), std::string(subs[i].command->summary));
     for (const auto name : subs[i].command->args) add_flag(subs[i], *find_arg(name));
   }
+  const std::vector<std::string> glued = glued_project_values(args);
   std::vector<const char*> argv{"claude-usagectl"};
-  for (const std::string& arg : args) argv.push_back(arg.c_str());
+  for (const std::string& arg : glued) argv.push_back(arg.c_str());
   try {
     app.parse(static_cast<int>(argv.size()), argv.data());
   } catch (const CLI::ParseError& error) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -324,9 +325,10 @@ void print_status(const nlohmann::json& data, const CommandArgs&, const PrintCon
     if (data.is_object() && data.contains(key)) out << fmt::format("{:<16}{}\n", std::string(label) + ":", status_value(at(data, key)));
   }
   if (!data.is_object()) return;
-  for (const auto& [key, value] : data.items()) {
-    const bool known = std::any_of(std::begin(kLabels), std::end(kLabels), [&](const auto& l) { return l.first == key; });
-    if (!known) out << fmt::format("{:<16}{}\n", key + ":", status_value(value));
+  for (const auto& item : data.items()) {
+    const std::string& name = item.key();
+    const bool known = std::any_of(std::begin(kLabels), std::end(kLabels), [&](const auto& l) { return l.first == name; });
+    if (!known) out << fmt::format("{:<16}{}\n", name + ":", status_value(item.value()));
   }
 }
 

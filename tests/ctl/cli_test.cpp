@@ -83,6 +83,16 @@ TEST_F(Cli, FlagsBecomeArguments) {
   EXPECT_EQ(Json::parse(blocks.out).at("blocks").at(0).at("id"), "2026-02-01T09:00:00.000Z");
 }
 
+TEST_F(Cli, ProjectFoldersStartingWithADash) {
+  for (const char* option : {"--project", "-p"}) {
+    const CliRun result = run({"--socket", socket(), "daily", option, "-home-ana-web", "--json"});
+    ASSERT_EQ(result.code, 0) << result.err;
+    EXPECT_EQ(test::json_difference(Json::parse(result.out),
+                                    test::read_json(test::ccusage_fixture("history") / "daily_project.json")),
+              "");
+  }
+}
+
 TEST_F(Cli, TablesWithTotals) {
   const CliRun result = run({"--socket", socket(), "daily", "--breakdown"});
   ASSERT_EQ(result.code, 0) << result.err;

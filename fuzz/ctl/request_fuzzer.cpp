@@ -1,0 +1,117 @@
+// libFuzzer target for the control socket's request handling (docs/PROTOCOL.md): any line is
+// answered with exactly one well-formed response — never an exception, a crash or undefined
+// behaviour. Requests that pass the parser and argument validation run the real command handlers
+// over a small in-memory ReportSource, so the report builders see arbitrary valid arguments too.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+#include "ctl/command_registry.h"
+#include "ctl/protocol.h"
+#include "rollup/calendar.h"
+
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::int64_t kNowMs = 1'795'433'201'200;  // 2026-11-23T11:26:41.200Z
+constexpr std::int64_t kHourMs = 3'600'000;
+
+cu::UsageBlock block_at(std::int64_t start_ms, std::int64_t first_ms, std::int64_t last_ms, bool active) {
+  cu::UsageBlock block;
+  block.block_id = cu::format_timestamp_ms(start_ms);
+  block.start_ms = start_ms;
+  block.end_ms = start_ms + 5 * kHourMs;
+  block.first_event_ms = first_ms;
+  block.actual_end_ms = last_ms;
+  block.tokens = {1000, 200, 300, 4000};
+  block.cost_usd = 0.25;
+  block.entries = 3;
+  block.session_count = 1;
+  block.models = {"claude-sonnet-4-20250514"};
+  block.is_active = active;
+  return block;
+}
+
+// The same few rows whatever the filter: enough for every builder to produce rows and totals.
+class FixedSource : public cu::ReportSource {
+ public:
+  FixedSource() : calendar_("UTC") {}
+
+  std::vector<cu::DailySummaryRow> daily(const cu::ReportFilter&) override {
+    return {{"2026-11-20", {10, 20, 30, 40}, 0.5, 1, "claude-opus-4-20250514,claude-sonnet-4-20250514"},
+            {"2026-11-23", {1, 2, 3, 4}, 0.01, 1, "claude-sonnet-4-20250514"}};
+  }
+  std::vector<cu::ModelDailyRow> model_daily(const cu::ReportFilter&) override {
+    return {{"2026-11-20", "claude-opus-4-20250514", {5, 10, 15, 20}, 0.4, 1},
+            {"2026-11-20", "claude-sonnet-4-20250514", {5, 10, 15, 20}, 0.1, 1},
+            {"2026-11-23", "claude-sonnet-4-20250514", {1, 2, 3, 4}, 0.01, 1}};
+  }
+  std::vector<cu::SessionRow> sessions(const cu::ReportFilter&) override {
+    cu::SessionRow row;
+    row.project_path = "-home-ana-api";
+    row.session_id = "s1";
+    row.session_start_ms = kNowMs - 80 * kHourMs;
+    row.session_end_ms = kNowMs - kHourMs;
+    row.tokens = {11, 22, 33, 44};
+    row.cost_usd = 0.51;
+    return {row};
+  }
+  std::vector<cu::SessionModelRow> session_models(const cu::ReportFilter&) override {
+    return {{"-home-ana-api", "s1", "claude-sonnet-4-20250514", {11, 22, 33, 44}, 0.51, 2}};
+  }
+  std::vector<cu::UsageBlock> blocks(const cu::ReportFilter&, std::int64_t now_ms) override {
+    const std::int64_t hour = now_ms - now_ms % kHourMs;
+    return {block_at(hour - 80 * kHourMs, hour - 80 * kHourMs, hour - 79 * kHourMs, false),
+            block_at(hour - 10 * kHourMs, hour - 10 * kHourMs + 60'000, hour - 9 * kHourMs, false),
+            block_at(hour, hour + 1, std::max(hour + 1, now_ms - 60'000), true)};
+  }
+  std::vector<std::string> projects() override { return {"-home-ana-api", "-home-ana-web"}; }
+  const cu::Calendar& calendar() const override { return calendar_; }
+  int block_hours() const override { return 5; }
+
+ private:
+  cu::Calendar calendar_;
+};
+
+cu::ctl::ControlHooks fixed_hooks() {
+  cu::ctl::ControlHooks hooks;
+  hooks.now_ms = [] { return kNowMs; };
+  hooks.status = [] { return Json{{"state", "watching"}}; };
+  hooks.rescan = [] { return cu::ctl::ActionResult::success("rescan started"); };
+  hooks.reload = [] { return cu::ctl::ActionResult::failure("bad config"); };
+  return hooks;
+}
+
+// The response contract: one line of JSON, {"v":1,"ok":true,"data":...} or
+// {"v":1,"ok":false,"code":<known code>,"error":string}.
+void check_response(const std::string& line) {
+  if (line.find('\n') != std::string::npos) std::abort();
+  const Json response = Json::parse(line, nullptr, false);
+  if (!response.is_object() || response.value("v", 0) != cu::ctl::kProtocolVersion) std::abort();
+  const auto ok = response.find("ok");
+  if (ok == response.end() || !ok->is_boolean()) std::abort();
+  if (ok->get<bool>()) {
+    if (!response.contains("data")) std::abort();
+    return;
+  }
+  const auto code = response.find("code");
+  const auto error = response.find("error");
+  if (code == response.end() || !code->is_string() || error == response.end() || !error->is_string()) std::abort();
+  const std::string name = code->get<std::string>();
+  if (cu::ctl::error_code_name(cu::ctl::error_code_from_name(name)) != name) std::abort();
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static FixedSource source;
+  static const cu::ctl::ControlHooks hooks = fixed_hooks();
+  const std::string_view line(reinterpret_cast<const char*>(data), size);
+  check_response(cu::ctl::handle_request_line(line, source, hooks));
+  return 0;
+}

@@ -6,18 +6,26 @@
 #include <iostream>
 #include <memory>
 
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "config/config.h"
+#include "ctl/control_server.h"
+#include "ctl/store_report_source.h"
 #include "ingest/backfill.h"
 #include "ingest/ingestor.h"
 #include "log/log.h"
 #include "log/systemd_notifier.h"
 #include "pricing/price_table.h"
 #include "rollup/calendar.h"
+#include "store/postgres_connection.h"
+#include "store/shipper.h"
 #include "store/sqlite_store.h"
 #include "tail/follower.h"
 
@@ -45,6 +53,7 @@ struct Pipeline {
   cu::Calendar calendar;
   cu::PriceTable prices;
   std::unique_ptr<cu::SqliteStore> store;
+  std::unique_ptr<cu::Shipper> shipper;  // forwards the local outbox to PostgreSQL, when configured
   std::unique_ptr<cu::Ingestor> ingestor;
 
   explicit Pipeline(cu::Config loaded)
@@ -52,16 +61,43 @@ struct Pipeline {
         calendar(config.timezone),
         prices(cu::make_price_table(config)),
         store(std::make_unique<cu::SqliteStore>(config.sqlite_path, config.identity)) {
+    if (config.postgres_url.empty()) {
+      store->set_shipping(false);
+    } else {
+      cu::PostgresOptions postgres;
+      postgres.url = config.postgres_url;
+      postgres.password_file = config.postgres_password_file;
+      try {
+        cu::postgres_conninfo(postgres);  // a bad URL or password file is a config error, now
+      } catch (const cu::PostgresConfigError& error) {
+        throw cu::ConfigError(error.what());
+      }
+      shipper = std::make_unique<cu::Shipper>(*store, cu::Shipper::connector(postgres, config.identity),
+                                              settings());
+    }
     ingestor = std::make_unique<cu::Ingestor>(*store, prices, settings(),
                                               cu::IngestOptions{.cost_mode = config.pricing_mode});
     ingestor->load();
   }
+
+  cu::ShipperStatus shipping_status() { return shipper ? shipper->status() : cu::ShipperStatus{}; }
   cu::RollupSettings settings() const {
     return cu::RollupSettings{&calendar, &prices, std::chrono::hours(config.block_hours)};
   }
 };
 
-std::string describe(const cu::FollowerStatus& status) {
+std::string describe_follower(const cu::FollowerStatus& status);
+
+// The STATUS= line systemd shows.
+std::string describe(const cu::FollowerStatus& status, const cu::ShipperStatus& shipping) {
+  std::string text = describe_follower(status);
+  if (shipping.backend != "sqlite" && shipping.backend != "postgres") {
+    text += fmt::format("; {} with {} changes waiting", shipping.backend, shipping.backlog);
+  }
+  return text;
+}
+
+std::string describe_follower(const cu::FollowerStatus& status) {
   if (status.backfilling) {
     const auto& b = status.backfill;
     const double percent = b.bytes_total > 0 ? 100.0 * static_cast<double>(b.bytes_done) /
@@ -75,6 +111,48 @@ std::string describe(const cu::FollowerStatus& status) {
                      status.last_event_ms > 0 ? cu::format_timestamp_ms(status.last_event_ms) : "none");
 }
 
+// The `status` command's answer (docs/PROTOCOL.md, "Status").
+nlohmann::json status_json(Pipeline& pipeline, const cu::FollowerStatus& follower,
+                           std::chrono::steady_clock::time_point started) {
+  const cu::IngestStats& stats = pipeline.ingestor->stats();
+  nlohmann::json skipped = nlohmann::json::object();
+  for (std::size_t i = 0; i < cu::kSkipReasonCount; ++i) {
+    if (stats.skipped[i] > 0) skipped[std::string(cu::to_string(static_cast<cu::SkipReason>(i)))] = stats.skipped[i];
+  }
+  const auto& b = follower.backfill;
+  const cu::ShipperStatus shipping = pipeline.shipping_status();
+  nlohmann::json status = {
+      {"version", CU_VERSION},
+      {"pid", ::getpid()},
+      {"uptime_s", std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()},
+      {"state", follower.backfilling ? "backfilling" : "watching"},
+      {"backfill", {{"files_done", b.files_done}, {"files_total", b.files_total},
+                    {"bytes_done", b.bytes_done}, {"bytes_total", b.bytes_total}}},
+      {"backend", shipping.backend},
+      {"backlog_events", shipping.backlog},
+      {"watch_mode", follower.polling ? "polling" : "inotify"},
+      {"files_watched", follower.files_known},
+      {"events", pipeline.store->event_count()},
+      {"parse_errors", stats.skipped_total()},
+      {"skipped_lines", skipped},
+      {"unknown_models", pipeline.prices.unknown_models()},
+      {"last_event", follower.last_event_ms > 0 ? nlohmann::json(cu::format_timestamp_ms(follower.last_event_ms))
+                                                : nlohmann::json(nullptr)},
+      {"timezone", pipeline.config.timezone},
+      {"source", pipeline.config.identity},
+  };
+  if (pipeline.shipper) {
+    status["postgres"] = {{"url", cu::redact_postgres_url(pipeline.config.postgres_url)},
+                          {"last_error", shipping.last_error},
+                          {"last_write", shipping.last_success_ms > 0
+                                             ? nlohmann::json(cu::format_timestamp_ms(shipping.last_success_ms))
+                                             : nlohmann::json(nullptr)},
+                          {"shipped_rows", shipping.shipped_rows},
+                          {"failures", shipping.failures}};
+  }
+  return status;
+}
+
 int run_once(const Options& options) {
   Pipeline pipeline(load(options));
   cu::log::init(pipeline.config.log_level);
@@ -83,6 +161,11 @@ int run_once(const Options& options) {
   const auto files = cu::discover_sources(cu::effective_claude_roots(pipeline.config), &errors);
   for (const std::string& error : errors) cu::log::warning("{}", error);
   cu::backfill(*pipeline.ingestor, files);
+  if (pipeline.shipper && !pipeline.shipper->drain()) {
+    const cu::ShipperStatus& shipping = pipeline.shipper->status();
+    cu::log::warning("PostgreSQL not reached ({}); {} changes wait in SQLite for the next run",
+                     shipping.last_error, shipping.backlog);
+  }
   const cu::IngestStats& stats = pipeline.ingestor->stats();
   cu::log::info("ingested {} files ({} bytes, {} lines): {} usage entries, {} kept, {} duplicates, "
                 "{} replaced, {} lines skipped; {} events stored",
@@ -100,6 +183,7 @@ class Daemon {
 
   int run() {
     start(std::make_unique<Pipeline>(load(options_)));
+    start_control();
     wait_for_signal();
     arm_status();
     arm_block_status();
@@ -118,9 +202,36 @@ class Daemon {
                                                cu::effective_claude_roots(pipeline_->config),
                                                cu::FollowerOptions{});
     follower_->start();
+    if (pipeline_->shipper) {
+      cu::log::info("shipping to PostgreSQL at {}", cu::redact_postgres_url(pipeline_->config.postgres_url));
+      arm_ship(std::chrono::milliseconds(0));
+    }
     refresh_block_status();  // also the close of any midnight passed while the daemon was down
     cu::log::info("following {} root(s) into {} as {}", cu::effective_claude_roots(pipeline_->config).size(),
                   pipeline_->config.sqlite_path.string(), pipeline_->config.identity);
+  }
+
+  // The control socket lives as long as the daemon; reloads retarget what it reads.
+  void start_control() {
+    reports_ = std::make_unique<cu::StoreReportSource>(*pipeline_->store, pipeline_->calendar,
+                                                       std::chrono::hours(pipeline_->config.block_hours));
+    cu::ctl::ControlHooks hooks;
+    hooks.status = [this] { return status_json(*pipeline_, follower_->status(), started_); };
+    hooks.rescan = [this] {
+      follower_->rescan();
+      return cu::ctl::ActionResult::success("rescan started");
+    };
+    hooks.reload = [this] {
+      try {
+        load(options_);  // validate first, so that the caller learns what is wrong
+      } catch (const std::exception& error) {
+        return cu::ctl::ActionResult::failure(error.what());
+      }
+      asio::post(io_, [this] { reload(); });
+      return cu::ctl::ActionResult::success("reloading");
+    };
+    control_ = std::make_unique<cu::ctl::ControlServer>(
+        io_, *reports_, std::move(hooks), cu::ctl::ControlServerOptions{.socket_path = pipeline_->config.ctl_socket});
   }
 
   void wait_for_signal() {
@@ -133,6 +244,8 @@ class Daemon {
       }
       notifier_.stopping();
       cu::log::info("stopping");
+      if (control_) control_->stop();
+      ship_timer_.cancel();  // the outbox persists; the next start ships the rest
       follower_->stop();
       io_.stop();
     });
@@ -143,6 +256,7 @@ class Daemon {
   void reload() {
     notifier_.reloading();
     std::unique_ptr<Pipeline> next;
+    ship_timer_.cancel();
     try {
       cu::Config config = load(options_);
       follower_->stop();  // commits what the old pipeline read, so the new one resumes after it
@@ -157,6 +271,9 @@ class Daemon {
     follower_.reset();
     if (reloaded) pipeline_ = std::move(next);
     start(std::move(pipeline_));
+    if (reports_) {
+      reports_->retarget(*pipeline_->store, pipeline_->calendar, std::chrono::hours(pipeline_->config.block_hours));
+    }
     arm_midnight();  // the zone may have changed
     if (reloaded) cu::log::info("configuration reloaded");
     notifier_.ready();
@@ -166,8 +283,24 @@ class Daemon {
     status_timer_.expires_after(std::chrono::seconds(2));
     status_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
-      notifier_.status(describe(follower_->status()));
+      notifier_.status(describe(follower_->status(), pipeline_->shipping_status()));
       arm_status();
+    });
+  }
+
+  // Forwards the outbox to PostgreSQL in batches; ship_some() says when to come back (at once
+  // while rows wait, later when idle or backing off after a failure).
+  void arm_ship(std::chrono::milliseconds delay) {
+    ship_timer_.expires_after(delay);
+    ship_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || !pipeline_ || !pipeline_->shipper) return;
+      std::chrono::milliseconds next{1000};
+      try {
+        next = pipeline_->shipper->ship_some().next;
+      } catch (const std::exception& error) {
+        cu::log::write_limited("shipper", cu::LogLevel::kWarning, fmt::format("shipping failed: {}", error.what()));
+      }
+      arm_ship(next);
     });
   }
 
@@ -219,9 +352,13 @@ class Daemon {
   asio::steady_timer watchdog_timer_;
   asio::steady_timer block_timer_;
   asio::steady_timer midnight_timer_;
+  asio::steady_timer ship_timer_{io_};
   cu::SystemdNotifier notifier_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::unique_ptr<Pipeline> pipeline_;
   std::unique_ptr<cu::Follower> follower_;
+  std::unique_ptr<cu::StoreReportSource> reports_;
+  std::unique_ptr<cu::ctl::ControlServer> control_;
 };
 
 }  // namespace

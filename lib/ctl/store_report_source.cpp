@@ -1,6 +1,8 @@
 #include "ctl/store_report_source.h"
 
+#include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "rollup/calendar.h"
 #include "rollup/model_daily.h"
@@ -43,12 +45,42 @@ std::vector<ModelDailyRow> StoreReportSource::model_daily(const ReportFilter& fi
   return rows;
 }
 
+// With a date range, ccusage's session report sums only the events inside it (and takes first and
+// last activity from them), so ranged sessions are computed from usage_events; unranged ones are
+// the claude_sessions rows.
+std::map<std::pair<std::string, std::string>, std::vector<UsageEvent>> StoreReportSource::ranged_session_events(
+    const ReportFilter& filter) {
+  const std::int64_t from = filter.since ? calendar_->day_range_ms(*filter.since).first : kEarliestMs;
+  const std::int64_t to = filter.until ? calendar_->day_range_ms(*filter.until).second : kLatestMs;
+  std::map<std::pair<std::string, std::string>, std::vector<UsageEvent>> sessions;
+  for (UsageEvent& event : store_->events_between(from, to, filter.project.value_or(""))) {
+    if (filter.session_id && event.session_id != *filter.session_id) continue;
+    sessions[{event.project, event.session_id}].push_back(std::move(event));
+  }
+  return sessions;
+}
+
 std::vector<SessionRow> StoreReportSource::sessions(const ReportFilter& filter) {
-  return store_->sessions(filter, calendar_);
+  if (!filter.since && !filter.until) return store_->sessions(filter, calendar_);
+  std::vector<SessionRow> rows;
+  for (const auto& [key, events] : ranged_session_events(filter)) rows.push_back(summarize_session(events));
+  std::sort(rows.begin(), rows.end(), [](const SessionRow& a, const SessionRow& b) {
+    return std::tie(a.session_end_ms, a.project_path, a.session_id) <
+           std::tie(b.session_end_ms, b.project_path, b.session_id);
+  });
+  return rows;
 }
 
 std::vector<SessionModelRow> StoreReportSource::session_models(const ReportFilter& filter) {
-  return store_->session_models(filter, calendar_);
+  if (!filter.since && !filter.until) return store_->session_models(filter, calendar_);
+  std::vector<SessionModelRow> rows;
+  for (const auto& [key, events] : ranged_session_events(filter)) {
+    for (const ModelDailyRow& model : summarize_models_of_day({}, events)) {
+      rows.push_back(SessionModelRow{key.first, key.second, model.model, model.tokens, model.cost_usd,
+                                     model.request_count});
+    }
+  }
+  return rows;
 }
 
 std::vector<UsageBlock> StoreReportSource::blocks(const ReportFilter& filter, std::int64_t now_ms) {

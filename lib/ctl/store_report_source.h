@@ -36,6 +36,9 @@ class StoreReportSource final : public ReportSource {
  private:
   // Kept events of the filter's project and date range, grouped by local date.
   std::map<std::string, std::vector<UsageEvent>> project_events_by_day(const ReportFilter& filter);
+  // Kept events of the filter's range (and project, session), grouped by (project, session).
+  std::map<std::pair<std::string, std::string>, std::vector<UsageEvent>> ranged_session_events(
+      const ReportFilter& filter);
 
   Store* store_;
   const Calendar* calendar_;

@@ -230,8 +230,9 @@ class Daemon {
       asio::post(io_, [this] { reload(); });
       return cu::ctl::ActionResult::success("reloading");
     };
-    control_ = std::make_unique<cu::ctl::ControlServer>(
-        io_, *reports_, std::move(hooks), cu::ctl::ControlServerOptions{.socket_path = pipeline_->config.ctl_socket});
+    cu::ctl::ControlServerOptions options;
+    options.socket_path = pipeline_->config.ctl_socket;
+    control_ = std::make_unique<cu::ctl::ControlServer>(io_, *reports_, std::move(hooks), options);
   }
 
   void wait_for_signal() {

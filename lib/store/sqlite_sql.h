@@ -5,7 +5,7 @@ namespace cu::sqlite_sql {
 
 inline constexpr const char* kPragmas =
     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-    "PRAGMA busy_timeout=5000; PRAGMA temp_store=MEMORY;";
+    "PRAGMA temp_store=MEMORY;";
 
 inline constexpr const char* kCreateMigrations =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

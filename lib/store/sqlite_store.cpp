@@ -39,13 +39,15 @@ void prepare_database_path(const std::filesystem::path& path) {
   fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
 }
 
+// Applies pending migrations, each in an IMMEDIATE transaction that re-reads the version, so that
+// several processes opening a new database at once apply each migration exactly once.
 void migrate(SQLite::Database& db) {
   db.exec(sql::kCreateMigrations);
-  const int current = db.execAndGet(sql::kMaxMigration).getInt();
   for (const EmbeddedFile& file : embedded::sqlite_migrations) {
     const int version = migration_version(file.name);
-    if (version <= current) continue;
-    SQLite::Transaction transaction(db);
+    if (version <= db.execAndGet(sql::kMaxMigration).getInt()) continue;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    if (version <= db.execAndGet(sql::kMaxMigration).getInt()) continue;  // another process won
     db.exec(std::string(file.text));
     SQLite::Statement record(db, sql::kRecordMigration);
     record.bind(1, version);
@@ -61,6 +63,7 @@ SQLite::Database open_database(const std::filesystem::path& path) {
   prepare_database_path(path);
   SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   ::chmod(path.c_str(), 0600);
+  db.setBusyTimeout(5000);  // before anything else: switching to WAL also waits for locks
   db.exec(sql::kPragmas);
   migrate(db);
   return db;

@@ -11,8 +11,10 @@ void DaemonSetup::write_config() const {
                                         "timezone: {}\n"
                                         "identity: {}\n"
                                         "storage:\n  sqlite_path: {}\n"
+                                        "ctl:\n  socket: {}\n"
                                         "log:\n  level: warning\n",
-                                        dirs, timezone, kTestIdentity, database_path().string()));
+                                        dirs, timezone, kTestIdentity, database_path().string(),
+                                        socket_path().string()));
 }
 
 int DaemonSetup::run_once(const std::string& extra) const {

@@ -18,6 +18,7 @@ struct DaemonSetup {
 
   std::filesystem::path config_path() const { return work / "config.yaml"; }
   std::filesystem::path database_path() const { return work / "usage.db"; }
+  std::filesystem::path socket_path() const { return work / "ctl.sock"; }
 
   // Writes config.yaml for this setup.
   void write_config() const;

@@ -2,7 +2,9 @@
 // INSTANTIATE_TEST_SUITE_P line with their factory.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <functional>
+#include <thread>
 #include <memory>
 
 #include <fmt/format.h>
@@ -251,6 +253,27 @@ TEST(SqliteStoreTest, CreatesPrivateFilesAndMigratesOnce) {
   const auto file_perms = std::filesystem::status(path).permissions();
   EXPECT_EQ(file_perms & std::filesystem::perms::all,
             std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+// Regression: a daemon and a reader opening a new database at once got "database is locked" or
+// applied a migration twice.
+TEST(SqliteStoreTest, ConcurrentOpensOfANewDatabaseMigrateOnce) {
+  test::TempDir dir;
+  std::vector<std::thread> openers;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < 6; ++i) {
+    openers.emplace_back([&] {
+      try {
+        SqliteStore store(dir.path() / "usage.db", "me@host");
+        store.event_count();
+      } catch (const std::exception&) {
+        ++failures;
+      }
+    });
+  }
+  for (auto& opener : openers) opener.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(SqliteStore(dir.path() / "usage.db", "me@host").schema_version(), 3);
 }
 
 TEST(SqliteStoreTest, SourcesDoNotSeeEachOther) {

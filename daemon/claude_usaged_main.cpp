@@ -75,6 +75,9 @@ struct Pipeline {
       shipper = std::make_unique<cu::Shipper>(*store, cu::Shipper::connector(postgres, config.identity),
                                               settings());
     }
+    if (store->rebuild_if_settings_changed(settings())) {
+      cu::log::info("time zone or block length changed: derived tables rebuilt");
+    }
     ingestor = std::make_unique<cu::Ingestor>(*store, prices, settings(),
                                               cu::IngestOptions{.cost_mode = config.pricing_mode});
     ingestor->load();
@@ -261,10 +264,7 @@ class Daemon {
     try {
       cu::Config config = load(options_);
       follower_->stop();  // commits what the old pipeline read, so the new one resumes after it
-      next = std::make_unique<Pipeline>(std::move(config));
-      if (next->config.timezone != pipeline_->config.timezone) {
-        next->store->rebuild_rollups(next->settings());
-      }
+      next = std::make_unique<Pipeline>(std::move(config));  // rebuilds when the zone changed
     } catch (const std::exception& error) {
       cu::log::error("reload failed, keeping the running configuration: {}", error.what());
     }

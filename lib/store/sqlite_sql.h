@@ -230,4 +230,10 @@ inline constexpr const char* kEventIds = "SELECT id FROM usage_events WHERE sour
 inline constexpr const char* kDiscardShipped = "DELETE FROM ship_outbox WHERE source = ?1 AND seq <= ?2";
 inline constexpr const char* kOutboxSize = "SELECT COUNT(*) FROM ship_outbox WHERE source = ?1";
 
+inline constexpr const char* kRollupSetting =
+    "SELECT value FROM rollup_settings WHERE source = ?1 AND key = ?2";
+inline constexpr const char* kSetRollupSetting =
+    "INSERT INTO rollup_settings (source, key, value) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT (source, key) DO UPDATE SET value = excluded.value";
+
 }  // namespace cu::sqlite_sql

@@ -317,6 +317,30 @@ void SqliteStore::rebuild_rollups(const RollupSettings& settings) {
   refresh_rollups(settings);
 }
 
+bool SqliteStore::rebuild_if_settings_changed(const RollupSettings& settings) {
+  Impl& d = *impl_;
+  const std::vector<std::pair<std::string, std::string>> current{
+      {"timezone", settings.calendar->zone_name()}, {"block_hours", std::to_string(settings.block_length.count())}};
+  bool changed = false;
+  bool recorded = false;
+  for (const auto& [key, value] : current) {
+    SQLite::Statement query(d.db, sql::kRollupSetting);
+    Impl::run_bind(query, d.source, key);
+    if (query.executeStep()) {
+      recorded = true;
+      changed = changed || query.getColumn(0).getString() != value;
+    }
+  }
+  // A database from before settings were recorded has rows of unknown settings: rebuild once.
+  const bool rebuild = changed || (!recorded && event_count() > 0);
+  if (rebuild) rebuild_rollups(settings);
+  SQLite::Transaction transaction(d.db);
+  SQLite::Statement set(d.db, sql::kSetRollupSetting);
+  for (const auto& [key, value] : current) Impl::run(set, d.source, key, value);
+  transaction.commit();
+  return rebuild;
+}
+
 std::int64_t SqliteStore::event_count() {
   SQLite::Statement query(impl_->db, sql::kEventCount);
   query.bind(1, impl_->source);

@@ -37,6 +37,11 @@ class SqliteStore final : public Store {
   std::vector<std::string> projects() override;
   std::int64_t event_count() override;
 
+  // Rebuilds the derived tables when they were computed with another time zone or block length
+  // than `settings` (a config change between two runs), then records the current ones. Returns
+  // whether it rebuilt.
+  bool rebuild_if_settings_changed(const RollupSettings& settings);
+
   // The schema version after migrations (the highest applied migration).
   int schema_version();
 

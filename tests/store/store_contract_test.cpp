@@ -273,7 +273,26 @@ TEST(SqliteStoreTest, ConcurrentOpensOfANewDatabaseMigrateOnce) {
   }
   for (auto& opener : openers) opener.join();
   EXPECT_EQ(failures.load(), 0);
-  EXPECT_EQ(SqliteStore(dir.path() / "usage.db", "me@host").schema_version(), 3);
+  test::TempDir fresh;
+  EXPECT_EQ(SqliteStore(dir.path() / "usage.db", "me@host").schema_version(),
+            SqliteStore(fresh.path() / "usage.db", "me@host").schema_version());
+}
+
+// A time zone changed between two runs re-dates the derived tables at the next start.
+TEST(SqliteStoreTest, ChangedTimeZoneRebuildsOnce) {
+  test::TempDir dir;
+  const Calendar utc("UTC");
+  const Calendar new_york("America/New_York");
+  SqliteStore store(dir.path() / "usage.db", "me@host");
+  const RollupSettings utc_settings{&utc};
+  EXPECT_FALSE(store.rebuild_if_settings_changed(utc_settings));
+  store.commit(IngestBatch{{}, {event(1, "2026-02-02T03:00:00.000Z", "s1", 5)}, {}}, utc_settings);
+  store.refresh_rollups(utc_settings);
+  EXPECT_FALSE(store.rebuild_if_settings_changed(utc_settings));
+  EXPECT_EQ(store.daily_summaries().at(0).date, "2026-02-02");
+  EXPECT_TRUE(store.rebuild_if_settings_changed(RollupSettings{&new_york}));
+  EXPECT_EQ(store.daily_summaries().at(0).date, "2026-02-01");
+  EXPECT_FALSE(store.rebuild_if_settings_changed(RollupSettings{&new_york}));
 }
 
 TEST(SqliteStoreTest, SourcesDoNotSeeEachOther) {

@@ -1,5 +1,6 @@
 // Reading the config file over the defaults, driven by the key table (config_keys.h).
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
@@ -95,21 +96,66 @@ class DocumentReader {
   Config& config_;
 };
 
+// Ignores the content of a YAML stream; keeps, per document, where its root node starts (where
+// the document starts when it has none).
+class DocumentMarks : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> roots;
+
+  void OnDocumentStart(const YAML::Mark& mark) override {
+    roots.push_back(mark);
+    root_seen_ = false;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node_at(mark); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node_at(mark); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    node_at(mark);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    node_at(mark);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    node_at(mark);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void node_at(const YAML::Mark& mark) {
+    if (!root_seen_ && !roots.empty()) roots.back() = mark;
+    root_seen_ = true;
+  }
+  bool root_seen_ = false;
+};
+
+// Throws unless `yaml_text` holds at most one document. Reads at most two: yaml-cpp 0.7's
+// LoadAll never ends on some malformed streams (a top-level `,`, or a tag before one), each
+// round adding an empty document until memory runs out.
+void require_single_document(const std::string& yaml_text, const std::string& source) {
+  std::istringstream in(yaml_text);
+  YAML::Parser parser(in);
+  DocumentMarks documents;
+  while (documents.roots.size() < 2 && parser.HandleNextDocument(documents)) {
+  }
+  if (documents.roots.size() < 2) return;
+  const YAML::Mark mark = documents.roots[1];
+  std::string where = mark.is_null() ? source : fmt::format("{}:{}", source, mark.line + 1);
+  throw ConfigError(fmt::format("{}: the config must be a single YAML document", where));
+}
+
 YAML::Node load_yaml(const std::string& yaml_text, const std::string& source) {
-  std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(yaml_text);
+    require_single_document(yaml_text, source);
+    return YAML::Load(yaml_text);
   } catch (const YAML::Exception& bad) {
     std::string where =
         bad.mark.is_null() ? source : fmt::format("{}:{}", source, bad.mark.line + 1);
     throw ConfigError(fmt::format("{}: YAML syntax error: {}", where, bad.msg));
   }
-  if (documents.size() > 1) {
-    const YAML::Mark mark = documents[1].Mark();
-    std::string where = mark.is_null() ? source : fmt::format("{}:{}", source, mark.line + 1);
-    throw ConfigError(fmt::format("{}: the config must be a single YAML document", where));
-  }
-  return documents.empty() ? YAML::Node() : documents.front();
 }
 
 }  // namespace

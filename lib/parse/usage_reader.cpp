@@ -41,6 +41,11 @@ bool read_integral_double(ondemand::value& value, std::int64_t& out) {
   return true;
 }
 
+// The largest token count accepted: 2^53, far above any real count (one day of a heavy user is
+// about 2^32), and low enough that sums over billions of events cannot overflow int64 and that
+// JavaScript tools (ccusage) read the same number.
+constexpr std::int64_t kMaxTokenCount = std::int64_t{1} << 53;
+
 // A token count; `null` leaves `out` absent.
 ReadStatus read_count(ondemand::value& value, std::optional<std::int64_t>& out) {
   out.reset();
@@ -52,6 +57,7 @@ ReadStatus read_count(ondemand::value& value, std::optional<std::int64_t>& out) 
   } else if (error || count < 0) {
     return ReadStatus::kBadUsage;
   }
+  if (count > kMaxTokenCount) return ReadStatus::kBadUsage;
   out = count;
   return ReadStatus::kOk;
 }

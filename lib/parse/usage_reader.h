@@ -11,7 +11,7 @@ namespace cu {
 // Reads the members of a usage object in any order into `out`; its `iterations[]` items of type
 // "advisor_message" with a non-empty model go to `advisors` (cleared first), in array order.
 //
-// Counts are non-negative integers below 2^63; an integral float such as 5.0 or 1e3 is accepted
+// Counts are non-negative integers up to 2^53 (sums must not overflow); an integral float such as 5.0 or 1e3 is accepted
 // as the same integer (the logs are written by JavaScript, whose numbers have no integer type).
 // input_tokens and output_tokens are required; the cache counts and the 5m/1h split default to
 // 0, and `null` reads as absent. A negative, fractional, out-of-range or non-number count, or a

@@ -241,3 +241,26 @@ TEST_F(LineParserBadInputTest, ControlCharactersInStrings) {
 
 }  // namespace
 }  // namespace cu
+
+namespace cu {
+namespace {
+
+// Regression (fuzzing): counts just below 2^63 were accepted and overflowed the daily sums.
+TEST(LineParserLimitsTest, CountsAbove2To53AreBadUsage) {
+  LineParser parser;
+  std::vector<UsageEntry> out;
+  for (const char* count : {"9007199254740993", "9223372036854775807", "1e300"}) {
+    std::string line = std::string(R"({"timestamp":"2026-02-01T10:00:00.000Z","message":{"id":"m","usage":{"input_tokens":)") +
+                       count + R"(,"output_tokens":1}}})";
+    line.append(LineParser::kPadding, ' ');
+    const auto outcome = parser.parse(std::string_view(line).substr(0, line.size() - LineParser::kPadding), out);
+    EXPECT_TRUE(outcome.skipped) << count;
+    EXPECT_EQ(outcome.reason, SkipReason::kBadUsage) << count;
+  }
+  std::string ok = R"({"timestamp":"2026-02-01T10:00:00.000Z","message":{"id":"m","usage":{"input_tokens":9007199254740992,"output_tokens":1}}})";
+  ok.append(LineParser::kPadding, ' ');
+  EXPECT_FALSE(parser.parse(std::string_view(ok).substr(0, ok.size() - LineParser::kPadding), out).skipped);
+}
+
+}  // namespace
+}  // namespace cu

@@ -5,6 +5,7 @@
 
 #include "rollup/calendar.h"
 #include "store/postgres_sql.h"
+#include "store/row_codec.h"
 #include "store/postgres_store_impl.h"
 
 namespace cu {
@@ -18,30 +19,10 @@ TokenTotals read_tokens(const pqxx::row& row, int first) {
   return TokenTotals{at(0), at(1), at(2), at(3)};
 }
 
-// The UTC instants [from, to) of the local dates [since, until] for columns holding times.
+// The UTC instants [from, to) of the local dates [since, until], as bound parameters.
 std::pair<OptionalText, OptionalText> time_bounds(const ReportFilter& filter, const Calendar* calendar) {
-  if (calendar == nullptr) {
-    if (filter.since || filter.until) throw std::invalid_argument("a date filter needs a calendar");
-    return {};
-  }
-  OptionalText from;
-  OptionalText to;
-  if (filter.since) from = pg_time(calendar->day_range_ms(*filter.since).first);
-  if (filter.until) to = pg_time(calendar->day_range_ms(*filter.until).second);
-  return {from, to};
-}
-
-// The models column of usage_blocks ("a,b") as a list.
-std::vector<std::string> models_of(const std::string& joined) {
-  std::vector<std::string> names;
-  std::size_t start = 0;
-  while (start < joined.size()) {
-    const std::size_t comma = joined.find(',', start);
-    const std::size_t end = comma == std::string::npos ? joined.size() : comma;
-    names.push_back(joined.substr(start, end - start));
-    start = end + 1;
-  }
-  return names;
+  const auto [from, to] = date_filter_bounds_ms(filter, calendar);
+  return {from ? OptionalText(pg_time(*from)) : std::nullopt, to ? OptionalText(pg_time(*to)) : std::nullopt};
 }
 
 }  // namespace
@@ -141,7 +122,7 @@ std::vector<UsageBlock> PostgresStore::usage_blocks(const ReportFilter& filter, 
     block.cost_usd = row[9].as<double>();
     block.entries = row[10].as<std::int64_t>();
     block.session_count = row[11].as<std::int64_t>();
-    block.models = models_of(pg_text(row[12]));
+    block.models = split_models(pg_text(row[12]));
     block.is_active = pg_text(row[13]) == "active";
     blocks.push_back(std::move(block));
   }

@@ -11,6 +11,7 @@
 #include "store/postgres_sql.h"
 #include "store/postgres_store_impl.h"
 #include "store/postgres_values.h"
+#include "store/row_codec.h"
 
 namespace cu {
 namespace {
@@ -151,7 +152,7 @@ void write_blocks(pqxx::work& t, const std::string& source, const std::vector<Us
     costs.add(block.cost_usd);
     entries.add(block.entries);
     sessions.add(block.session_count);
-    models.add(fmt::format("{}", fmt::join(block.models, ",")));
+    models.add(join_models(block.models));
     statuses.add(block.status());
   }
   if (ids.empty()) return;

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "rollup/calendar.h"
+#include "store/row_codec.h"
 #include "store/sqlite_sql.h"
 #include "store/sqlite_store_impl.h"
 
@@ -19,15 +20,9 @@ TokenTotals read_tokens(SQLite::Statement& row, int first_column) {
 
 // The UTC text bounds [from, to) of the local dates [since, until] for columns holding times.
 std::pair<OptionalText, OptionalText> time_bounds(const ReportFilter& filter, const Calendar* calendar) {
-  if (calendar == nullptr) {
-    if (filter.since || filter.until) throw std::invalid_argument("a date filter needs a calendar");
-    return {};
-  }
-  OptionalText from;
-  OptionalText to;
-  if (filter.since) from = format_timestamp_ms(calendar->day_range_ms(*filter.since).first);
-  if (filter.until) to = format_timestamp_ms(calendar->day_range_ms(*filter.until).second);
-  return {from, to};
+  const auto [from, to] = date_filter_bounds_ms(filter, calendar);
+  return {from ? OptionalText(format_timestamp_ms(*from)) : std::nullopt,
+          to ? OptionalText(format_timestamp_ms(*to)) : std::nullopt};
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "rollup/model_daily.h"
 #include "rollup/summaries.h"
 #include "rollup/usage_blocks.h"
+#include "store/row_codec.h"
 #include "store/sqlite_sql.h"
 #include "store/sqlite_store_impl.h"
 
@@ -14,22 +15,6 @@ namespace cu {
 namespace {
 
 namespace sql = sqlite_sql;
-
-std::string join(const std::vector<std::string>& names) {
-  return fmt::format("{}", fmt::join(names, ","));
-}
-
-std::vector<std::string> split(const std::string& joined) {
-  std::vector<std::string> names;
-  std::size_t start = 0;
-  while (start < joined.size()) {
-    const std::size_t comma = joined.find(',', start);
-    const std::size_t end = comma == std::string::npos ? joined.size() : comma;
-    names.push_back(joined.substr(start, end - start));
-    start = end + 1;
-  }
-  return names;
-}
 
 }  // namespace
 
@@ -123,7 +108,7 @@ void SqliteStore::Impl::refresh_blocks(std::int64_t since_ms, const RollupSettin
     run(upsert, source, block.block_id, format_timestamp_ms(block.start_ms), format_timestamp_ms(block.end_ms),
         format_timestamp_ms(block.first_event_ms), format_timestamp_ms(block.actual_end_ms), block.tokens.input,
         block.tokens.output, block.tokens.cache_creation, block.tokens.cache_read, block.tokens.total(),
-        block.cost_usd, block.entries, block.session_count, join(block.models), std::string(block.status()), now);
+        block.cost_usd, block.entries, block.session_count, join_models(block.models), std::string(block.status()), now);
   }
 }
 
@@ -148,8 +133,5 @@ std::int64_t SqliteStore::refresh_block_status(const RollupSettings& settings) {
   transaction.commit();
   return static_cast<std::int64_t>(expired.size());
 }
-
-// Reused by the queries: the stored models column back into a list.
-std::vector<std::string> split_models(const std::string& joined) { return split(joined); }
 
 }  // namespace cu

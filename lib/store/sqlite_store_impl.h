@@ -73,9 +73,6 @@ UsageEvent read_event(SQLite::Statement& row);
 // Parses a stored "YYYY-MM-DDTHH:MM:SS.sssZ"; throws std::runtime_error on a corrupt value.
 std::int64_t parse_stored_time(const std::string& text);
 
-// The models column of usage_blocks ("a,b") as a list.
-std::vector<std::string> split_models(const std::string& joined);
-
 // The current time to judge blocks by.
 std::int64_t settings_now(const RollupSettings& settings);
 

@@ -27,7 +27,6 @@ struct Config {
   CostMode pricing_mode = CostMode::kAuto;
   std::map<std::string, ModelPrices> pricing_overrides;
   LogLevel log_level = LogLevel::kInfo;
-  std::optional<int> retention_events_days;  // unset: keep events forever
 
   friend bool operator==(const Config&, const Config&) = default;
 };

@@ -55,22 +55,6 @@ ConfigKey integer_key(const KeyText& text, int Config::*member, int default_valu
   return key;
 }
 
-// A whole number of at least `low`, or unset (null, the default).
-ConfigKey optional_integer_key(const KeyText& text, std::optional<int> Config::*member, int low) {
-  ConfigKey key = make_key(text);
-  key.set_default = [=](const Environment&, Config& c) { c.*member = std::nullopt; };
-  key.parse = [=](const YAML::Node& node, const Environment&, Config& c) {
-    auto value = parse_integer(scalar_text(node).value_or(""));
-    if (!value || *value < low || *value > INT_MAX) {
-      throw ValueError(
-          node, fmt::format("must be an integer of at least {}, got {}", low, describe(node)));
-    }
-    c.*member = static_cast<int>(*value);
-  };
-  key.render = [=](const Config& c) { return c.*member ? YAML::Node(*(c.*member)) : YAML::Node(); };
-  return key;
-}
-
 template <typename E>
 struct Choice {
   std::string_view name;
@@ -276,11 +260,6 @@ std::vector<ConfigKey> build_keys() {
                            "none", kOverridesExample}),
       choice_key({"log.level", "Lowest level logged: debug, info, notice, warning or error."},
                  &Config::log_level, LogLevel::kInfo, kLogLevels),
-      optional_integer_key(
-          {"retention.events_days",
-           "Delete usage_events rows older than this many days; summary tables are kept.",
-           "unset (keep events forever)", "400"},
-          &Config::retention_events_days, 1),
   };
 }
 

@@ -24,7 +24,6 @@ TEST(DefaultConfig, FromHomeAlone) {
   EXPECT_EQ(config.pricing_mode, CostMode::kAuto);
   EXPECT_TRUE(config.pricing_overrides.empty());
   EXPECT_EQ(config.log_level, LogLevel::kInfo);
-  EXPECT_EQ(config.retention_events_days, std::nullopt);
 }
 
 TEST(DefaultConfig, XdgDirectoriesMoveTheDefaults) {

@@ -84,10 +84,6 @@ const std::vector<GoodValue>& good_values() {
        [](const Config& c) { EXPECT_EQ(c.log_level, LogLevel::kWarning); }},
       {"log.level", "log:\n  level: error\n",
        [](const Config& c) { EXPECT_EQ(c.log_level, LogLevel::kError); }},
-      {"retention.events_days", "retention:\n  events_days: 1\n",
-       [](const Config& c) { EXPECT_EQ(c.retention_events_days, 1); }},
-      {"retention.events_days", "retention:\n  events_days: 400\n",
-       [](const Config& c) { EXPECT_EQ(c.retention_events_days, 400); }},
   };
   return cases;
 }
@@ -147,15 +143,6 @@ const std::vector<BadValue>& bad_values() {
       {"log.level", "log:\n  level: INFO\n",
        "config.yaml:2: log.level: must be one of debug, info, notice, warning, error, got "
        "\"INFO\""},
-      {"retention.events_days", "retention:\n  events_days: 0\n",
-       "config.yaml:2: retention.events_days: must be an integer of at least 1, got \"0\""},
-      {"retention.events_days", "retention:\n  events_days: -3\n",
-       "config.yaml:2: retention.events_days: must be an integer of at least 1, got \"-3\""},
-      {"retention.events_days", "retention:\n  events_days: forever\n",
-       "config.yaml:2: retention.events_days: must be an integer of at least 1, got \"forever\""},
-      {"retention.events_days", "retention:\n  events_days: 3000000000\n",
-       "config.yaml:2: retention.events_days: must be an integer of at least 1, got "
-       "\"3000000000\""},
   };
   return cases;
 }
@@ -189,7 +176,7 @@ TEST(ParseConfig, BadValuesNameKeyAndLine) {
 TEST(ParseConfig, EmptyDocumentsMeanAllDefaults) {
   Config defaults = default_config(fake_environment());
   for (std::string yaml : {"", "\n", "# nothing but a comment\n", "---\n", "---\n...\n", "{}\n",
-                           "sources:\n", "retention:\n  events_days:\n", "timezone: ~\n"}) {
+                           "sources:\n", "rollup:\n  block_hours:\n", "timezone: ~\n"}) {
     SCOPED_TRACE(yaml);
     EXPECT_EQ(parse(yaml), defaults);
   }
@@ -218,7 +205,7 @@ TEST(ParseConfig, ErrorLineCountsCommentsAndBlankLines) {
 TEST(ParseConfig, UnknownTopLevelKey) {
   EXPECT_EQ(error_of("timezone: UTC\n\ncolour: red\n"),
             "config.yaml:3: colour: unknown key (known: sources, timezone, identity, storage, "
-            "ctl, rollup, pricing, log, retention)");
+            "ctl, rollup, pricing, log)");
 }
 
 TEST(ParseConfig, UnknownNestedKey) {
@@ -240,7 +227,7 @@ TEST(ParseConfig, ASectionMustBeAMapping) {
 TEST(ParseConfig, DottedKeysAreNotPaths) {
   EXPECT_EQ(error_of("rollup.block_hours: 5\n"),
             "config.yaml:1: rollup.block_hours: unknown key (known: sources, timezone, identity, "
-            "storage, ctl, rollup, pricing, log, retention)");
+            "storage, ctl, rollup, pricing, log)");
 }
 
 TEST(ParseConfig, DuplicateKeys) {

@@ -25,7 +25,6 @@ Config every_key_changed() {
   config.block_hours = 24;
   config.pricing_mode = CostMode::kCalculate;
   config.log_level = LogLevel::kWarning;
-  config.retention_events_days = 30;
   ModelPrices tiered{3e-6, 15e-6, 3.75e-6, 6e-6, 0.3e-6, 6e-6, 22.5e-6, 7.5e-6, 12e-6, 0.6e-6, 1};
   ModelPrices odd{0.1234567e-6, 1e-12, 0, 1.0 / 3.0 * 1e-6, 7e-7, {}, {}, {}, {}, {}, 2.5};
   config.pricing_overrides = {{"claude-sonnet-4-5", tiered},
@@ -81,9 +80,7 @@ TEST(RenderConfig, DefaultsAsYaml) {
       "  mode: auto\n"
       "  overrides: {}\n"
       "log:\n"
-      "  level: info\n"
-      "retention:\n"
-      "  events_days: ~\n";
+      "  level: info\n";
   EXPECT_EQ(render_config(default_config(fake_environment())), expected);
 }
 

@@ -74,6 +74,32 @@ TEST_F(OnceParityTest, SecondRunChangesNothing) {
   EXPECT_EQ(again.event_count(), events);
 }
 
+// Claude Code deletes transcripts after 30 days: the history must outlive them.
+TEST_F(OnceParityTest, HistorySurvivesDeletedTranscripts) {
+  TempDir copy;
+  fs::copy(*logs_ / "projects", copy.path() / "projects", fs::copy_options::recursive);
+  setup_.claude_dirs = {copy.path()};
+  ASSERT_EQ(setup_.run_once(), 0);
+  auto before = setup_.open_store();
+  const auto daily = before.daily_summaries();
+  const auto sessions = before.sessions();
+  const auto blocks = before.usage_blocks();
+  const auto events = before.event_count();
+  fs::permissions(copy.path(), fs::perms::owner_all, fs::perm_options::add);
+  for (const auto& entry : fs::recursive_directory_iterator(copy.path())) {
+    fs::permissions(entry.path(), fs::perms::owner_write, fs::perm_options::add);
+  }
+  fs::remove_all(copy.path() / "projects");
+  fs::create_directories(copy.path() / "projects");
+  ASSERT_EQ(setup_.run_once(), 0);
+  auto after = setup_.open_store();
+  EXPECT_EQ(after.daily_summaries(), daily);
+  EXPECT_EQ(after.sessions(), sessions);
+  EXPECT_EQ(after.usage_blocks(), blocks);
+  EXPECT_EQ(after.event_count(), events);
+  EXPECT_FALSE(daily.empty());
+}
+
 // Replays the growth/ snapshots (byte prefixes of files in projects/) as earlier states of those
 // files: ingesting each prefix, then the final logs, must equal ingesting the final logs once.
 TEST_F(OnceParityTest, GrowingLogsResumeFromCheckpoints) {

@@ -114,9 +114,9 @@ void Shipper::when_idle(std::int64_t now) {
   backoff_.reset();
   status_.failures = 0;
   if (status_.backend != "postgres") {
+    status_.backend = "postgres";  // first, so the log line carries the new backend
     if (warned_) log(LogLevel::kNotice, "PostgreSQL caught up; backend postgres");
     warned_ = false;
-    status_.backend = "postgres";
   }
 }
 

@@ -8,6 +8,7 @@
 #include "rollup/model_daily.h"
 #include "rollup/summaries.h"
 #include "rollup/usage_blocks.h"
+#include "store/row_codec.h"
 
 namespace cu {
 namespace {
@@ -18,10 +19,15 @@ constexpr std::int64_t kLatestMs = 4102444800000LL;   // 2100-01-01
 
 }  // namespace
 
+// The instants [from, to) of the filter's local dates; an absent bound is open.
+std::pair<std::int64_t, std::int64_t> StoreReportSource::range_ms(const ReportFilter& filter) const {
+  const auto [from, to] = date_filter_bounds_ms(filter, calendar_);
+  return {from.value_or(kEarliestMs), to.value_or(kLatestMs)};
+}
+
 std::map<std::string, std::vector<UsageEvent>> StoreReportSource::project_events_by_day(
     const ReportFilter& filter) {
-  const std::int64_t from = filter.since ? calendar_->day_range_ms(*filter.since).first : kEarliestMs;
-  const std::int64_t to = filter.until ? calendar_->day_range_ms(*filter.until).second : kLatestMs;
+  const auto [from, to] = range_ms(filter);
   std::map<std::string, std::vector<UsageEvent>> days;
   for (UsageEvent& event : store_->events_between(from, to, *filter.project)) {
     days[calendar_->date_of(event.entry.timestamp_ms)].push_back(std::move(event));
@@ -50,8 +56,7 @@ std::vector<ModelDailyRow> StoreReportSource::model_daily(const ReportFilter& fi
 // the claude_sessions rows.
 std::map<std::pair<std::string, std::string>, std::vector<UsageEvent>> StoreReportSource::ranged_session_events(
     const ReportFilter& filter) {
-  const std::int64_t from = filter.since ? calendar_->day_range_ms(*filter.since).first : kEarliestMs;
-  const std::int64_t to = filter.until ? calendar_->day_range_ms(*filter.until).second : kLatestMs;
+  const auto [from, to] = range_ms(filter);
   std::map<std::pair<std::string, std::string>, std::vector<UsageEvent>> sessions;
   for (UsageEvent& event : store_->events_between(from, to, filter.project.value_or(""))) {
     if (filter.session_id && event.session_id != *filter.session_id) continue;

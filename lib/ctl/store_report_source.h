@@ -34,6 +34,7 @@ class StoreReportSource final : public ReportSource {
   int block_hours() const override { return static_cast<int>(block_length_.count()); }
 
  private:
+  std::pair<std::int64_t, std::int64_t> range_ms(const ReportFilter& filter) const;
   // Kept events of the filter's project and date range, grouped by local date.
   std::map<std::string, std::vector<UsageEvent>> project_events_by_day(const ReportFilter& filter);
   // Kept events of the filter's range (and project, session), grouped by (project, session).

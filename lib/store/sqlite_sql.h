@@ -69,9 +69,6 @@ inline constexpr const char* kDeleteAllCache = "DELETE FROM cache_analytics WHER
 inline constexpr const char* kDeleteAllSessionModels =
     "DELETE FROM session_model_usage WHERE source = ?1";
 
-inline constexpr const char* kEventsInRange =
-    "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events"
-    " WHERE source = ?1 AND timestamp >= ?2 AND timestamp < ?3";
 inline constexpr const char* kEventsOfSession =
     "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events"
     " WHERE source = ?1 AND project = ?2 AND session_id = ?3";

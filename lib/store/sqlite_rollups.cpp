@@ -1,7 +1,19 @@
 // Derived rows of the SQLite backend: recomputed per dirty key from usage_events with the pure
 // rollup functions of lib/rollup.
+//
+// A few dirty keys (the live daemon's commits) are refreshed with one indexed query per key. Many
+// (a backfill, a rebuild, a restart after long downtime) are refreshed by scanning usage_events
+// once in time order (days and blocks) and once in session order (sessions), grouping rows as
+// they come: each event is read at most twice, and memory holds one day, one session or one run
+// of blocks at a time instead of the whole history.
 #include <fmt/format.h>
 
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <string_view>
+
+#include "parse/line_parser.h"
 #include "rollup/cache_analytics.h"
 #include "rollup/calendar.h"
 #include "rollup/model_daily.h"
@@ -15,75 +27,83 @@ namespace cu {
 namespace {
 
 namespace sql = sqlite_sql;
+using SessionKey = SqliteStore::Impl::SessionKey;
 
-}  // namespace
+// Above this many dirty dates (or sessions), one ordered scan beats a query per key.
+constexpr std::size_t kPerKeyLimit = 16;
 
-void SqliteStore::Impl::refresh_date(const std::string& date, const RollupSettings& settings,
-                                     const std::string& now) {
-  const auto [start, end] = settings.calendar->day_range_ms(date);
-  SQLite::Statement query(db, sql::kEventsOfProject);
-  run_bind(query, source, format_timestamp_ms(start), format_timestamp_ms(end), std::string());
-  const auto events = select_events(query);
-  SQLite::Statement delete_models(db, sql::kDeleteModelDaily);
-  run(delete_models, source, date);
-  if (events.empty()) {
-    SQLite::Statement remove(db, sql::kDeleteDaily);
-    run(remove, source, date);
-    SQLite::Statement remove_cache(db, sql::kDeleteCache);
-    run(remove_cache, source, date);
-    return;
-  }
-  const DailySummaryRow row = summarize_day(date, events);
-  SQLite::Statement upsert(db, sql::kUpsertDaily);
-  run(upsert, source, row.date, row.tokens.input, row.tokens.output, row.tokens.cache_creation,
-      row.tokens.cache_read, row.tokens.total(), row.cost_usd, row.session_count, row.models_used, now);
-  SQLite::Statement insert_model(db, sql::kInsertModelDaily);
-  for (const ModelDailyRow& model : summarize_models_of_day(date, events)) {
-    run(insert_model, source, date, model.model, model.tokens.input, model.tokens.output,
-        model.tokens.cache_creation, model.tokens.cache_read, model.tokens.total(), model.cost_usd,
-        model.request_count, now);
-  }
-  if (settings.prices != nullptr) {
-    const CacheAnalyticsRow cache = summarize_cache_of_day(date, events, *settings.prices);
-    SQLite::Statement upsert_cache(db, sql::kUpsertCache);
-    run(upsert_cache, source, date, cache.total_cache_tokens, cache.cache_hit_tokens, cache.hit_rate,
-        cache.cache_savings_usd, now);
-  }
+// Column positions of CU_SQLITE_EVENT_COLUMNS read before deciding to read a whole row.
+constexpr int kTimestampColumn = 3;
+constexpr int kProjectColumn = 4;
+constexpr int kSessionColumn = 5;
+
+constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
+
+std::vector<UsageEvent> select_all(SQLite::Statement& query) {
+  std::vector<UsageEvent> events;
+  while (query.executeStep()) events.push_back(read_event(query));
+  query.reset();
+  return events;
 }
 
-void SqliteStore::Impl::refresh_session(const std::string& project, const std::string& session_id,
-                                        const std::string& now) {
-  SQLite::Statement query(db, sql::kEventsOfSession);
-  run_bind(query, source, project, session_id);
-  const auto events = select_events(query);
-  SQLite::Statement delete_models(db, sql::kDeleteSessionModels);
-  run(delete_models, source, project, session_id);
-  if (events.empty()) {
-    SQLite::Statement remove(db, sql::kDeleteSession);
-    run(remove, source, project, session_id);
-    return;
-  }
-  const SessionRow row = summarize_session(events);
-  SQLite::Statement upsert(db, sql::kUpsertSession);
-  run(upsert, source, row.session_id, row.project_path, row.project_name,
-      format_timestamp_ms(row.session_start_ms), format_timestamp_ms(row.session_end_ms), row.tokens.input,
-      row.tokens.output, row.tokens.cache_creation, row.tokens.cache_read, row.tokens.total(), row.cost_usd,
-      row.model_name, row.message_count, row.efficiency_score, now);
-  SQLite::Statement insert_model(db, sql::kInsertSessionModel);
-  for (const ModelDailyRow& model : summarize_models_of_day({}, events)) {
-    run(insert_model, source, project, session_id, model.model, model.tokens.input, model.tokens.output,
-        model.tokens.cache_creation, model.tokens.cache_read, model.cost_usd, model.request_count);
-  }
-}
+// Groups a time-ordered stream of events into local days and writes the dirty ones.
+class DirtyDays {
+ public:
+  DirtyDays(SqliteStore::Impl& store, const std::vector<std::string>& dates, const RollupSettings& settings,
+            const std::string& now)
+      : store_(store), remaining_(dates.begin(), dates.end()), settings_(settings), now_(now) {}
 
-// Recomputes the blocks from the first one that `since_ms` may have changed (rollup/usage_blocks.h:
-// block_resume_point), keeping the older ones as stored.
-void SqliteStore::Impl::refresh_blocks(std::int64_t since_ms, const RollupSettings& settings,
-                                       const std::string& now) {
-  std::vector<UsageBlock> stored;
-  {
-    SQLite::Statement query(db, sql::kBlockRows);
-    run_bind(query, source, std::optional<std::string>(), std::optional<std::string>());
+  // The first time of the earliest dirty date.
+  std::int64_t start_ms() const { return settings_.calendar->day_range_ms(*remaining_.begin()).first; }
+
+  void add(std::int64_t timestamp_ms, SQLite::Statement& row) {
+    if (timestamp_ms < day_start_ || timestamp_ms >= day_end_) {
+      flush();
+      date_ = settings_.calendar->date_of(timestamp_ms);
+      std::tie(day_start_, day_end_) = settings_.calendar->day_range_ms(date_);
+      dirty_ = remaining_.contains(date_);
+    }
+    if (dirty_) events_.push_back(read_event(row));
+  }
+
+  // Writes the last day, then removes the rows of dirty dates that have no events any more.
+  void finish() {
+    flush();
+    for (const std::string& date : remaining_) store_.write_date(date, {}, settings_, now_);
+    remaining_.clear();
+  }
+
+ private:
+  void flush() {
+    if (!dirty_) return;
+    store_.write_date(date_, events_, settings_, now_);
+    remaining_.erase(date_);
+    events_.clear();
+    dirty_ = false;
+  }
+
+  SqliteStore::Impl& store_;
+  std::set<std::string> remaining_;
+  const RollupSettings& settings_;
+  const std::string& now_;
+  std::string date_;
+  std::int64_t day_start_ = 0, day_end_ = 0;  // [start, end) of date_; empty before the first event
+  bool dirty_ = false;
+  std::vector<UsageEvent> events_;
+};
+
+// Recomputes the blocks from a resume point (rollup/usage_blocks.h) over a time-ordered stream.
+// A pause longer than the block length always opens a new block, so the stream is cut there and
+// each run of events is computed on its own, with the last event before it for its gap block.
+class DirtyBlocks {
+ public:
+  DirtyBlocks(SqliteStore::Impl& store, std::int64_t since_ms, const RollupSettings& settings,
+              const std::string& now)
+      : store_(store), settings_(settings), now_(now),
+        length_ms_(std::chrono::duration_cast<std::chrono::milliseconds>(settings.block_length).count()) {
+    std::vector<UsageBlock> stored;
+    SQLite::Statement& query = store_.cached(sql::kBlockRows);
+    SqliteStore::Impl::run_bind(query, store_.source, std::optional<std::string>(), std::optional<std::string>());
     while (query.executeStep()) {
       UsageBlock block;
       block.block_id = query.getColumn(0).getString();
@@ -91,25 +111,190 @@ void SqliteStore::Impl::refresh_blocks(std::int64_t since_ms, const RollupSettin
       block.actual_end_ms = parse_stored_time(query.getColumn(4).getString());
       stored.push_back(std::move(block));
     }
+    query.reset();
+    point_ = block_resume_point(stored, since_ms);
+    previous_event_ms_ = point_.previous_event_ms;
+    SQLite::Statement& remove = store_.cached(sql::kDeleteBlock);
+    for (const UsageBlock& block : stored) {
+      if (!keeps_block(point_, block)) SqliteStore::Impl::run(remove, store_.source, block.block_id);
+    }
   }
-  const BlockResumePoint point = block_resume_point(stored, since_ms);
-  SQLite::Statement remove(db, sql::kDeleteBlock);
-  for (const UsageBlock& block : stored) {
-    if (!keeps_block(point, block)) run(remove, source, block.block_id);
+
+  // Events strictly after this time are recomputed.
+  std::int64_t events_after_ms() const { return point_.events_after_ms; }
+
+  void add(std::int64_t timestamp_ms, SQLite::Statement& row) {
+    if (timestamp_ms <= point_.events_after_ms) return;
+    if (!run_.empty() && timestamp_ms - run_.back().entry.timestamp_ms > length_ms_) flush();
+    run_.push_back(read_event(row));
   }
-  SQLite::Statement query(db, sql::kEventsAfter);
-  const bool from_start = point.events_after_ms == std::numeric_limits<std::int64_t>::min();
-  run_bind(query, source, from_start ? std::string() : format_timestamp_ms(point.events_after_ms));
-  const auto events = select_events(query);
-  const auto blocks = compute_blocks(events, settings.block_length, settings_now(settings), point.previous_event_ms);
-  SQLite::Statement upsert(db, sql::kUpsertBlock);
-  for (const UsageBlock& block : blocks) {
-    if (block.is_gap) continue;
-    run(upsert, source, block.block_id, format_timestamp_ms(block.start_ms), format_timestamp_ms(block.end_ms),
-        format_timestamp_ms(block.first_event_ms), format_timestamp_ms(block.actual_end_ms), block.tokens.input,
-        block.tokens.output, block.tokens.cache_creation, block.tokens.cache_read, block.tokens.total(),
-        block.cost_usd, block.entries, block.session_count, join_models(block.models), std::string(block.status()), now);
+
+  void finish() { flush(); }
+
+ private:
+  void flush() {
+    if (run_.empty()) return;
+    const auto blocks = compute_blocks(run_, settings_.block_length, settings_now(settings_), previous_event_ms_);
+    SQLite::Statement& upsert = store_.cached(sql::kUpsertBlock);
+    for (const UsageBlock& block : blocks) {
+      if (block.is_gap) continue;
+      SqliteStore::Impl::run(upsert, store_.source, block.block_id, format_timestamp_ms(block.start_ms),
+                             format_timestamp_ms(block.end_ms), format_timestamp_ms(block.first_event_ms),
+                             format_timestamp_ms(block.actual_end_ms), block.tokens.input, block.tokens.output,
+                             block.tokens.cache_creation, block.tokens.cache_read, block.tokens.total(),
+                             block.cost_usd, block.entries, block.session_count, join_models(block.models),
+                             std::string(block.status()), now_);
+    }
+    previous_event_ms_ = run_.back().entry.timestamp_ms;
+    run_.clear();
   }
+
+  SqliteStore::Impl& store_;
+  const RollupSettings& settings_;
+  const std::string& now_;
+  std::int64_t length_ms_;
+  BlockResumePoint point_;
+  std::optional<std::int64_t> previous_event_ms_;
+  std::vector<UsageEvent> run_;
+};
+
+// The stored time in column `index` of `row`, read without a copy.
+std::int64_t row_time(SQLite::Statement& row, int index) {
+  const SQLite::Column column = row.getColumn(index);
+  std::int64_t ms = 0;
+  if (!parse_timestamp_ms(std::string_view(column.getText(), static_cast<std::size_t>(column.size())), ms)) {
+    throw std::runtime_error(fmt::format("database holds a bad timestamp '{}'", column.getString()));
+  }
+  return ms;
+}
+
+// Whether the row's (project, session id) columns equal `key`, without copying them.
+bool row_in_session(SQLite::Statement& row, const SessionKey& key) {
+  const SQLite::Column project = row.getColumn(kProjectColumn);
+  const SQLite::Column session = row.getColumn(kSessionColumn);
+  return static_cast<std::size_t>(project.size()) == key.first.size() &&
+         static_cast<std::size_t>(session.size()) == key.second.size() &&
+         std::memcmp(project.getText(), key.first.data(), key.first.size()) == 0 &&
+         std::memcmp(session.getText(), key.second.data(), key.second.size()) == 0;
+}
+
+}  // namespace
+
+SQLite::Statement& SqliteStore::Impl::cached(const char* sql) {
+  std::unique_ptr<SQLite::Statement>& statement = statements[sql];
+  if (!statement) statement = std::make_unique<SQLite::Statement>(db, sql);
+  return *statement;
+}
+
+void SqliteStore::Impl::write_date(const std::string& date, std::span<const UsageEvent> events,
+                                   const RollupSettings& settings, const std::string& now) {
+  run(cached(sql::kDeleteModelDaily), source, date);
+  if (events.empty()) {
+    run(cached(sql::kDeleteDaily), source, date);
+    run(cached(sql::kDeleteCache), source, date);
+    return;
+  }
+  const DailySummaryRow row = summarize_day(date, events);
+  run(cached(sql::kUpsertDaily), source, row.date, row.tokens.input, row.tokens.output, row.tokens.cache_creation,
+      row.tokens.cache_read, row.tokens.total(), row.cost_usd, row.session_count, row.models_used, now);
+  SQLite::Statement& insert_model = cached(sql::kInsertModelDaily);
+  for (const ModelDailyRow& model : summarize_models_of_day(date, events)) {
+    run(insert_model, source, date, model.model, model.tokens.input, model.tokens.output,
+        model.tokens.cache_creation, model.tokens.cache_read, model.tokens.total(), model.cost_usd,
+        model.request_count, now);
+  }
+  if (settings.prices != nullptr) {
+    const CacheAnalyticsRow cache = summarize_cache_of_day(date, events, *settings.prices);
+    run(cached(sql::kUpsertCache), source, date, cache.total_cache_tokens, cache.cache_hit_tokens, cache.hit_rate,
+        cache.cache_savings_usd, now);
+  }
+}
+
+void SqliteStore::Impl::write_session(const SessionKey& key, std::span<const UsageEvent> events,
+                                      const std::string& now) {
+  const auto& [project, session_id] = key;
+  run(cached(sql::kDeleteSessionModels), source, project, session_id);
+  if (events.empty()) {
+    run(cached(sql::kDeleteSession), source, project, session_id);
+    return;
+  }
+  const SessionRow row = summarize_session(events);
+  run(cached(sql::kUpsertSession), source, row.session_id, row.project_path, row.project_name,
+      format_timestamp_ms(row.session_start_ms), format_timestamp_ms(row.session_end_ms), row.tokens.input,
+      row.tokens.output, row.tokens.cache_creation, row.tokens.cache_read, row.tokens.total(), row.cost_usd,
+      row.model_name, row.message_count, row.efficiency_score, now);
+  SQLite::Statement& insert_model = cached(sql::kInsertSessionModel);
+  for (const ModelDailyRow& model : summarize_models_of_day({}, events)) {
+    run(insert_model, source, project, session_id, model.model, model.tokens.input, model.tokens.output,
+        model.tokens.cache_creation, model.tokens.cache_read, model.cost_usd, model.request_count);
+  }
+}
+
+void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dates, const std::set<SessionKey>& sessions,
+                                      std::optional<std::int64_t> blocks_since_ms, const RollupSettings& settings,
+                                      const std::string& now) {
+  // Days and blocks: one scan in time order from the earliest time either needs.
+  const bool scan_days = dates.size() > kPerKeyLimit;
+  if (!scan_days) {
+    for (const std::string& date : dates) {
+      const auto [start, end] = settings.calendar->day_range_ms(date);
+      SQLite::Statement& query = cached(sql::kEventsOfProject);
+      run_bind(query, source, format_timestamp_ms(start), format_timestamp_ms(end), std::string());
+      write_date(date, select_all(query), settings, now);
+    }
+  }
+  std::optional<DirtyDays> days;
+  if (scan_days) days.emplace(*this, dates, settings, now);
+  std::optional<DirtyBlocks> blocks;
+  if (blocks_since_ms) blocks.emplace(*this, *blocks_since_ms, settings, now);
+  if (days || blocks) {
+    std::int64_t from_ms = std::numeric_limits<std::int64_t>::max();
+    if (days) from_ms = days->start_ms();
+    if (blocks) from_ms = std::min(from_ms, blocks->events_after_ms());
+    SQLite::Statement& query = cached(sql::kEventsFromTime);
+    run_bind(query, source, from_ms == kNoTime ? std::string() : format_timestamp_ms(from_ms));
+    while (query.executeStep()) {
+      const std::int64_t timestamp_ms = row_time(query, kTimestampColumn);
+      if (days) days->add(timestamp_ms, query);
+      if (blocks) blocks->add(timestamp_ms, query);
+    }
+    query.reset();
+    if (days) days->finish();
+    if (blocks) blocks->finish();
+  }
+
+  // Sessions: a query per key, or one scan in session order.
+  if (sessions.size() <= kPerKeyLimit) {
+    for (const SessionKey& key : sessions) {
+      SQLite::Statement& query = cached(sql::kEventsOfSession);
+      run_bind(query, source, key.first, key.second);
+      write_session(key, select_all(query), now);
+    }
+    return;
+  }
+  std::set<SessionKey> remaining = sessions;
+  std::optional<SessionKey> group;  // the session of the rows being read
+  bool group_dirty = false;
+  std::vector<UsageEvent> events;
+  auto flush = [&] {
+    if (!group_dirty) return;
+    write_session(*group, events, now);
+    remaining.erase(*group);
+    events.clear();
+  };
+  SQLite::Statement& query = cached(sql::kEventsBySession);
+  run_bind(query, source);
+  while (query.executeStep()) {
+    if (!group || !row_in_session(query, *group)) {
+      flush();
+      group.emplace(query.getColumn(kProjectColumn).getString(), query.getColumn(kSessionColumn).getString());
+      group_dirty = remaining.contains(*group);
+    }
+    if (group_dirty) events.push_back(read_event(query));
+  }
+  query.reset();
+  flush();
+  for (const SessionKey& key : remaining) write_session(key, {}, now);
 }
 
 std::int64_t SqliteStore::refresh_block_status(const RollupSettings& settings) {

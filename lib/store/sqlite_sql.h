@@ -181,8 +181,13 @@ inline constexpr const char* kActiveBlocks =
     "SELECT block_id, end_time, actual_end_time FROM usage_blocks WHERE source = ?1 AND status = 'active'";
 inline constexpr const char* kCompleteBlock =
     "UPDATE usage_blocks SET status = 'completed', updated_at = ?3 WHERE source = ?1 AND block_id = ?2";
-inline constexpr const char* kEventsAfter =
-    "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events WHERE source = ?1 AND timestamp > ?2";
+// The rollup refresh's scans: events from a time on in time order (by day and for blocks), and
+// all events in session order; both follow an index, so grouping needs one row at a time.
+inline constexpr const char* kEventsFromTime =
+    "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events WHERE source = ?1 AND timestamp >= ?2"
+    " ORDER BY timestamp";
+inline constexpr const char* kEventsBySession =
+    "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events WHERE source = ?1 ORDER BY project, session_id";
 inline constexpr const char* kEventsOfProject =
     "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events"
     " WHERE source = ?1 AND timestamp >= ?2 AND timestamp < ?3 AND (?4 = '' OR project = ?4)";

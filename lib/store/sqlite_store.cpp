@@ -269,11 +269,11 @@ std::int64_t SqliteStore::refresh_rollups(const RollupSettings& settings) {
     query.bind(1, d.source);
     while (query.executeStep()) dates.push_back(query.getColumn(0).getString());
   }
-  std::vector<SessionKey> sessions;
+  std::set<SessionKey> sessions;
   {
     SQLite::Statement query(d.db, sql::kDirtySessions);
     query.bind(1, d.source);
-    while (query.executeStep()) sessions.emplace_back(query.getColumn(0).getString(), query.getColumn(1).getString());
+    while (query.executeStep()) sessions.emplace(query.getColumn(0).getString(), query.getColumn(1).getString());
   }
   std::optional<std::int64_t> blocks_since;
   {
@@ -281,9 +281,7 @@ std::int64_t SqliteStore::refresh_rollups(const RollupSettings& settings) {
     query.bind(1, d.source);
     if (query.executeStep()) blocks_since = query.getColumn(0).getInt64();
   }
-  for (const std::string& date : dates) d.refresh_date(date, settings, now);
-  for (const SessionKey& key : sessions) d.refresh_session(key.first, key.second, now);
-  if (blocks_since) d.refresh_blocks(*blocks_since, settings, now);
+  d.refresh_dirty(dates, sessions, blocks_since, settings, now);
   for (const char* clear : {sql::kClearDirtyDates, sql::kClearDirtySessions, sql::kClearDirtyBlocks}) {
     SQLite::Statement statement(d.db, clear);
     Impl::run(statement, d.source);

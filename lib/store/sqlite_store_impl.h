@@ -1,8 +1,14 @@
 #pragma once
 // Private to the SQLite backend: the connection, its prepared statements and row readers, shared
 // by sqlite_store.cpp (writes), sqlite_rollups.cpp (derived rows) and sqlite_queries.cpp (reads).
+#include <memory>
 #include <optional>
+#include <span>
+#include <set>
 #include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -30,6 +36,9 @@ struct SqliteStore::Impl {
   SQLite::Statement outbox_event;
   SQLite::Statement outbox_checkpoint;
   SQLite::Statement outbox_marker;
+  // Statements prepared on first use by cached(), keyed by their SQL constant's address. Declared
+  // after `db`, so they are finalized before the connection closes.
+  std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements;
 
   Impl(const std::filesystem::path& path, std::string source_name);
 
@@ -55,16 +64,24 @@ struct SqliteStore::Impl {
     if (value) statement.bind(index, *value);
   }
 
+  // The statement for `sql` (one of the sqlite_sql.h constants), prepared once per connection.
+  SQLite::Statement& cached(const char* sql);
+
   void insert(const UsageEvent& event);
   // Whether commits of this source append to the outbox (sqlite_outbox.cpp); read in the
   // caller's transaction, so that every connection follows set_shipping().
   bool shipping_on();
   std::vector<UsageEvent> select_events(SQLite::Statement& query);
 
-  // Rollups (sqlite_rollups.cpp).
-  void refresh_date(const std::string& date, const RollupSettings& settings, const std::string& now);
-  void refresh_session(const std::string& project, const std::string& session_id, const std::string& now);
-  void refresh_blocks(std::int64_t since_ms, const RollupSettings& settings, const std::string& now);
+  // Rollups (sqlite_rollups.cpp): recompute the rows of the given dirty keys from usage_events.
+  // `blocks_since_ms`, when set, is the earliest change the blocks must be recomputed from.
+  using SessionKey = std::pair<std::string, std::string>;  // (project, session id)
+  void refresh_dirty(const std::vector<std::string>& dates, const std::set<SessionKey>& sessions,
+                     std::optional<std::int64_t> blocks_since_ms, const RollupSettings& settings,
+                     const std::string& now);
+  void write_date(const std::string& date, std::span<const UsageEvent> events, const RollupSettings& settings,
+                  const std::string& now);
+  void write_session(const SessionKey& key, std::span<const UsageEvent> events, const std::string& now);
 };
 
 // Reads one row selected with CU_SQLITE_EVENT_COLUMNS.

@@ -1,0 +1,133 @@
+#include "soak/daemon_process.h"
+
+#include <csignal>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace cu::soak {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+int status_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
+
+}  // namespace
+
+DaemonProcess::DaemonProcess(fs::path binary, fs::path config, fs::path log)
+    : binary_(std::move(binary)), config_(std::move(config)), log_(std::move(log)) {
+  start();
+}
+
+DaemonProcess::~DaemonProcess() { kill_hard(); }
+
+void DaemonProcess::start() {
+  std::lock_guard lock(mutex_);
+  if (pid_ > 0) return;
+  const pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    const int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+    if (fd >= 0) {
+      ::dup2(fd, STDERR_FILENO);
+      ::dup2(fd, STDOUT_FILENO);
+    }
+    ::execl(binary_.c_str(), binary_.c_str(), "--config", config_.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  pid_ = pid;
+}
+
+pid_t DaemonProcess::pid() const {
+  std::lock_guard lock(mutex_);
+  return pid_;
+}
+
+void DaemonProcess::signal(int number) {
+  std::lock_guard lock(mutex_);
+  if (pid_ > 0) ::kill(pid_, number);
+}
+
+void DaemonProcess::kill_hard() {
+  sample_peak_rss();
+  std::lock_guard lock(mutex_);
+  if (pid_ <= 0) return;
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+int DaemonProcess::terminate() {
+  sample_peak_rss();
+  std::lock_guard lock(mutex_);
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGCONT);  // a stopped process would hold SIGTERM until continued
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return status_code(status);
+}
+
+std::optional<int> DaemonProcess::exited_on_its_own() {
+  std::lock_guard lock(mutex_);
+  if (pid_ <= 0) return std::nullopt;
+  int status = 0;
+  if (::waitpid(pid_, &status, WNOHANG) != pid_) return std::nullopt;
+  pid_ = -1;
+  return status_code(status);
+}
+
+std::int64_t DaemonProcess::sample_peak_rss() {
+  std::lock_guard lock(mutex_);
+  if (pid_ > 0) {
+    std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+    for (std::string line; std::getline(in, line);) {
+      if (line.rfind("VmHWM:", 0) == 0) {
+        const std::int64_t kib = std::stoll(line.substr(6));
+        peak_rss_ = std::max(peak_rss_, kib * 1024);
+      }
+    }
+  }
+  return peak_rss_;
+}
+
+bool DaemonProcess::holds_open(std::uint64_t device, std::uint64_t inode) const {
+  std::lock_guard lock(mutex_);
+  if (pid_ <= 0) return false;
+  const fs::path fds = "/proc/" + std::to_string(pid_) + "/fd";
+  std::error_code ec;
+  for (fs::directory_iterator it(fds, ec), end; !ec && it != end; it.increment(ec)) {
+    struct stat target {};
+    if (::stat(it->path().c_str(), &target) == 0 && S_ISREG(target.st_mode) &&
+        static_cast<std::uint64_t>(target.st_dev) == device && static_cast<std::uint64_t>(target.st_ino) == inode) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string DaemonProcess::log_text() const {
+  std::ifstream in(log_, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+int DaemonProcess::count_in_log(const std::string& needle) const {
+  std::ifstream in(log_, std::ios::binary);
+  int count = 0;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(needle) != std::string::npos) ++count;
+  }
+  return count;
+}
+
+}  // namespace cu::soak

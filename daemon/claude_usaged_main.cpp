@@ -171,9 +171,9 @@ int run_once(const Options& options) {
   }
   const cu::IngestStats& stats = pipeline.ingestor->stats();
   cu::log::info("ingested {} files ({} bytes, {} lines): {} usage entries, {} kept, {} duplicates, "
-                "{} replaced, {} lines skipped; {} events stored",
+                "{} replaced ({} of them already stored), {} lines skipped; {} events stored",
                 files.size(), stats.bytes_consumed, stats.lines, stats.entries, stats.kept,
-                stats.duplicates, stats.replaced, stats.skipped_total(), pipeline.store->event_count());
+                stats.duplicates, stats.replaced, stats.replaced_stored, stats.skipped_total(), pipeline.store->event_count());
   return 0;
 }
 

@@ -218,6 +218,7 @@ void Ingestor::keep(UsageEvent&& event, const DedupDecision& decision) {
       pending_dropped_.insert(id);
       pending_ids_.erase(it);
     } else {
+      ++stats_.replaced_stored;
       batch_.removed_ids.push_back(id);
     }
   }

@@ -28,6 +28,7 @@ struct IngestStats {
   std::int64_t entries = 0;     // usage entries parsed
   std::int64_t kept = 0;        // entries kept (new or replacing)
   std::int64_t replaced = 0;    // previously kept events displaced by better duplicates
+  std::int64_t replaced_stored = 0;  // ... of them already committed (deleted from the store)
   std::int64_t duplicates = 0;  // entries dropped as duplicates
   std::int64_t restarts = 0;    // files read again from 0 (truncated or replaced)
   std::int64_t read_errors = 0;

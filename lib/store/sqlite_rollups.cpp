@@ -46,61 +46,82 @@ std::vector<UsageEvent> select_all(SQLite::Statement& query) {
   return events;
 }
 
-// Groups a time-ordered stream of events into local days and writes the dirty ones.
-class DirtyDays {
+// Recomputes dirty days and the blocks from a resume point (rollup/usage_blocks.h) over one
+// time-ordered stream of events. Each event is read once into a window that both share: a dirty
+// day is a contiguous range of it, and so is a run of blocks. A pause longer than the block
+// length always opens a new block, so the stream is cut there and each run is computed on its
+// own, with the last event before it for its gap block. The window keeps only what an unfinished
+// day or run still needs.
+class TimeOrderedRefresh {
  public:
-  DirtyDays(SqliteStore::Impl& store, const std::vector<std::string>& dates, const RollupSettings& settings,
-            const std::string& now)
-      : store_(store), remaining_(dates.begin(), dates.end()), settings_(settings), now_(now) {}
-
-  // The first time of the earliest dirty date.
-  std::int64_t start_ms() const { return settings_.calendar->day_range_ms(*remaining_.begin()).first; }
-
-  void add(std::int64_t timestamp_ms, SQLite::Statement& row) {
-    if (timestamp_ms < day_start_ || timestamp_ms >= day_end_) {
-      flush();
-      date_ = settings_.calendar->date_of(timestamp_ms);
-      std::tie(day_start_, day_end_) = settings_.calendar->day_range_ms(date_);
-      dirty_ = remaining_.contains(date_);
+  // `dates` (the dirty days) may be null: days are refreshed per key elsewhere.
+  TimeOrderedRefresh(SqliteStore::Impl& store, const std::vector<std::string>* dates,
+                     std::optional<std::int64_t> blocks_since_ms, const RollupSettings& settings,
+                     const std::string& now)
+      : store_(store), settings_(settings), now_(now),
+        length_ms_(std::chrono::duration_cast<std::chrono::milliseconds>(settings.block_length).count()) {
+    if (dates != nullptr) {
+      days_ = true;
+      remaining_dates_.insert(dates->begin(), dates->end());
     }
-    if (dirty_) events_.push_back(read_event(row));
+    if (blocks_since_ms) {
+      blocks_ = true;
+      prepare_blocks(*blocks_since_ms);
+    }
   }
 
-  // Writes the last day, then removes the rows of dirty dates that have no events any more.
+  bool needed() const { return days_ || blocks_; }
+
+  // The first time either part needs.
+  std::int64_t start_ms() const {
+    std::int64_t start = std::numeric_limits<std::int64_t>::max();
+    if (days_) start = settings_.calendar->day_range_ms(*remaining_dates_.begin()).first;
+    if (blocks_) start = std::min(start, point_.events_after_ms);
+    return start;
+  }
+
+  void add(std::int64_t timestamp_ms, SQLite::Statement& row) {
+    bool wanted = false;
+    if (days_) {
+      if (timestamp_ms < day_start_ || timestamp_ms >= day_end_) start_day(timestamp_ms);
+      wanted = day_dirty_;
+    }
+    if (blocks_ && timestamp_ms > point_.events_after_ms) {
+      if (run_begin_) {
+        if (timestamp_ms - window_.back().entry.timestamp_ms > length_ms_) flush_run();
+      }
+      if (!run_begin_) run_begin_ = window_.size();
+      wanted = true;
+    }
+    if (wanted) window_.push_back(read_event(row));
+  }
+
+  // Writes the last day and run, then removes the rows of dirty days without events any more.
   void finish() {
-    flush();
-    for (const std::string& date : remaining_) store_.write_date(date, {}, settings_, now_);
-    remaining_.clear();
+    flush_day();
+    flush_run();
+    for (const std::string& date : remaining_dates_) store_.write_date(date, {}, settings_, now_);
+    remaining_dates_.clear();
   }
 
  private:
-  void flush() {
-    if (!dirty_) return;
-    store_.write_date(date_, events_, settings_, now_);
-    remaining_.erase(date_);
-    events_.clear();
-    dirty_ = false;
+  void start_day(std::int64_t timestamp_ms) {
+    flush_day();
+    date_ = settings_.calendar->date_of(timestamp_ms);
+    std::tie(day_start_, day_end_) = settings_.calendar->day_range_ms(date_);
+    day_dirty_ = remaining_dates_.contains(date_);
+    day_begin_ = window_.size();
   }
 
-  SqliteStore::Impl& store_;
-  std::set<std::string> remaining_;
-  const RollupSettings& settings_;
-  const std::string& now_;
-  std::string date_;
-  std::int64_t day_start_ = 0, day_end_ = 0;  // [start, end) of date_; empty before the first event
-  bool dirty_ = false;
-  std::vector<UsageEvent> events_;
-};
+  void flush_day() {
+    if (!day_dirty_) return;
+    store_.write_date(date_, std::span(window_).subspan(day_begin_), settings_, now_);
+    remaining_dates_.erase(date_);
+    day_dirty_ = false;
+    trim();
+  }
 
-// Recomputes the blocks from a resume point (rollup/usage_blocks.h) over a time-ordered stream.
-// A pause longer than the block length always opens a new block, so the stream is cut there and
-// each run of events is computed on its own, with the last event before it for its gap block.
-class DirtyBlocks {
- public:
-  DirtyBlocks(SqliteStore::Impl& store, std::int64_t since_ms, const RollupSettings& settings,
-              const std::string& now)
-      : store_(store), settings_(settings), now_(now),
-        length_ms_(std::chrono::duration_cast<std::chrono::milliseconds>(settings.block_length).count()) {
+  void prepare_blocks(std::int64_t since_ms) {
     std::vector<UsageBlock> stored;
     SQLite::Statement& query = store_.cached(sql::kBlockRows);
     SqliteStore::Impl::run_bind(query, store_.source, std::optional<std::string>(), std::optional<std::string>());
@@ -120,21 +141,10 @@ class DirtyBlocks {
     }
   }
 
-  // Events strictly after this time are recomputed.
-  std::int64_t events_after_ms() const { return point_.events_after_ms; }
-
-  void add(std::int64_t timestamp_ms, SQLite::Statement& row) {
-    if (timestamp_ms <= point_.events_after_ms) return;
-    if (!run_.empty() && timestamp_ms - run_.back().entry.timestamp_ms > length_ms_) flush();
-    run_.push_back(read_event(row));
-  }
-
-  void finish() { flush(); }
-
- private:
-  void flush() {
-    if (run_.empty()) return;
-    const auto blocks = compute_blocks(run_, settings_.block_length, settings_now(settings_), previous_event_ms_);
+  void flush_run() {
+    if (!run_begin_) return;
+    const auto run = std::span(window_).subspan(*run_begin_);
+    const auto blocks = compute_blocks(run, settings_.block_length, settings_now(settings_), previous_event_ms_);
     SQLite::Statement& upsert = store_.cached(sql::kUpsertBlock);
     for (const UsageBlock& block : blocks) {
       if (block.is_gap) continue;
@@ -145,17 +155,39 @@ class DirtyBlocks {
                              block.cost_usd, block.entries, block.session_count, join_models(block.models),
                              std::string(block.status()), now_);
     }
-    previous_event_ms_ = run_.back().entry.timestamp_ms;
-    run_.clear();
+    previous_event_ms_ = run.back().entry.timestamp_ms;
+    run_begin_.reset();
+    trim();
+  }
+
+  // Drops the events no unfinished day or run needs any more.
+  void trim() {
+    std::size_t keep_from = window_.size();
+    if (day_dirty_) keep_from = std::min(keep_from, day_begin_);
+    if (run_begin_) keep_from = std::min(keep_from, *run_begin_);
+    if (keep_from == 0) return;
+    window_.erase(window_.begin(), window_.begin() + static_cast<std::ptrdiff_t>(keep_from));
+    day_begin_ -= std::min(day_begin_, keep_from);
+    if (run_begin_) *run_begin_ -= keep_from;
   }
 
   SqliteStore::Impl& store_;
   const RollupSettings& settings_;
   const std::string& now_;
-  std::int64_t length_ms_;
+  const std::int64_t length_ms_;
+  std::vector<UsageEvent> window_;
+
+  bool days_ = false;
+  std::set<std::string> remaining_dates_;
+  std::string date_;
+  std::int64_t day_start_ = 0, day_end_ = 0;  // [start, end) of date_; empty before the first event
+  bool day_dirty_ = false;
+  std::size_t day_begin_ = 0;  // where date_'s events start in window_ (when dirty)
+
+  bool blocks_ = false;
   BlockResumePoint point_;
   std::optional<std::int64_t> previous_event_ms_;
-  std::vector<UsageEvent> run_;
+  std::optional<std::size_t> run_begin_;  // where the current run starts in window_
 };
 
 // The stored time in column `index` of `row`, read without a copy.
@@ -243,24 +275,14 @@ void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dates, con
       write_date(date, select_all(query), settings, now);
     }
   }
-  std::optional<DirtyDays> days;
-  if (scan_days) days.emplace(*this, dates, settings, now);
-  std::optional<DirtyBlocks> blocks;
-  if (blocks_since_ms) blocks.emplace(*this, *blocks_since_ms, settings, now);
-  if (days || blocks) {
-    std::int64_t from_ms = std::numeric_limits<std::int64_t>::max();
-    if (days) from_ms = days->start_ms();
-    if (blocks) from_ms = std::min(from_ms, blocks->events_after_ms());
+  TimeOrderedRefresh refresh(*this, scan_days ? &dates : nullptr, blocks_since_ms, settings, now);
+  if (refresh.needed()) {
+    const std::int64_t from_ms = refresh.start_ms();
     SQLite::Statement& query = cached(sql::kEventsFromTime);
     run_bind(query, source, from_ms == kNoTime ? std::string() : format_timestamp_ms(from_ms));
-    while (query.executeStep()) {
-      const std::int64_t timestamp_ms = row_time(query, kTimestampColumn);
-      if (days) days->add(timestamp_ms, query);
-      if (blocks) blocks->add(timestamp_ms, query);
-    }
+    while (query.executeStep()) refresh.add(row_time(query, kTimestampColumn), query);
     query.reset();
-    if (days) days->finish();
-    if (blocks) blocks->finish();
+    refresh.finish();
   }
 
   // Sessions: a query per key, or one scan in session order.

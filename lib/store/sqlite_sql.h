@@ -20,6 +20,27 @@ inline constexpr const char* kRecordMigration =
   " output_tokens, cache_creation_tokens, cache_read_tokens, cache_creation_5m_tokens,"          \
   " cache_creation_1h_tokens, speed, logged_cost_usd, cost_usd, is_sidechain, cwd, file,"        \
   " line_offset, entry_index "
+// The same columns for rollups, which read neither the identity of an event nor (except for
+// sessions) its cwd: constant '' in their places saves two or three strings per event read.
+#define CU_SQLITE_ROLLUP_EVENT_COLUMNS(cwd)                                                      \
+  " id, '', '', timestamp, project, session_id, model, input_tokens,"                            \
+  " output_tokens, cache_creation_tokens, cache_read_tokens, cache_creation_5m_tokens,"          \
+  " cache_creation_1h_tokens, speed, logged_cost_usd, cost_usd, is_sidechain, " cwd ", file,"    \
+  " line_offset, entry_index "
+
+// The secondary indexes of usage_events (schema/sqlite/001_initial.sql). A large first commit
+// into an empty table drops them, and the next refresh builds them in one sorted pass: inserting
+// a backfill's events into two randomly ordered B-trees one by one costs more than the rest of
+// the backfill together. Opening a database builds them too, so a crash in between heals.
+inline constexpr const char* kCountEventIndexes =
+    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'"
+    " AND name IN ('usage_events_time', 'usage_events_session')";
+inline constexpr const char* kCreateEventIndexes =
+    "CREATE INDEX IF NOT EXISTS usage_events_time ON usage_events (source, timestamp);"
+    "CREATE INDEX IF NOT EXISTS usage_events_session ON usage_events (source, project, session_id);";
+inline constexpr const char* kDropEventIndexes =
+    "DROP INDEX IF EXISTS usage_events_time; DROP INDEX IF EXISTS usage_events_session;";
+inline constexpr const char* kAnyEvent = "SELECT EXISTS (SELECT 1 FROM usage_events)";
 
 inline constexpr const char* kInsertEvent =
     "INSERT INTO usage_events (source, id, message_id, request_id, timestamp, project, session_id,"
@@ -184,10 +205,11 @@ inline constexpr const char* kCompleteBlock =
 // The rollup refresh's scans: events from a time on in time order (by day and for blocks), and
 // all events in session order; both follow an index, so grouping needs one row at a time.
 inline constexpr const char* kEventsFromTime =
-    "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events WHERE source = ?1 AND timestamp >= ?2"
+    "SELECT" CU_SQLITE_ROLLUP_EVENT_COLUMNS("''") "FROM usage_events WHERE source = ?1 AND timestamp >= ?2"
     " ORDER BY timestamp";
 inline constexpr const char* kEventsBySession =
-    "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events WHERE source = ?1 ORDER BY project, session_id";
+    "SELECT" CU_SQLITE_ROLLUP_EVENT_COLUMNS("cwd") "FROM usage_events WHERE source = ?1"
+    " ORDER BY project, session_id";
 inline constexpr const char* kEventsOfProject =
     "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events"
     " WHERE source = ?1 AND timestamp >= ?2 AND timestamp < ?3 AND (?4 = '' OR project = ?4)";

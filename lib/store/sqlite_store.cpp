@@ -20,6 +20,8 @@ namespace cu {
 namespace {
 
 namespace sql = sqlite_sql;
+// A first commit at least this large into an empty usage_events is a bulk load (sqlite_sql.h).
+constexpr std::size_t kBulkLoadMinEvents = 1000;
 using SessionKey = std::pair<std::string, std::string>;  // (project, session id)
 
 int migration_version(std::string_view name) {
@@ -66,6 +68,7 @@ SQLite::Database open_database(const std::filesystem::path& path) {
   db.setBusyTimeout(5000);  // before anything else: switching to WAL also waits for locks
   db.exec(sql::kPragmas);
   migrate(db);
+  if (db.execAndGet(sql::kCountEventIndexes).getInt() < 2) db.exec(sql::kCreateEventIndexes);
   return db;
 }
 
@@ -169,6 +172,12 @@ void SqliteStore::Impl::insert(const UsageEvent& event) {
   s.exec();
 }
 
+void SqliteStore::Impl::ensure_event_indexes() {
+  if (!event_indexes_deferred) return;
+  db.exec(sql::kCreateEventIndexes);
+  event_indexes_deferred = false;
+}
+
 std::vector<UsageEvent> SqliteStore::Impl::select_events(SQLite::Statement& query) {
   std::vector<UsageEvent> events;
   while (query.executeStep()) events.push_back(read_event(query));
@@ -229,6 +238,10 @@ void SqliteStore::commit(const IngestBatch& batch, const RollupSettings& setting
     earliest = std::min(earliest, timestamp_ms);
   };
   SQLite::Transaction transaction(d.db);
+  if (batch.inserted.size() >= kBulkLoadMinEvents && d.db.execAndGet(sql::kAnyEvent).getInt() == 0) {
+    d.db.exec(sql::kDropEventIndexes);
+    d.event_indexes_deferred = true;
+  }
   const bool ship = d.shipping_on();
   for (const std::int64_t id : batch.removed_ids) {
     d.event_place.reset();
@@ -262,6 +275,7 @@ void SqliteStore::commit(const IngestBatch& batch, const RollupSettings& setting
 std::int64_t SqliteStore::refresh_rollups(const RollupSettings& settings) {
   Impl& d = *impl_;
   SQLite::Transaction transaction(d.db);
+  d.ensure_event_indexes();
   const std::string now = format_timestamp_ms(now_ms());
   std::vector<std::string> dates;
   {

@@ -39,6 +39,7 @@ struct SqliteStore::Impl {
   // Statements prepared on first use by cached(), keyed by their SQL constant's address. Declared
   // after `db`, so they are finalized before the connection closes.
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements;
+  bool event_indexes_deferred = false;  // this connection dropped them for a bulk load
 
   Impl(const std::filesystem::path& path, std::string source_name);
 
@@ -66,6 +67,9 @@ struct SqliteStore::Impl {
 
   // The statement for `sql` (one of the sqlite_sql.h constants), prepared once per connection.
   SQLite::Statement& cached(const char* sql);
+
+  // Builds the secondary indexes of usage_events when they are missing (sqlite_sql.h).
+  void ensure_event_indexes();
 
   void insert(const UsageEvent& event);
   // Whether commits of this source append to the outbox (sqlite_outbox.cpp); read in the

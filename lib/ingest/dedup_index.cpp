@@ -1,9 +1,42 @@
 #include "ingest/dedup_index.h"
 
 #include <algorithm>
+#include <cstring>
 #include <tuple>
 
 namespace cu {
+namespace {
+
+// The fields of kept_over's order, without owning any of them.
+struct RankView {
+  bool is_sidechain;
+  std::int64_t tokens;
+  double cost_usd;
+  bool has_speed;
+  std::string_view file;
+  std::int64_t line_offset;
+  std::int32_t entry_index;
+};
+
+RankView view_of(const DedupRank& rank) {
+  return {rank.is_sidechain, rank.tokens, rank.cost_usd, rank.has_speed, rank.file, rank.line_offset, rank.entry_index};
+}
+
+bool ranks_over(const RankView& a, const RankView& b) {
+  if (a.is_sidechain != b.is_sidechain) return !a.is_sidechain;
+  if (a.tokens != b.tokens) return a.tokens > b.tokens;
+  if (a.cost_usd != b.cost_usd) return a.cost_usd > b.cost_usd;
+  if (a.has_speed != b.has_speed) return a.has_speed;
+  return std::tie(a.file, a.line_offset, a.entry_index) < std::tie(b.file, b.line_offset, b.entry_index);
+}
+
+// Same key (message id, request id), or same message id with another request id when either side
+// is a sidechain entry (side-question replays).
+bool collides(std::string_view kept_request_id, bool kept_sidechain, std::string_view request_id, bool is_sidechain) {
+  return kept_request_id == request_id || kept_sidechain || is_sidechain;
+}
+
+}  // namespace
 
 DedupRank DedupRank::of(const UsageEvent& event) {
   return DedupRank{event.entry.is_sidechain, event.entry.tokens.total(),  event.cost_usd,
@@ -11,19 +44,47 @@ DedupRank DedupRank::of(const UsageEvent& event) {
                    event.entry_index};
 }
 
-bool kept_over(const DedupRank& a, const DedupRank& b) {
-  if (a.is_sidechain != b.is_sidechain) return !a.is_sidechain;
-  if (a.tokens != b.tokens) return a.tokens > b.tokens;
-  if (a.cost_usd != b.cost_usd) return a.cost_usd > b.cost_usd;
-  if (a.has_speed != b.has_speed) return a.has_speed;
-  return std::tie(a.file, a.line_offset, a.entry_index) <
-         std::tie(b.file, b.line_offset, b.entry_index);
+bool kept_over(const DedupRank& a, const DedupRank& b) { return ranks_over(view_of(a), view_of(b)); }
+
+std::string_view DedupIndex::keep_text(std::string_view text) {
+  if (text.empty()) return {};
+  char* copy = static_cast<char*>(arena_.allocate(text.size(), 1));
+  std::memcpy(copy, text.data(), text.size());
+  return {copy, text.size()};
 }
 
-// Same key (message id, request id), or same message id with another request id when either side
-// is a sidechain entry (side-question replays).
-bool DedupIndex::collides(const Kept& kept, std::string_view request_id, bool is_sidechain) {
-  return kept.request_id == request_id || kept.rank.is_sidechain || is_sidechain;
+std::uint32_t DedupIndex::file_index(std::string_view file) {
+  if (const auto it = file_ids_.find(file); it != file_ids_.end()) return it->second;
+  const auto index = static_cast<std::uint32_t>(files_.size());
+  files_.push_back(keep_text(file));
+  file_ids_.emplace(files_.back(), index);
+  return index;
+}
+
+std::uint32_t DedupIndex::add(std::int64_t id, std::string_view request_id, const DedupRank& rank,
+                              std::string_view file) {
+  Kept kept{id,       rank.tokens, rank.cost_usd,        rank.line_offset, keep_text(request_id),
+            file_index(file), rank.entry_index, kNone, rank.is_sidechain, rank.has_speed};
+  ++size_;
+  if (!free_slots_.empty()) {
+    const std::uint32_t slot = free_slots_.back();
+    free_slots_.pop_back();
+    kept_[slot] = kept;
+    return slot;
+  }
+  kept_.push_back(kept);
+  return static_cast<std::uint32_t>(kept_.size() - 1);
+}
+
+// Puts `slot` first in the list of `message_id`.
+void DedupIndex::link(std::string_view message_id, std::uint32_t slot) {
+  const auto it = by_message_.find(message_id);
+  if (it == by_message_.end()) {
+    by_message_.emplace(keep_text(message_id), slot);
+    return;
+  }
+  kept_[slot].next = it->second;
+  it->second = slot;
 }
 
 DedupDecision DedupIndex::offer(const UsageEvent& event) {
@@ -34,29 +95,58 @@ DedupDecision DedupIndex::offer(const UsageEvent& event) {
     return decision;
   }
   const DedupRank rank = DedupRank::of(event);
-  auto& kept_list = by_message_[entry.message_id];
-  for (const Kept& kept : kept_list) {
-    if (collides(kept, entry.request_id, entry.is_sidechain) && !kept_over(rank, kept.rank)) {
-      return decision;  // an already kept entry wins
+  const RankView offered = view_of(rank);
+  const auto it = by_message_.find(entry.message_id);
+  if (it != by_message_.end()) {
+    for (std::uint32_t slot = it->second; slot != kNone; slot = kept_[slot].next) {
+      const Kept& kept = kept_[slot];
+      const RankView held{kept.is_sidechain, kept.tokens,     kept.cost_usd,  kept.has_speed,
+                          files_[kept.file], kept.line_offset, kept.entry_index};
+      if (collides(kept.request_id, kept.is_sidechain, entry.request_id, entry.is_sidechain) &&
+          !ranks_over(offered, held)) {
+        return decision;  // an already kept entry wins
+      }
+    }
+    // The new entry wins over every colliding one: unlink and free them.
+    std::uint32_t* link_to = &it->second;
+    while (*link_to != kNone) {
+      const std::uint32_t slot = *link_to;
+      Kept& kept = kept_[slot];
+      if (collides(kept.request_id, kept.is_sidechain, entry.request_id, entry.is_sidechain)) {
+        decision.replaced.push_back(kept.id);
+        *link_to = kept.next;
+        free_slots_.push_back(slot);
+        --size_;
+      } else {
+        link_to = &kept.next;
+      }
     }
   }
-  std::erase_if(kept_list, [&](const Kept& kept) {
-    if (!collides(kept, entry.request_id, entry.is_sidechain)) return false;
-    decision.replaced.push_back(kept.id);
-    return true;
-  });
-  size_ -= decision.replaced.size();
-  kept_list.push_back(Kept{event.id, entry.request_id, rank});
-  ++size_;
+  const std::uint32_t slot = add(event.id, entry.request_id, rank, event.file);
+  if (it != by_message_.end()) {
+    kept_[slot].next = it->second;
+    it->second = slot;
+  } else {
+    by_message_.emplace(keep_text(entry.message_id), slot);
+  }
   decision.keep = true;
   return decision;
 }
 
-void DedupIndex::restore(std::int64_t id, std::string message_id, std::string request_id,
-                         DedupRank rank) {
+void DedupIndex::restore(std::int64_t id, std::string_view message_id, std::string_view request_id,
+                         const DedupRank& rank) {
   if (message_id.empty()) return;
-  by_message_[std::move(message_id)].push_back(Kept{id, std::move(request_id), std::move(rank)});
-  ++size_;
+  link(message_id, add(id, request_id, rank, rank.file));
+}
+
+void DedupIndex::clear() {
+  by_message_.clear();
+  kept_.clear();
+  free_slots_.clear();
+  file_ids_.clear();
+  files_.clear();
+  arena_.release();
+  size_ = 0;
 }
 
 }  // namespace cu

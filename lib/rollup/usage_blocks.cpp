@@ -16,16 +16,11 @@ namespace {
 
 constexpr std::int64_t kHourMs = 3'600'000;
 
-std::int64_t floor_to_utc_hour(std::int64_t timestamp_ms) {
-  const std::int64_t rest = timestamp_ms % kHourMs;
-  return timestamp_ms - (rest < 0 ? rest + kHourMs : rest);
-}
-
 // Collects the events of one non-gap block.
 class BlockBuilder {
  public:
   BlockBuilder(const UsageEvent& opener, std::int64_t length_ms) {
-    block_.start_ms = floor_to_utc_hour(opener.entry.timestamp_ms);
+    block_.start_ms = block_start_of(opener.entry.timestamp_ms);
     block_.end_ms = block_.start_ms + length_ms;
     block_.block_id = format_timestamp_ms(block_.start_ms);
     block_.first_event_ms = opener.entry.timestamp_ms;
@@ -68,6 +63,17 @@ UsageBlock gap_block(std::int64_t last_event_ms, std::int64_t next_event_ms, std
 
 }  // namespace
 
+std::int64_t block_start_of(std::int64_t first_event_ms) {
+  const std::int64_t rest = first_event_ms % kHourMs;
+  return first_event_ms - (rest < 0 ? rest + kHourMs : rest);
+}
+
+bool opens_new_block(std::int64_t block_start_ms, std::int64_t last_event_ms, std::int64_t event_ms,
+                     std::chrono::hours block_length) {
+  const std::int64_t length_ms = std::chrono::milliseconds(block_length).count();
+  return event_ms - last_event_ms > length_ms || event_ms - block_start_ms > length_ms;
+}
+
 bool block_is_active(const UsageBlock& block, std::chrono::hours block_length, std::int64_t now_ms) {
   const std::int64_t length_ms = std::chrono::milliseconds(block_length).count();
   return !block.is_gap && now_ms - block.actual_end_ms < length_ms && now_ms < block.end_ms;
@@ -83,7 +89,7 @@ std::vector<UsageBlock> compute_blocks(std::span<const UsageEvent> events, std::
     const std::int64_t ts = event->entry.timestamp_ms;
     const std::optional<std::int64_t> last_ms = current ? current->block().actual_end_ms : previous_event_ms;
     const bool after_gap = last_ms && ts - *last_ms > length_ms;
-    if (current && !after_gap && ts - current->block().start_ms <= length_ms) {
+    if (current && !opens_new_block(current->block().start_ms, *last_ms, ts, block_length)) {
       current->add(*event);
       continue;
     }

@@ -29,6 +29,15 @@ std::vector<UsageBlock> compute_blocks(std::span<const UsageEvent> events, std::
                                        std::int64_t now_ms,
                                        std::optional<std::int64_t> previous_event_ms = std::nullopt);
 
+// The start of the block its first event at `first_event_ms` opens: the UTC hour it falls in.
+std::int64_t block_start_of(std::int64_t first_event_ms);
+
+// Whether an event at `event_ms` (not earlier than `last_event_ms`) opens a new block after the
+// block that started at `block_start_ms` and whose last event so far is at `last_event_ms`: the
+// rule of compute_blocks, for callers that cut a time-ordered stream into blocks as it comes.
+bool opens_new_block(std::int64_t block_start_ms, std::int64_t last_event_ms, std::int64_t event_ms,
+                     std::chrono::hours block_length);
+
 // Whether a non-gap block is active at `now_ms` (the rule of compute_blocks). Lets callers
 // refresh the status of stored blocks as time passes.
 bool block_is_active(const UsageBlock& block, std::chrono::hours block_length, std::int64_t now_ms);

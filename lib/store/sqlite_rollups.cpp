@@ -48,18 +48,17 @@ std::vector<UsageEvent> select_all(SQLite::Statement& query) {
 
 // Recomputes dirty days and the blocks from a resume point (rollup/usage_blocks.h) over one
 // time-ordered stream of events. Each event is read once into a window that both share: a dirty
-// day is a contiguous range of it, and so is a run of blocks. A pause longer than the block
-// length always opens a new block, so the stream is cut there and each run is computed on its
-// own, with the last event before it for its gap block. The window keeps only what an unfinished
-// day or run still needs.
+// day is a contiguous range of it, and so is a block. The stream is cut where an event opens a
+// new block (the rule of compute_blocks), and each block's events are computed on their own with
+// the last event before them for the gap block. The window keeps only what the unfinished day or
+// block still needs.
 class TimeOrderedRefresh {
  public:
   // `dates` (the dirty days) may be null: days are refreshed per key elsewhere.
   TimeOrderedRefresh(SqliteStore::Impl& store, const std::vector<std::string>* dates,
                      std::optional<std::int64_t> blocks_since_ms, const RollupSettings& settings,
                      const std::string& now)
-      : store_(store), settings_(settings), now_(now),
-        length_ms_(std::chrono::duration_cast<std::chrono::milliseconds>(settings.block_length).count()) {
+      : store_(store), settings_(settings), now_(now) {
     if (dates != nullptr) {
       days_ = true;
       remaining_dates_.insert(dates->begin(), dates->end());
@@ -87,10 +86,14 @@ class TimeOrderedRefresh {
       wanted = day_dirty_;
     }
     if (blocks_ && timestamp_ms > point_.events_after_ms) {
-      if (run_begin_) {
-        if (timestamp_ms - window_.back().entry.timestamp_ms > length_ms_) flush_run();
+      if (run_begin_ && opens_new_block(run_block_start_, window_.back().entry.timestamp_ms, timestamp_ms,
+                                        settings_.block_length)) {
+        flush_run();
       }
-      if (!run_begin_) run_begin_ = window_.size();
+      if (!run_begin_) {
+        run_begin_ = window_.size();
+        run_block_start_ = block_start_of(timestamp_ms);
+      }
       wanted = true;
     }
     if (wanted) window_.push_back(read_event(row));
@@ -174,7 +177,6 @@ class TimeOrderedRefresh {
   SqliteStore::Impl& store_;
   const RollupSettings& settings_;
   const std::string& now_;
-  const std::int64_t length_ms_;
   std::vector<UsageEvent> window_;
 
   bool days_ = false;
@@ -187,7 +189,8 @@ class TimeOrderedRefresh {
   bool blocks_ = false;
   BlockResumePoint point_;
   std::optional<std::int64_t> previous_event_ms_;
-  std::optional<std::size_t> run_begin_;  // where the current run starts in window_
+  std::optional<std::size_t> run_begin_;  // where the current block's events start in window_
+  std::int64_t run_block_start_ = 0;       // the start of that block
 };
 
 // The stored time in column `index` of `row`, read without a copy.

@@ -4,8 +4,7 @@
 namespace cu::sqlite_sql {
 
 inline constexpr const char* kPragmas =
-    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-    "PRAGMA temp_store=MEMORY;";
+    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
 
 inline constexpr const char* kCreateMigrations =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

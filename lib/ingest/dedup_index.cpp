@@ -5,10 +5,9 @@
 #include <tuple>
 
 namespace cu {
-namespace {
 
 // The fields of kept_over's order, without owning any of them.
-struct RankView {
+struct DedupIndex::RankView {
   bool is_sidechain;
   std::int64_t tokens;
   double cost_usd;
@@ -18,8 +17,17 @@ struct RankView {
   std::int32_t entry_index;
 };
 
+namespace {
+
+using RankView = DedupIndex::RankView;
+
 RankView view_of(const DedupRank& rank) {
   return {rank.is_sidechain, rank.tokens, rank.cost_usd, rank.has_speed, rank.file, rank.line_offset, rank.entry_index};
+}
+
+RankView view_of(const UsageEvent& event) {
+  return {event.entry.is_sidechain, event.entry.tokens.total(), event.cost_usd, event.entry.speed != Speed::kUnset,
+          event.file, event.line_offset, event.entry_index};
 }
 
 bool ranks_over(const RankView& a, const RankView& b) {
@@ -39,9 +47,9 @@ bool collides(std::string_view kept_request_id, bool kept_sidechain, std::string
 }  // namespace
 
 DedupRank DedupRank::of(const UsageEvent& event) {
-  return DedupRank{event.entry.is_sidechain, event.entry.tokens.total(),  event.cost_usd,
-                   event.entry.speed != Speed::kUnset, event.file, event.line_offset,
-                   event.entry_index};
+  const RankView rank = view_of(event);
+  return DedupRank{rank.is_sidechain, rank.tokens,           rank.cost_usd,   rank.has_speed,
+                   std::string(rank.file), rank.line_offset, rank.entry_index};
 }
 
 bool kept_over(const DedupRank& a, const DedupRank& b) { return ranks_over(view_of(a), view_of(b)); }
@@ -61,10 +69,9 @@ std::uint32_t DedupIndex::file_index(std::string_view file) {
   return index;
 }
 
-std::uint32_t DedupIndex::add(std::int64_t id, std::string_view request_id, const DedupRank& rank,
-                              std::string_view file) {
+std::uint32_t DedupIndex::add(std::int64_t id, std::string_view request_id, const RankView& rank) {
   Kept kept{id,       rank.tokens, rank.cost_usd,        rank.line_offset, keep_text(request_id),
-            file_index(file), rank.entry_index, kNone, rank.is_sidechain, rank.has_speed};
+            file_index(rank.file), rank.entry_index, kNone, rank.is_sidechain, rank.has_speed};
   ++size_;
   if (!free_slots_.empty()) {
     const std::uint32_t slot = free_slots_.back();
@@ -94,8 +101,7 @@ DedupDecision DedupIndex::offer(const UsageEvent& event) {
     decision.keep = true;  // never deduplicated, and never a collision partner
     return decision;
   }
-  const DedupRank rank = DedupRank::of(event);
-  const RankView offered = view_of(rank);
+  const RankView offered = view_of(event);
   const auto it = by_message_.find(entry.message_id);
   if (it != by_message_.end()) {
     for (std::uint32_t slot = it->second; slot != kNone; slot = kept_[slot].next) {
@@ -122,7 +128,7 @@ DedupDecision DedupIndex::offer(const UsageEvent& event) {
       }
     }
   }
-  const std::uint32_t slot = add(event.id, entry.request_id, rank, event.file);
+  const std::uint32_t slot = add(event.id, entry.request_id, offered);
   if (it != by_message_.end()) {
     kept_[slot].next = it->second;
     it->second = slot;
@@ -136,7 +142,7 @@ DedupDecision DedupIndex::offer(const UsageEvent& event) {
 void DedupIndex::restore(std::int64_t id, std::string_view message_id, std::string_view request_id,
                          const DedupRank& rank) {
   if (message_id.empty()) return;
-  link(message_id, add(id, request_id, rank, rank.file));
+  link(message_id, add(id, request_id, view_of(rank)));
 }
 
 void DedupIndex::clear() {

@@ -39,6 +39,8 @@ struct DedupDecision {
 // ids: ~65 MB for 444k events), so its strings live in an arena and file paths are interned.
 class DedupIndex {
  public:
+  struct RankView;  // kept_over's fields without ownership (dedup_index.cpp)
+
   // Offers a new event (its id already assigned). When kept, the index records it and forgets the
   // events it replaces; otherwise the index is unchanged.
   DedupDecision offer(const UsageEvent& event);
@@ -68,7 +70,7 @@ class DedupIndex {
   };
   std::string_view keep_text(std::string_view text);
   std::uint32_t file_index(std::string_view file);
-  std::uint32_t add(std::int64_t id, std::string_view request_id, const DedupRank& rank, std::string_view file);
+  std::uint32_t add(std::int64_t id, std::string_view request_id, const RankView& rank);
   void link(std::string_view message_id, std::uint32_t slot);
 
   std::pmr::monotonic_buffer_resource arena_;   // ids and paths; replaced ones stay until clear()

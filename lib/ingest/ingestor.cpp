@@ -48,13 +48,13 @@ void Ingestor::load() {
                              identity.entry_index});
   });
   next_event_id_ = max_id + 1;
+  batch_first_id_ = next_event_id_;
 }
 
 void Ingestor::reload() {
   dedup_.clear();
   checkpoints_.clear();
   batch_ = IngestBatch{};
-  pending_ids_.clear();
   pending_dropped_.clear();
   batch_bytes_ = 0;
   load();
@@ -192,8 +192,6 @@ void Ingestor::take_line(const SourceFile& file, std::string_view line, std::int
     UsageEvent event;
     event.entry = std::move(entries_[i]);
     event.id = next_event_id_++;
-    event.project = file.project;
-    event.session_id = file.session_id;
     event.file = file.relative;
     event.line_offset = offset;
     event.entry_index = static_cast<std::int32_t>(i);
@@ -204,6 +202,8 @@ void Ingestor::take_line(const SourceFile& file, std::string_view line, std::int
       continue;
     }
     stats_.newest_event_ms = std::max(stats_.newest_event_ms, event.entry.timestamp_ms);
+    event.project = file.project;  // only now: most duplicates never need these copies
+    event.session_id = file.session_id;
     keep(std::move(event), decision);
   }
 }
@@ -214,15 +214,13 @@ void Ingestor::keep(UsageEvent&& event, const DedupDecision& decision) {
   ++stats_.kept;
   for (const std::int64_t id : decision.replaced) {
     ++stats_.replaced;
-    if (const auto it = pending_ids_.find(id); it != pending_ids_.end()) {
+    if (id >= batch_first_id_) {
       pending_dropped_.insert(id);
-      pending_ids_.erase(it);
     } else {
       ++stats_.replaced_stored;
       batch_.removed_ids.push_back(id);
     }
   }
-  pending_ids_.insert(event.id);
   batch_.inserted.push_back(std::move(event));
 }
 
@@ -237,7 +235,7 @@ void Ingestor::commit_batch() {
                 [&](const UsageEvent& event) { return pending_dropped_.contains(event.id); });
   store_.commit(batch_, settings_);
   batch_ = IngestBatch{};
-  pending_ids_.clear();
+  batch_first_id_ = next_event_id_;
   pending_dropped_.clear();
   batch_bytes_ = 0;
 }

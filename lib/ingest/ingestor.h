@@ -105,8 +105,8 @@ class Ingestor {
   std::int64_t next_event_id_ = 1;
   std::map<std::string, Checkpoint> checkpoints_;  // by absolute path
   IngestBatch batch_;
-  std::unordered_set<std::int64_t> pending_ids_;  // ids of events in batch_.inserted
-  std::unordered_set<std::int64_t> pending_dropped_;    // ... displaced before the commit
+  std::int64_t batch_first_id_ = 1;  // ids from here on are in batch_.inserted, not in the store
+  std::unordered_set<std::int64_t> pending_dropped_;  // ids of batch_.inserted displaced before the commit
   std::int64_t batch_bytes_ = 0;
   std::vector<UsageEntry> entries_;  // reused per line
   IngestStats stats_;

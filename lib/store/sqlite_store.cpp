@@ -145,14 +145,16 @@ void SqliteStore::Impl::insert(const UsageEvent& event) {
   SQLite::Statement& s = insert_event;
   s.reset();
   s.clearBindings();
-  s.bind(1, source);
+  // The strings outlive exec() below, so SQLite may read them in place instead of copying each.
+  const std::string timestamp = format_timestamp_ms(entry.timestamp_ms);
+  s.bindNoCopy(1, source);
   s.bind(2, event.id);
-  s.bind(3, entry.message_id);
-  s.bind(4, entry.request_id);
-  s.bind(5, format_timestamp_ms(entry.timestamp_ms));
-  s.bind(6, event.project);
-  s.bind(7, event.session_id);
-  s.bind(8, entry.model);
+  s.bindNoCopy(3, entry.message_id);
+  s.bindNoCopy(4, entry.request_id);
+  s.bindNoCopy(5, timestamp);
+  s.bindNoCopy(6, event.project);
+  s.bindNoCopy(7, event.session_id);
+  s.bindNoCopy(8, entry.model);
   s.bind(9, entry.tokens.input);
   s.bind(10, entry.tokens.output);
   s.bind(11, entry.tokens.cache_creation);
@@ -165,8 +167,8 @@ void SqliteStore::Impl::insert(const UsageEvent& event) {
   if (entry.logged_cost_usd) s.bind(16, *entry.logged_cost_usd);
   s.bind(17, event.cost_usd);
   s.bind(18, entry.is_sidechain ? 1 : 0);
-  s.bind(19, entry.cwd);
-  s.bind(20, event.file);
+  s.bindNoCopy(19, entry.cwd);
+  s.bindNoCopy(20, event.file);
   s.bind(21, event.line_offset);
   s.bind(22, event.entry_index);
   s.exec();

@@ -39,6 +39,8 @@ TEST(CalendarTest, UnknownZoneThrows) { EXPECT_ANY_THROW(Calendar("Mars/Olympus"
 TEST(CalendarTest, FormatsUtcMilliseconds) {
   EXPECT_EQ(format_timestamp_ms(ms("2026-02-01T10:08:00.5Z")), "2026-02-01T10:08:00.500Z");
   EXPECT_EQ(format_timestamp_ms(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_timestamp_ms(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_timestamp_ms(ms("2024-02-29T23:59:59.999Z")), "2024-02-29T23:59:59.999Z");
 }
 
 }  // namespace

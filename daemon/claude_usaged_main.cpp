@@ -135,7 +135,7 @@ nlohmann::json status_json(Pipeline& pipeline, const cu::FollowerStatus& followe
       {"backlog_events", shipping.backlog},
       {"watch_mode", follower.polling ? "polling" : "inotify"},
       {"files_watched", follower.files_known},
-      {"events", pipeline.store->event_count()},
+      {"events", pipeline.ingestor->stored_events()},  // a COUNT(*) took 30 ms at 444k events
       {"parse_errors", stats.skipped_total()},
       {"skipped_lines", skipped},
       {"unknown_models", pipeline.prices.unknown_models()},

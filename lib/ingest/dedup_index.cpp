@@ -146,7 +146,7 @@ void DedupIndex::restore(std::int64_t id, std::string_view message_id, std::stri
 }
 
 void DedupIndex::clear() {
-  by_message_.clear();
+  by_message_ = decltype(by_message_)(&arena_);  // before the arena lets go of its nodes
   kept_.clear();
   free_slots_.clear();
   file_ids_.clear();

@@ -49,6 +49,7 @@ void Ingestor::load() {
   });
   next_event_id_ = max_id + 1;
   batch_first_id_ = next_event_id_;
+  stored_events_ = store_.event_count();
 }
 
 void Ingestor::reload() {
@@ -234,6 +235,7 @@ void Ingestor::commit_batch() {
   std::erase_if(batch_.inserted,
                 [&](const UsageEvent& event) { return pending_dropped_.contains(event.id); });
   store_.commit(batch_, settings_);
+  stored_events_ += static_cast<std::int64_t>(batch_.inserted.size()) - static_cast<std::int64_t>(batch_.removed_ids.size());
   batch_ = IngestBatch{};
   batch_first_id_ = next_event_id_;
   pending_dropped_.clear();

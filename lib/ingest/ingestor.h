@@ -76,6 +76,8 @@ class Ingestor {
   void flush();
 
   const IngestStats& stats() const { return stats_; }
+  // Events in the store as of the last commit (the store's count at load, kept current since).
+  std::int64_t stored_events() const { return stored_events_; }
   std::size_t pending_events() const { return batch_.inserted.size(); }
 
  private:
@@ -105,6 +107,7 @@ class Ingestor {
   std::int64_t next_event_id_ = 1;
   std::map<std::string, Checkpoint> checkpoints_;  // by absolute path
   IngestBatch batch_;
+  std::int64_t stored_events_ = 0;
   std::int64_t batch_first_id_ = 1;  // ids from here on are in batch_.inserted, not in the store
   std::unordered_set<std::int64_t> pending_dropped_;  // ids of batch_.inserted displaced before the commit
   std::int64_t batch_bytes_ = 0;

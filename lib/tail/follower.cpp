@@ -1,5 +1,7 @@
 #include "tail/follower.h"
 
+#include <malloc.h>
+
 #include <system_error>
 
 #include <boost/asio/post.hpp>
@@ -34,6 +36,8 @@ void Follower::start() {
     const auto size = fs::file_size(file.path, ec);
     if (!ec) status_.backfill.bytes_total += static_cast<std::int64_t>(size);
   }
+  // A restart with every file read to its checkpoint has no backfill: work() never runs to end it.
+  if (queue_.empty()) status_.backfilling = false;
   arm_rescan();
 }
 
@@ -142,6 +146,10 @@ void Follower::work() {
       ingestor_.flush();
       dirty_ = false;
       ++status_.commits;
+      // The backfill leaves glibc's heap full of small free chunks among the long-lived dedup
+      // index; without a trim, every later report's allocations walk them (daily --json at
+      // 5 GB: 36 ms instead of 10 ms) and the daemon keeps the backfill's peak RSS.
+      if (status_.backfilling) ::malloc_trim(0);
       status_.backfilling = false;
       status_.last_event_ms = ingestor_.stats().newest_event_ms;
       if (on_commit_) on_commit_();

@@ -120,3 +120,38 @@ TEST_F(IngestorTest, BadLinesAreCountedSkips) {
 
 }  // namespace
 }  // namespace cu
+
+namespace cu {
+namespace {
+
+// stored_events() is what `status` reports instead of counting rows: it must follow the store
+// through replacements of pending and of committed events, across batches and restarts.
+TEST_F(IngestorTest, StoredEventsFollowTheStoreThroughReplacements) {
+  SqliteStore store(dir_.path() / "usage.db", "me@host");
+  IngestOptions options;
+  options.batch_events = 2;  // commit often, so replacements hit committed events too
+  {
+    Ingestor ingestor(store, prices_, RollupSettings{&calendar_}, options);
+    ingestor.load();
+    test::write_file(log("p/a.jsonl"), assistant_line("msg_1", "req_1", "2026-02-01T10:00:00.000Z", 1) +
+                                           assistant_line("msg_2", "req_2", "2026-02-01T10:01:00.000Z", 2) +
+                                           assistant_line("msg_3", "req_3", "2026-02-01T10:02:00.000Z", 3));
+    // Read after a.jsonl's batch was committed (batches close between slices).
+    test::write_file(log("p/b.jsonl"), assistant_line("msg_1", "req_1", "2026-02-01T10:03:00.000Z", 9));
+    backfill(ingestor, discover_sources({dir_.path()}));
+    EXPECT_GT(ingestor.stats().replaced_stored, 0);
+    EXPECT_EQ(ingestor.stored_events(), store.event_count());
+    EXPECT_EQ(ingestor.stored_events(), 3);
+  }
+  Ingestor restarted(store, prices_, RollupSettings{&calendar_}, options);
+  restarted.load();
+  EXPECT_EQ(restarted.stored_events(), 3);
+  test::write_file(log("p/c.jsonl"), assistant_line("msg_2", "req_2", "2026-02-01T10:01:00.000Z", 20) +
+                                         assistant_line("msg_4", "req_4", "2026-02-01T10:04:00.000Z", 4));
+  backfill(restarted, discover_sources({dir_.path()}));
+  EXPECT_EQ(restarted.stored_events(), store.event_count());
+  EXPECT_EQ(restarted.stored_events(), 4);
+}
+
+}  // namespace
+}  // namespace cu

@@ -167,7 +167,10 @@ void Chaos::pause_postgres() {
 std::optional<Chaos::Picked> Chaos::pick_file() {
   std::vector<fs::path> files = s_.tree.files();
   for (int attempt = 0; attempt < 20 && !files.empty(); ++attempt) {
-    const fs::path& relative = files[random_() % files.size()];
+    // Half of the picks among the files begun last: those the writers (and the daemon) are busy with.
+    const std::size_t recent = std::min<std::size_t>(files.size(), 12);
+    const fs::path& relative = random_() % 2 == 0 ? files[files.size() - 1 - random_() % recent]
+                                                  : files[random_() % files.size()];
     const fs::path path = s_.tree.projects() / relative;
     if (fs::is_regular_file(path) && fs::file_size(path) > 0) return Picked{relative, path};
   }
@@ -209,22 +212,32 @@ void Chaos::truncate() {
 void Chaos::rotate() { move_away(true); }
 void Chaos::remove() { move_away(false); }
 
-// When the daemon holds the file open, it is moved away at once, possibly with lines the daemon
-// has not read yet: it promises to read its open descriptor to the end. Otherwise the daemon first
-// reads it all. Either way the bytes are archived, and the soak waits until the daemon committed
-// them before the next fault (a crash while draining a deleted file would lose them legitimately).
+// When the daemon holds the file open, it is stopped, the writers add lines it has not read, and
+// the file is moved away under it: it promises to read its open descriptor to the end. Otherwise
+// the daemon first reads it all. Either way the bytes are archived, and the soak waits until the
+// daemon committed them before the next fault (a crash while draining a deleted file would lose
+// them legitimately).
 void Chaos::move_away(bool rotate) {
   const auto picked = pick_file();
   if (!picked) return;
   const auto lock = s_.tree.lock_of(picked->relative);
   FileNow moved;
+  bool open = false;
   {
-    std::lock_guard guard(*lock);
+    std::unique_lock guard(*lock);
     const auto now = stat_file(picked->path);
     if (!now) return;
     const auto checkpoint = committed_checkpoint(s_.config.database, picked->path);
-    const bool open = checkpoint && checkpoint->inode == now->inode && s_.daemon.holds_open(now->device, now->inode);
-    if (!open && !wait_consumed(picked->path, 90s)) return;
+    open = checkpoint && checkpoint->inode == now->inode && s_.daemon.holds_open(now->device, now->inode);
+    if (open) {
+      s_.context.begin_disruption();
+      s_.daemon.signal(SIGSTOP);
+      guard.unlock();
+      std::this_thread::sleep_for(std::chrono::milliseconds(300 + random_() % 700));  // the writers go on
+      guard.lock();
+    } else if (!wait_consumed(picked->path, 90s)) {
+      return;
+    }
     const std::string bytes = slurp(picked->path);
     moved = *stat_file(picked->path);
     if (open && checkpoint->offset < moved.size) s_.context.count("unread_tail");
@@ -236,6 +249,11 @@ void Chaos::move_away(bool rotate) {
     } else {
       fs::remove(picked->path);
     }
+  }
+  if (open) {
+    s_.daemon.signal(SIGCONT);
+    wait_answering(60s);
+    s_.context.end_disruption();
   }
   const bool committed = test::wait_until(
       [&] {

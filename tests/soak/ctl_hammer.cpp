@@ -1,5 +1,6 @@
 #include "soak/ctl_hammer.h"
 
+#include <algorithm>
 #include <random>
 
 #include "ctl/control_client.h"
@@ -40,6 +41,15 @@ std::string CtlHammer::slowest_command() const {
   return slowest_;
 }
 
+double CtlHammer::latency_percentile_ms(double percentile) const {
+  std::lock_guard lock(mutex_);
+  if (latencies_ms_.empty()) return 0;
+  std::vector<double> sorted = latencies_ms_;
+  std::sort(sorted.begin(), sorted.end());
+  const auto at = static_cast<std::size_t>(percentile / 100.0 * static_cast<double>(sorted.size() - 1));
+  return sorted[at];
+}
+
 bool CtlHammer::valid_request(const std::string& cmd, const nlohmann::json& args) {
   const std::int64_t token = context_.clean_token();
   const auto started = std::chrono::steady_clock::now();
@@ -56,6 +66,7 @@ bool CtlHammer::valid_request(const std::string& cmd, const nlohmann::json& args
     if (context_.still_clean(token)) {
       ++valid_;
       std::lock_guard lock(mutex_);
+      latencies_ms_.push_back(ms);
       if (ms > max_latency_ms_) {
         max_latency_ms_ = ms;
         slowest_ = cmd;

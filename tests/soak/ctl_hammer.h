@@ -9,6 +9,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -30,6 +31,8 @@ class CtlHammer {
   std::int64_t valid_answered() const { return valid_; }
   double max_latency_ms() const;
   std::string slowest_command() const;
+  // The given percentile (0..100) of the timed latencies, in milliseconds.
+  double latency_percentile_ms(double percentile) const;
 
  private:
   void run();
@@ -46,6 +49,7 @@ class CtlHammer {
   mutable std::mutex mutex_;
   double max_latency_ms_ = 0;
   std::string slowest_;
+  std::vector<double> latencies_ms_;
 };
 
 }  // namespace cu::soak

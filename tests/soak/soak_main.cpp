@@ -238,9 +238,10 @@ int run(const Options& options) {
   const auto problems = context.problems();
   for (const std::string& problem : problems) fmt::print("soak: problem: {}\n", problem);
   fmt::print("soak: observed: watch_mode polling {}, backend sqlite-fallback {}; archive {} in {} roots; "
-             "{} ctl answers timed\n",
+             "{} ctl answers timed (median {:.1f} ms, p99 {:.1f} ms)\n",
              context.saw_polling ? "yes" : "no", context.saw_sqlite_fallback ? "yes" : "no", mb(archive.bytes()),
-             archive.roots().size(), hammer.valid_answered());
+             archive.roots().size(), hammer.valid_answered(), hammer.latency_percentile_ms(50),
+             hammer.latency_percentile_ms(99));
   fmt::print("soak: {} s seed {} sessions {} — faults{}; written {} lines ({}, {} bursts); events checked {} "
              "(sqlite) {}; mismatches {}; problems {}; peak RSS {}; max ctl latency {:.0f} ms ({})\n",
              options.duration_s, options.seed, options.sessions, faults, written.lines, mb(written.bytes),

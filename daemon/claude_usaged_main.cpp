@@ -201,6 +201,7 @@ class Daemon {
   void start(std::unique_ptr<Pipeline> pipeline) {
     cu::log::init(pipeline->config.log_level);
     pipeline_ = std::move(pipeline);
+    ++pipelines_started_;
     follower_ = std::make_unique<cu::Follower>(io_, *pipeline_->ingestor,
                                                cu::effective_claude_roots(pipeline_->config),
                                                cu::FollowerOptions{});
@@ -220,6 +221,10 @@ class Daemon {
                                                        std::chrono::hours(pipeline_->config.block_hours));
     cu::ctl::ControlHooks hooks;
     hooks.status = [this] { return status_json(*pipeline_, follower_->status(), started_); };
+    // Every commit of the follower and every pipeline (start, reload) may change what reports show.
+    hooks.data_generation = [this] {
+      return (pipelines_started_ << 32) + static_cast<std::uint64_t>(follower_->status().commits);
+    };
     hooks.rescan = [this] {
       follower_->rescan();
       return cu::ctl::ActionResult::success("rescan started");
@@ -357,6 +362,7 @@ class Daemon {
   cu::SystemdNotifier notifier_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::unique_ptr<Pipeline> pipeline_;
+  std::uint64_t pipelines_started_ = 0;  // the high half of ControlHooks::data_generation
   std::unique_ptr<cu::Follower> follower_;
   std::unique_ptr<cu::StoreReportSource> reports_;
   std::unique_ptr<cu::ctl::ControlServer> control_;

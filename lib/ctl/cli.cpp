@@ -150,7 +150,7 @@ int run_statusline(const Subcommand& sub, const GlobalOptions& global, CliIo& io
     const ClientOptions options{settings_of(global, io.env).socket, kStatuslineConnectTimeout, kStatuslineResponseTimeout};
     const Json data = call_daemon(options, sub.command->name, request_args_of(args));
     if (global.json) {
-      io.out << data.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+      io.out << render_json(data) << "\n";
     } else {
       sub.command->print(data, parsed, context, io.out);
     }
@@ -174,11 +174,11 @@ int run_command(const Subcommand& sub, const GlobalOptions& global, CliIo& io) {
     return kExitUsage;
   }
   try {
-    const Json data = call_daemon(ClientOptions{settings.socket}, sub.command->name, request_args_of(args));
     if (global.json) {
-      io.out << data.dump(2, ' ', false, Json::error_handler_t::replace) << "\n";
+      io.out << call_daemon_rendered(ClientOptions{settings.socket}, sub.command->name, request_args_of(args)) << "\n";
       return kExitOk;
     }
+    const Json data = call_daemon(ClientOptions{settings.socket}, sub.command->name, request_args_of(args));
     PrintContext context;
     context.colour = colour_wanted(global, io);
     context.zone = settings.zone;

@@ -35,18 +35,24 @@ Json run_session(const CommandArgs& args, CommandContext& c) { return session_re
 Json run_blocks(const CommandArgs& args, CommandContext& c) { return blocks_report(c.source, args, c.now_ms); }
 Json run_statusline(const CommandArgs& args, CommandContext& c) { return statusline_report(c.source, args, c.now_ms); }
 
+// daily, weekly and monthly read the clock only for --last (periods up to today).
+bool without_last(const CommandArgs& args) { return !args.last; }
+bool always(const CommandArgs&) { return true; }
+
 std::vector<CommandSpec> make_registry() {
   return {
       {"status", "The daemon's state: backfill progress, backend, files, events, problems", {}, run_status,
        print_status},
       {"daily", "Usage per local day (ccusage claude daily --json)",
-       {"since", "until", "order", "project", "instances", "last", "breakdown", "chart"}, run_daily, print_daily},
+       {"since", "until", "order", "project", "instances", "last", "breakdown", "chart"}, run_daily, print_daily,
+       without_last},
       {"weekly", "Usage per week (ccusage claude weekly --json)",
-       {"since", "until", "order", "project", "start_of_week", "last", "breakdown"}, run_weekly, print_weekly},
+       {"since", "until", "order", "project", "start_of_week", "last", "breakdown"}, run_weekly, print_weekly,
+       without_last},
       {"monthly", "Usage per month (ccusage claude monthly --json)",
-       {"since", "until", "order", "project", "last", "breakdown"}, run_monthly, print_monthly},
+       {"since", "until", "order", "project", "last", "breakdown"}, run_monthly, print_monthly, without_last},
       {"session", "Usage per session, costliest first (ccusage claude session --json)",
-       {"since", "until", "order", "project", "breakdown"}, run_session, print_session},
+       {"since", "until", "order", "project", "breakdown"}, run_session, print_session, always},
       {"blocks", "Billing blocks (5 hours) with gaps, burn rate and projection (ccusage blocks --json)",
        {"since", "until", "order", "active", "recent", "token_limit", "session_length"}, run_blocks, print_blocks},
       {"statusline", "One line for Claude Code's statusLine hook: session, today and block cost, burn rate",
@@ -58,16 +64,26 @@ std::vector<CommandSpec> make_registry() {
 
 std::int64_t now_of(const ControlHooks& hooks) { return hooks.now_ms ? hooks.now_ms() : cu::now_ms(); }
 
-std::string dispatch(std::string_view line, ReportSource& source, const ControlHooks& hooks) {
+std::string dispatch(std::string_view line, ReportSource& source, const ControlHooks& hooks, ResponseCache* cache) {
   const Request request = parse_request(line);
   const CommandSpec* command = find_command(request.cmd);
   if (command == nullptr) {
     throw ProtocolError(ErrorCode::kUnknownCommand, fmt::format("unknown command \"{}\"", request.cmd));
   }
   const CommandArgs args = parse_command_args(command->args, request.args);
+  const bool reusable = cache != nullptr && hooks.data_generation && command->data_only != nullptr &&
+                        command->data_only(args);
+  const std::uint64_t generation = reusable ? hooks.data_generation() : 0;
+  if (reusable) {
+    if (const std::string* answer = cache->find(line, generation)) return *answer;
+  }
   CommandContext context{source, hooks, now_of(hooks)};
-  return encode_ok(command->handle(args, context));
+  const nlohmann::json data = command->handle(args, context);
+  std::string answer = request.render_json ? encode_ok_rendered(data) : encode_ok(data);
+  if (reusable) cache->store(line, answer, generation);
+  return answer;
 }
+
 
 std::string arg_kind_text(const ArgSpec& spec) {
   switch (spec.kind) {
@@ -114,9 +130,24 @@ const CommandSpec* find_command(std::string_view name) {
   return nullptr;
 }
 
-std::string handle_request_line(std::string_view line, ReportSource& source, const ControlHooks& hooks) {
+const std::string* ResponseCache::find(std::string_view line, std::uint64_t generation) {
+  if (generation != generation_) return nullptr;
+  const auto it = entries_.find(std::string(line));
+  return it == entries_.end() ? nullptr : &it->second;
+}
+
+void ResponseCache::store(std::string_view line, const std::string& response, std::uint64_t generation) {
+  if (generation != generation_ || entries_.size() >= kMaxEntries) {
+    entries_.clear();
+    generation_ = generation;
+  }
+  entries_.emplace(std::string(line), response);
+}
+
+std::string handle_request_line(std::string_view line, ReportSource& source, const ControlHooks& hooks,
+                                ResponseCache* cache) {
   try {
-    return dispatch(line, source, hooks);
+    return dispatch(line, source, hooks, cache);
   } catch (const ProtocolError& error) {
     return encode_error(error.code(), error.what());
   } catch (const std::exception& error) {

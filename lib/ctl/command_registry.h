@@ -6,6 +6,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -31,6 +32,23 @@ struct CommandSpec {
   // Runs the command; throws ProtocolError for a request it cannot serve.
   nlohmann::json (*handle)(const CommandArgs& args, CommandContext& context);
   void (*print)(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);
+  // Whether the answer to `args` depends only on the stored data and the settings (not on the
+  // clock or the daemon's state), so that it may be reused until the data changes; null: never.
+  bool (*data_only)(const CommandArgs& args) = nullptr;
+};
+
+// Answers of data-only requests, by request line, while ControlHooks::data_generation stays
+// where it was when they were made. A six-month `daily --json` costs the daemon ~10 ms to build;
+// scripts and status bars ask for the same report again and again between commits.
+class ResponseCache {
+ public:
+  const std::string* find(std::string_view line, std::uint64_t generation);
+  void store(std::string_view line, const std::string& response, std::uint64_t generation);
+
+ private:
+  static constexpr std::size_t kMaxEntries = 32;
+  std::uint64_t generation_ = 0;
+  std::unordered_map<std::string, std::string> entries_;
 };
 
 const std::vector<CommandSpec>& command_registry();
@@ -39,7 +57,9 @@ const CommandSpec* find_command(std::string_view name);
 
 // Answers one request line (without its newline) with one response line (without newline). Never
 // throws: every problem, including a handler's exception, becomes an error response.
-std::string handle_request_line(std::string_view line, ReportSource& source, const ControlHooks& hooks);
+// `cache`, when given, serves and keeps the answers of data-only requests.
+std::string handle_request_line(std::string_view line, ReportSource& source, const ControlHooks& hooks,
+                                ResponseCache* cache = nullptr);
 
 // Markdown: a section per command with its arguments (docs/PROTOCOL.md embeds it verbatim).
 std::string render_command_reference();

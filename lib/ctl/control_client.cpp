@@ -153,8 +153,10 @@ std::string exchange_line(const ClientOptions& options, std::string_view line) {
   return receive_line(socket, deadline);
 }
 
-nlohmann::json call_daemon(const ClientOptions& options, std::string_view cmd, const nlohmann::json& args) {
-  const std::string line = exchange_line(options, encode_request(cmd, args));
+namespace {
+
+Response ask(const ClientOptions& options, std::string_view cmd, const nlohmann::json& args, bool render_json) {
+  const std::string line = exchange_line(options, encode_request(cmd, args, render_json));
   Response response;
   try {
     response = parse_response(line);
@@ -163,7 +165,19 @@ nlohmann::json call_daemon(const ClientOptions& options, std::string_view cmd, c
     throw ClientError(kind, error.what());
   }
   if (!response.ok) throw daemon_error(response);
-  return std::move(response.data);
+  return response;
+}
+
+}  // namespace
+
+nlohmann::json call_daemon(const ClientOptions& options, std::string_view cmd, const nlohmann::json& args) {
+  return std::move(ask(options, cmd, args, false).data);
+}
+
+std::string call_daemon_rendered(const ClientOptions& options, std::string_view cmd, const nlohmann::json& args) {
+  Response response = ask(options, cmd, args, true);
+  if (!response.text) throw ClientError(ClientErrorKind::kProtocol, "the daemon's answer has no \"text\"");
+  return std::move(*response.text);
 }
 
 }  // namespace cu::ctl

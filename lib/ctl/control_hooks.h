@@ -24,6 +24,9 @@ struct ControlHooks {
   std::function<ActionResult()> rescan;
   // Re-reads the config file (like SIGHUP); an error names what is wrong with it.
   std::function<ActionResult()> reload;
+  // Changes whenever the stored data or the report settings may have changed (a commit, a
+  // reload); empty: answers are never reused (command_registry.h, ResponseCache).
+  std::function<std::uint64_t()> data_generation;
   // Unix epoch milliseconds; the wall clock when empty. Injectable for tests.
   std::function<std::int64_t()> now_ms;
 };

@@ -51,6 +51,7 @@ struct ControlServer::State {
   Local::acceptor acceptor;
   asio::steady_timer accept_retry;
   std::set<std::shared_ptr<Connection>> connections;
+  ResponseCache answers;
   bool stopped = false;
   dev_t socket_device = 0;
   ino_t socket_inode = 0;
@@ -153,7 +154,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   std::string answer(std::string_view line) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    return handle_request_line(line, state_->source, state_->hooks);
+    return handle_request_line(line, state_->source, state_->hooks, &state_->answers);
   }
 
   void respond(std::string line, bool then_close) {

@@ -1,7 +1,8 @@
 #pragma once
 // The control socket's wire format (docs/PROTOCOL.md): one JSON object per line each way.
-//   request:  {"v":1,"cmd":"daily","args":{...}}
-//   response: {"v":1,"ok":true,"data":...} or {"v":1,"ok":false,"code":"...","error":"..."}
+//   request:  {"v":1,"cmd":"daily","args":{...}} (optionally "render":"json")
+//   response: {"v":1,"ok":true,"data":...}, {"v":1,"ok":true,"text":"..."} or
+//             {"v":1,"ok":false,"code":"...","error":"..."}
 #include <cstddef>
 #include <optional>
 #include <stdexcept>
@@ -48,6 +49,9 @@ class ProtocolError : public std::runtime_error {
 struct Request {
   std::string cmd;
   nlohmann::json args = nlohmann::json::object();  // always an object
+  // "render":"json": answer with the data already printed as `--json` prints it, in "text", so
+  // that the client writes it out instead of parsing and printing a large report again.
+  bool render_json = false;
 };
 
 // Parses one request line (without its newline). Throws ProtocolError (kRequestTooLarge,
@@ -56,14 +60,19 @@ struct Request {
 Request parse_request(std::string_view line);
 
 // One line (without newline) for `cmd` and `args` (an object).
-std::string encode_request(std::string_view cmd, const nlohmann::json& args);
+std::string encode_request(std::string_view cmd, const nlohmann::json& args, bool render_json = false);
 
 std::string encode_ok(const nlohmann::json& data);
+// The answer to a "render":"json" request: `data` as `--json` prints it (2-space indent).
+std::string encode_ok_rendered(const nlohmann::json& data);
+// How `--json` prints data (ccusage's JSON.stringify(data, null, 2)), without the final newline.
+std::string render_json(const nlohmann::json& data);
 std::string encode_error(ErrorCode code, std::string_view message);
 
 struct Response {
   bool ok = false;
   nlohmann::json data;        // when ok
+  std::optional<std::string> text;  // when ok, for a "render":"json" request (data is then null)
   ErrorCode code = ErrorCode::kInternal;  // when !ok
   std::string error;          // when !ok
 };

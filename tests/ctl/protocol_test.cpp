@@ -107,3 +107,36 @@ TEST(Protocol, EncodingNeverThrowsOnBadUtf8) {
 
 }  // namespace
 }  // namespace cu::ctl
+
+namespace cu::ctl {
+namespace {
+
+TEST(RenderedAnswers, ARenderRequestGetsTheDataAsJsonPrintsIt) {
+  const Request request = parse_request(R"({"v":1,"cmd":"daily","args":{},"render":"json"})");
+  EXPECT_TRUE(request.render_json);
+  EXPECT_FALSE(parse_request(R"({"v":1,"cmd":"daily"})").render_json);
+  EXPECT_EQ(parse_request(encode_request("daily", nlohmann::json::object(), true)).render_json, true);
+
+  const nlohmann::json data = {{"daily", {{{"date", "2026-02-01"}, {"totalCost", 1.5}, {"note", "line\nbreak \"q\""}}}}};
+  const std::string line = encode_ok_rendered(data);
+  EXPECT_EQ(line.find('\n'), std::string::npos) << "one line on the wire";
+  const Response response = parse_response(line);
+  ASSERT_TRUE(response.ok);
+  ASSERT_TRUE(response.text.has_value());
+  EXPECT_EQ(*response.text, render_json(data));
+  EXPECT_EQ(nlohmann::json::parse(*response.text), data);
+}
+
+TEST(RenderedAnswers, OnlyJsonRenderingExists) {
+  for (const char* line : {R"({"v":1,"cmd":"daily","render":"text"})", R"({"v":1,"cmd":"daily","render":true})"}) {
+    try {
+      parse_request(line);
+      ADD_FAILURE() << line;
+    } catch (const ProtocolError& error) {
+      EXPECT_EQ(error.code(), ErrorCode::kBadRequest) << line;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace cu::ctl

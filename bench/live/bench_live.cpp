@@ -63,9 +63,15 @@ long rss_kb(pid_t pid) {
   return 0;
 }
 
+constexpr const char* kIdentity = "bench@live";
+
+// Whether the appended line with `message_id` is stored: looked up through the daemon's session
+// index (no index covers message ids), so that observing costs the same at any history size.
 std::int64_t count(SQLite::Database& db, const std::string& message_id) {
-  SQLite::Statement query(db, "SELECT COUNT(*) FROM usage_events WHERE message_id = ?1");
-  query.bind(1, message_id);
+  SQLite::Statement query(db, "SELECT COUNT(*) FROM usage_events WHERE source = ?1 AND project = '-home-bench'"
+                              " AND session_id = 'live' AND message_id = ?2");
+  query.bind(1, kIdentity);
+  query.bind(2, message_id);
   query.executeStep();
   return query.getColumn(0).getInt64();
 }
@@ -113,8 +119,9 @@ int main(int argc, char** argv) {
   }
   const fs::path db_path = options.work / "usage.db";
   std::ofstream(options.work / "config.yaml") << fmt::format(
-      "sources:\n  claude_dirs: [{}]\ntimezone: UTC\nstorage:\n  sqlite_path: {}\nlog:\n  level: warning\n",
-      logs.string(), db_path.string());
+      "sources:\n  claude_dirs: [{}]\ntimezone: UTC\nidentity: {}\nstorage:\n  sqlite_path: {}\nctl:\n"
+      "  socket: {}\nlog:\n  level: warning\n",
+      logs.string(), kIdentity, db_path.string(), (options.work / "ctl.sock").string());
 
   const pid_t pid = ::fork();
   if (pid == 0) {
@@ -128,9 +135,14 @@ int main(int argc, char** argv) {
   for (int stable = 0; stable < 10;) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (!fs::exists(db_path)) continue;
-    SQLite::Database db(db_path.string(), SQLite::OPEN_READONLY);
-    db.setBusyTimeout(5000);
-    const auto now = db.execAndGet("SELECT COUNT(*) FROM usage_events").getInt64();
+    std::int64_t now = 0;
+    try {
+      SQLite::Database db(db_path.string(), SQLite::OPEN_READONLY);
+      db.setBusyTimeout(5000);
+      now = db.execAndGet("SELECT COUNT(*) FROM usage_events").getInt64();
+    } catch (const SQLite::Exception&) {
+      continue;  // the daemon has created the file but not its tables yet
+    }
     stable = now == last && now > 0 ? stable + 1 : 0;
     last = now;
   }

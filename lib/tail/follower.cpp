@@ -26,9 +26,7 @@ void Follower::start() {
       log::warning("inotify unavailable ({}); following the logs by periodic rescans", error.what());
     }
   }
-  for (const fs::path& root : roots_) {
-    if (watcher_) watcher_->watch_tree(root / "projects");
-  }
+  watch_all();
   scan_all();
   status_.backfill.files_total = static_cast<std::int64_t>(queue_.size());
   for (const SourceFile& file : queue_) {
@@ -107,15 +105,23 @@ void Follower::handle(const WatchEvent& event) {
       break;
     case WatchEvent::Kind::kOverflow:
       log::warning("inotify queue overflowed; rescanning every log");
-      for (const fs::path& root : roots_) {
-        if (watcher_) watcher_->watch_tree(root / "projects");
-      }
+      watch_all();
       scan_all();
       break;
     case WatchEvent::Kind::kDirectoryGone:
       // Usage already ingested stays; a directory moved elsewhere below projects/ arrives as added.
       break;
   }
+  // A new directory may have hit the watch limit: report polling and rescan at the degraded
+  // interval from now, not from the next periodic rescan.
+  if (!status_.polling && watcher_ && watcher_->limit_reached()) arm_rescan();
+}
+
+void Follower::watch_all() {
+  if (!watcher_) return;
+  std::vector<fs::path> dirs;
+  for (const fs::path& root : roots_) dirs.push_back(root / "projects");
+  watcher_->watch_all(dirs);
 }
 
 void Follower::schedule_work() {
@@ -175,9 +181,7 @@ void Follower::arm_rescan() {
   rescan_timer_.expires_after(status_.polling ? options_.degraded_rescan_interval : options_.rescan_interval);
   rescan_timer_.async_wait([this](const boost::system::error_code& ec) {
     if (ec) return;
-    if (watcher_) {
-      for (const fs::path& root : roots_) watcher_->watch_tree(root / "projects");
-    }
+    watch_all();
     scan_all();
     arm_rescan();
   });

@@ -84,6 +84,7 @@ class Follower {
   bool stopped_ = false;
   FollowerStatus status_;
   std::function<void()> on_commit_;
+  void watch_all();  // (re)adds the watches of every root's projects/ tree
 };
 
 }  // namespace cu

@@ -63,6 +63,13 @@ bool InotifyWatcher::watch_tree(const std::filesystem::path& dir) {
   return complete;
 }
 
+void InotifyWatcher::watch_all(const std::vector<std::filesystem::path>& dirs) {
+  bool complete = true;
+  for (const std::filesystem::path& dir : dirs) complete = watch_tree(dir) && complete;
+  if (complete && limit_reached_) log::info("every log directory is watched again; leaving periodic rescans");
+  if (complete) limit_reached_ = false;
+}
+
 void InotifyWatcher::read_more() {
   stream_.async_read_some(boost::asio::buffer(buffer_), [this](const boost::system::error_code& ec,
                                                               std::size_t length) {

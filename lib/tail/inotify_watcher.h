@@ -39,7 +39,12 @@ class InotifyWatcher {
   // watch limit (ENOSPC) stopped it; the caller then relies on periodic rescans.
   bool watch_tree(const std::filesystem::path& dir);
 
+  // watch_tree for each of `dirs`: the periodic re-walk. When it completes, every directory is
+  // watched again and limit_reached() turns false (the limit was raised or watches were freed).
+  void watch_all(const std::vector<std::filesystem::path>& dirs);
+
   std::size_t watch_count() const { return paths_.size(); }
+  // A watch failed with ENOSPC since the last complete watch_all().
   bool limit_reached() const { return limit_reached_; }
 
  private:

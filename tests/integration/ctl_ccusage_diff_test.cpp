@@ -107,6 +107,11 @@ TEST_P(CtlCcusageDiffTest, WeeklyFromMonday) {
   compare("weekly --start-of-week monday", "claude weekly --start-of-week monday");
 }
 TEST_P(CtlCcusageDiffTest, Session) { compare("session", "claude session"); }
+// A range that cuts through both corpora: sessions are summed from usage_events, not read from
+// claude_sessions.
+TEST_P(CtlCcusageDiffTest, SessionRange) {
+  compare("session --since 20251101 --until 2026-02-24", "claude session --since 20251101 --until 20260224");
+}
 TEST_P(CtlCcusageDiffTest, Blocks) { compare("blocks", "blocks"); }
 TEST_P(CtlCcusageDiffTest, BlocksTokenLimitMax) { compare("blocks --token-limit max", "blocks --token-limit max"); }
 

@@ -175,9 +175,7 @@ void SqliteStore::Impl::insert(const UsageEvent& event) {
 }
 
 void SqliteStore::Impl::ensure_event_indexes() {
-  if (!event_indexes_deferred) return;
-  db.exec(sql::kCreateEventIndexes);
-  event_indexes_deferred = false;
+  if (event_indexes_deferred) db.exec(sql::kCreateEventIndexes);
 }
 
 std::vector<UsageEvent> SqliteStore::Impl::select_events(SQLite::Statement& query) {
@@ -303,6 +301,7 @@ std::int64_t SqliteStore::refresh_rollups(const RollupSettings& settings) {
     Impl::run(statement, d.source);
   }
   transaction.commit();
+  d.event_indexes_deferred = false;  // only now: a failed refresh rolls the indexes back too
   return static_cast<std::int64_t>(dates.size() + sessions.size()) + (blocks_since ? 1 : 0);
 }
 

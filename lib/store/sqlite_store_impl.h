@@ -68,7 +68,8 @@ struct SqliteStore::Impl {
   // The statement for `sql` (one of the sqlite_sql.h constants), prepared once per connection.
   SQLite::Statement& cached(const char* sql);
 
-  // Builds the secondary indexes of usage_events when they are missing (sqlite_sql.h).
+  // Builds the secondary indexes of usage_events when this connection deferred them (sqlite_sql.h);
+  // the caller clears event_indexes_deferred once its transaction has committed.
   void ensure_event_indexes();
 
   void insert(const UsageEvent& event);

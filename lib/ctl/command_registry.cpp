@@ -84,7 +84,6 @@ std::string dispatch(std::string_view line, ReportSource& source, const ControlH
   return answer;
 }
 
-
 std::string arg_kind_text(const ArgSpec& spec) {
   switch (spec.kind) {
     case ArgKind::kFlag: return "boolean";

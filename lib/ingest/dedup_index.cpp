@@ -83,15 +83,13 @@ std::uint32_t DedupIndex::add(std::int64_t id, std::string_view request_id, cons
   return static_cast<std::uint32_t>(kept_.size() - 1);
 }
 
-// Puts `slot` first in the list of `message_id`.
-void DedupIndex::link(std::string_view message_id, std::uint32_t slot) {
-  const auto it = by_message_.find(message_id);
-  if (it == by_message_.end()) {
+void DedupIndex::link(MessageMap::iterator found, std::string_view message_id, std::uint32_t slot) {
+  if (found == by_message_.end()) {
     by_message_.emplace(keep_text(message_id), slot);
     return;
   }
-  kept_[slot].next = it->second;
-  it->second = slot;
+  kept_[slot].next = found->second;
+  found->second = slot;
 }
 
 DedupDecision DedupIndex::offer(const UsageEvent& event) {
@@ -128,13 +126,7 @@ DedupDecision DedupIndex::offer(const UsageEvent& event) {
       }
     }
   }
-  const std::uint32_t slot = add(event.id, entry.request_id, offered);
-  if (it != by_message_.end()) {
-    kept_[slot].next = it->second;
-    it->second = slot;
-  } else {
-    by_message_.emplace(keep_text(entry.message_id), slot);
-  }
+  link(it, entry.message_id, add(event.id, entry.request_id, offered));
   decision.keep = true;
   return decision;
 }
@@ -142,7 +134,7 @@ DedupDecision DedupIndex::offer(const UsageEvent& event) {
 void DedupIndex::restore(std::int64_t id, std::string_view message_id, std::string_view request_id,
                          const DedupRank& rank) {
   if (message_id.empty()) return;
-  link(message_id, add(id, request_id, view_of(rank)));
+  link(by_message_.find(message_id), message_id, add(id, request_id, view_of(rank)));
 }
 
 void DedupIndex::clear() {

@@ -71,13 +71,15 @@ class DedupIndex {
   std::string_view keep_text(std::string_view text);
   std::uint32_t file_index(std::string_view file);
   std::uint32_t add(std::int64_t id, std::string_view request_id, const RankView& rank);
-  void link(std::string_view message_id, std::uint32_t slot);
+  using MessageMap = std::pmr::unordered_map<std::string_view, std::uint32_t>;
+  // Puts `slot` first in the list of `message_id`; `found` is by_message_.find(message_id).
+  void link(MessageMap::iterator found, std::string_view message_id, std::uint32_t slot);
 
   // Ids, paths and the map's nodes, none freed before clear() (replaced ids stay): one
   // allocation per chunk instead of one per entry, so the index does not fragment the heap
   // between the backfill's short-lived allocations.
   std::pmr::monotonic_buffer_resource arena_;
-  std::pmr::unordered_map<std::string_view, std::uint32_t> by_message_{&arena_};  // message id -> first Kept
+  MessageMap by_message_{&arena_};  // message id -> first Kept
   std::vector<Kept> kept_;
   std::vector<std::uint32_t> free_slots_;
   std::unordered_map<std::string_view, std::uint32_t> file_ids_;

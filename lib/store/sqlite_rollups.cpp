@@ -6,14 +6,11 @@
 // once in time order (days and blocks) and once in session order (sessions), grouping rows as
 // they come: each event is read at most twice, and memory holds one day, one session or one run
 // of blocks at a time instead of the whole history.
-#include <fmt/format.h>
 
 #include <cstring>
 #include <limits>
-#include <stdexcept>
 #include <string_view>
 
-#include "parse/line_parser.h"
 #include "rollup/cache_analytics.h"
 #include "rollup/calendar.h"
 #include "rollup/model_daily.h"
@@ -38,13 +35,6 @@ constexpr int kProjectColumn = 4;
 constexpr int kSessionColumn = 5;
 
 constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
-
-std::vector<UsageEvent> select_all(SQLite::Statement& query) {
-  std::vector<UsageEvent> events;
-  while (query.executeStep()) events.push_back(read_event(query));
-  query.reset();
-  return events;
-}
 
 // Recomputes dirty days and the blocks from a resume point (rollup/usage_blocks.h) over one
 // time-ordered stream of events. Each event is read once into a window that both share: a dirty
@@ -196,11 +186,7 @@ class TimeOrderedRefresh {
 // The stored time in column `index` of `row`, read without a copy.
 std::int64_t row_time(SQLite::Statement& row, int index) {
   const SQLite::Column column = row.getColumn(index);
-  std::int64_t ms = 0;
-  if (!parse_timestamp_ms(std::string_view(column.getText(), static_cast<std::size_t>(column.size())), ms)) {
-    throw std::runtime_error(fmt::format("database holds a bad timestamp '{}'", column.getString()));
-  }
-  return ms;
+  return parse_stored_time(std::string_view(column.getText(), static_cast<std::size_t>(column.size())));
 }
 
 // Whether the row's (project, session id) columns equal `key`, without copying them.
@@ -275,7 +261,7 @@ void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dates, con
       const auto [start, end] = settings.calendar->day_range_ms(date);
       SQLite::Statement& query = cached(sql::kEventsOfProject);
       run_bind(query, source, format_timestamp_ms(start), format_timestamp_ms(end), std::string());
-      write_date(date, select_all(query), settings, now);
+      write_date(date, select_events(query), settings, now);
     }
   }
   TimeOrderedRefresh refresh(*this, scan_days ? &dates : nullptr, blocks_since_ms, settings, now);
@@ -293,7 +279,7 @@ void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dates, con
     for (const SessionKey& key : sessions) {
       SQLite::Statement& query = cached(sql::kEventsOfSession);
       run_bind(query, source, key.first, key.second);
-      write_session(key, select_all(query), now);
+      write_session(key, select_events(query), now);
     }
     return;
   }

@@ -83,7 +83,7 @@ const char* speed_name(Speed speed) {
 
 }  // namespace
 
-std::int64_t parse_stored_time(const std::string& text) {
+std::int64_t parse_stored_time(std::string_view text) {
   std::int64_t ms = 0;
   if (!parse_timestamp_ms(text, ms)) {
     throw std::runtime_error(fmt::format("database holds a bad timestamp '{}'", text));
@@ -181,6 +181,7 @@ void SqliteStore::Impl::ensure_event_indexes() {
 std::vector<UsageEvent> SqliteStore::Impl::select_events(SQLite::Statement& query) {
   std::vector<UsageEvent> events;
   while (query.executeStep()) events.push_back(read_event(query));
+  query.reset();  // cached statements must not hold their read open until their next use
   return events;
 }
 

@@ -6,6 +6,7 @@
 #include <span>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -93,7 +94,7 @@ struct SqliteStore::Impl {
 UsageEvent read_event(SQLite::Statement& row);
 
 // Parses a stored "YYYY-MM-DDTHH:MM:SS.sssZ"; throws std::runtime_error on a corrupt value.
-std::int64_t parse_stored_time(const std::string& text);
+std::int64_t parse_stored_time(std::string_view text);
 
 // The current time to judge blocks by.
 std::int64_t settings_now(const RollupSettings& settings);

@@ -3,6 +3,7 @@
 // and commits kept events together with the checkpoints that cover them (SPEC §4, §9).
 // Single-threaded: one Ingestor is driven by one thread.
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "ingest/dedup_index.h"
 #include "ingest/file_system.h"
 #include "ingest/line_reader.h"
+#include "ingest/parsed_slice.h"
 #include "ingest/source_file.h"
 #include "parse/line_parser.h"
 #include "pricing/price_table.h"
@@ -72,6 +74,14 @@ class Ingestor {
   // Consumes everything `file` has now.
   void ingest_file(const SourceFile& file);
 
+  // Consumes everything each of `files` has now, in order, with the same result as ingest_file
+  // on each; the files are read and parsed on a second thread, a few files ahead of the one being
+  // deduplicated and committed on the calling thread. `file_system` must allow that thread's
+  // open/read/stat calls concurrently with the caller's. `after_file` (optional) is called on the
+  // calling thread after each file.
+  void ingest_files(const std::vector<SourceFile>& files,
+                    const std::function<void(std::size_t index)>& after_file = {});
+
   // Commits the pending batch (events and checkpoints), then refreshes the rollups.
   void flush();
 
@@ -89,7 +99,10 @@ class Ingestor {
   Handle* open_handle(const std::string& path);
   bool read_slice(const SourceFile& file, Handle& handle);
   std::int64_t resume_offset(const SourceFile& file, OpenFile& open, const FileStat& stat);
-  void take_line(const SourceFile& file, std::string_view line, std::int64_t offset);
+  void note_restart(const SourceFile& file, const FileStat& stat);
+  void apply_prepared(const SourceFile& file, PreparedFile&& prepared);
+  void apply_slice(const SourceFile& file, const FileStat& stat, std::string fingerprint, ParsedSlice&& slice);
+  void take_entry(const SourceFile& file, ParsedEntry&& parsed);
   void keep(UsageEvent&& event, const DedupDecision& decision);
   void commit_if_full();
   void commit_batch();
@@ -111,7 +124,6 @@ class Ingestor {
   std::int64_t batch_first_id_ = 1;  // ids from here on are in batch_.inserted, not in the store
   std::unordered_set<std::int64_t> pending_dropped_;  // ids of batch_.inserted displaced before the commit
   std::int64_t batch_bytes_ = 0;
-  std::vector<UsageEntry> entries_;  // reused per line
   IngestStats stats_;
 };
 

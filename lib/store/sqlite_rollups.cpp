@@ -69,7 +69,9 @@ class TimeOrderedRefresh {
     return start;
   }
 
-  void add(std::int64_t timestamp_ms, SQLite::Statement& row) {
+  // `make()` returns the event at `timestamp_ms`; called only when a dirty day or block needs it.
+  template <typename MakeEvent>
+  void add(std::int64_t timestamp_ms, MakeEvent&& make) {
     bool wanted = false;
     if (days_) {
       if (timestamp_ms < day_start_ || timestamp_ms >= day_end_) start_day(timestamp_ms);
@@ -86,7 +88,7 @@ class TimeOrderedRefresh {
       }
       wanted = true;
     }
-    if (wanted) window_.push_back(read_event(row));
+    if (wanted) window_.push_back(make());
   }
 
   // Writes the last day and run, then removes the rows of dirty days without events any more.
@@ -189,15 +191,51 @@ std::int64_t row_time(SQLite::Statement& row, int index) {
   return parse_stored_time(std::string_view(column.getText(), static_cast<std::size_t>(column.size())));
 }
 
-// Whether the row's (project, session id) columns equal `key`, without copying them.
-bool row_in_session(SQLite::Statement& row, const SessionKey& key) {
-  const SQLite::Column project = row.getColumn(kProjectColumn);
-  const SQLite::Column session = row.getColumn(kSessionColumn);
-  return static_cast<std::size_t>(project.size()) == key.first.size() &&
-         static_cast<std::size_t>(session.size()) == key.second.size() &&
-         std::memcmp(project.getText(), key.first.data(), key.first.size()) == 0 &&
-         std::memcmp(session.getText(), key.second.data(), key.second.size()) == 0;
+// The text of column `index` of `row`, without a copy (valid until the row changes).
+std::string_view row_text(SQLite::Statement& row, int index) {
+  const SQLite::Column column = row.getColumn(index);
+  return {column.getText(), static_cast<std::size_t>(column.size())};
 }
+
+// Recomputes dirty sessions from events grouped by (project, session id): each group's events are
+// collected when the session is dirty, then written; dirty sessions without events are removed.
+class SessionOrderedRefresh {
+ public:
+  SessionOrderedRefresh(SqliteStore::Impl& store, const std::set<SessionKey>& sessions, const std::string& now)
+      : store_(store), remaining_(sessions), now_(now) {}
+
+  // `make()` returns the event; called only when its session is dirty.
+  template <typename MakeEvent>
+  void add(std::string_view project, std::string_view session_id, MakeEvent&& make) {
+    if (!group_ || group_->first != project || group_->second != session_id) {
+      flush();
+      group_.emplace(project, session_id);
+      group_dirty_ = remaining_.contains(*group_);
+    }
+    if (group_dirty_) events_.push_back(make());
+  }
+
+  void finish() {
+    flush();
+    for (const SessionKey& key : remaining_) store_.write_session(key, {}, now_);
+  }
+
+ private:
+  void flush() {
+    if (!group_dirty_) return;
+    store_.write_session(*group_, events_, now_);
+    remaining_.erase(*group_);
+    events_.clear();
+    group_dirty_ = false;
+  }
+
+  SqliteStore::Impl& store_;
+  std::set<SessionKey> remaining_;
+  const std::string& now_;
+  std::optional<SessionKey> group_;  // the session of the events being added
+  bool group_dirty_ = false;
+  std::vector<UsageEvent> events_;
+};
 
 }  // namespace
 
@@ -254,8 +292,12 @@ void SqliteStore::Impl::write_session(const SessionKey& key, std::span<const Usa
 void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dates, const std::set<SessionKey>& sessions,
                                       std::optional<std::int64_t> blocks_since_ms, const RollupSettings& settings,
                                       const std::string& now) {
+  // Every event of this source is in memory when a bulk load is being closed: read it from there.
+  const BulkLoadEvents* memory = nullptr;
+  if (event_indexes_deferred && bulk_events.size() == count_events()) memory = &bulk_events;
+
   // Days and blocks: one scan in time order from the earliest time either needs.
-  const bool scan_days = dates.size() > kPerKeyLimit;
+  const bool scan_days = memory != nullptr || dates.size() > kPerKeyLimit;
   if (!scan_days) {
     for (const std::string& date : dates) {
       const auto [start, end] = settings.calendar->day_range_ms(date);
@@ -267,15 +309,19 @@ void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dates, con
   TimeOrderedRefresh refresh(*this, scan_days ? &dates : nullptr, blocks_since_ms, settings, now);
   if (refresh.needed()) {
     const std::int64_t from_ms = refresh.start_ms();
-    SQLite::Statement& query = cached(sql::kEventsFromTime);
-    run_bind(query, source, from_ms == kNoTime ? std::string() : format_timestamp_ms(from_ms));
-    while (query.executeStep()) refresh.add(row_time(query, kTimestampColumn), query);
-    query.reset();
+    if (memory != nullptr) {
+      memory->for_each_by_time(from_ms, [&](std::int64_t timestamp_ms, auto&& make) { refresh.add(timestamp_ms, make); });
+    } else {
+      SQLite::Statement& query = cached(sql::kEventsFromTime);
+      run_bind(query, source, from_ms == kNoTime ? std::string() : format_timestamp_ms(from_ms));
+      while (query.executeStep()) refresh.add(row_time(query, kTimestampColumn), [&] { return read_event(query); });
+      query.reset();
+    }
     refresh.finish();
   }
 
-  // Sessions: a query per key, or one scan in session order.
-  if (sessions.size() <= kPerKeyLimit) {
+  // Sessions: a query per key, or one pass in session order.
+  if (memory == nullptr && sessions.size() <= kPerKeyLimit) {
     for (const SessionKey& key : sessions) {
       SQLite::Statement& query = cached(sql::kEventsOfSession);
       run_bind(query, source, key.first, key.second);
@@ -283,29 +329,28 @@ void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dates, con
     }
     return;
   }
-  std::set<SessionKey> remaining = sessions;
-  std::optional<SessionKey> group;  // the session of the rows being read
-  bool group_dirty = false;
-  std::vector<UsageEvent> events;
-  auto flush = [&] {
-    if (!group_dirty) return;
-    write_session(*group, events, now);
-    remaining.erase(*group);
-    events.clear();
-  };
-  SQLite::Statement& query = cached(sql::kEventsBySession);
-  run_bind(query, source);
-  while (query.executeStep()) {
-    if (!group || !row_in_session(query, *group)) {
-      flush();
-      group.emplace(query.getColumn(kProjectColumn).getString(), query.getColumn(kSessionColumn).getString());
-      group_dirty = remaining.contains(*group);
+  SessionOrderedRefresh by_session(*this, sessions, now);
+  if (memory != nullptr) {
+    memory->for_each_by_session(
+        [&](std::string_view project, std::string_view session_id, auto&& make) { by_session.add(project, session_id, make); });
+  } else {
+    SQLite::Statement& query = cached(sql::kEventsBySession);
+    run_bind(query, source);
+    while (query.executeStep()) {
+      by_session.add(row_text(query, kProjectColumn), row_text(query, kSessionColumn), [&] { return read_event(query); });
     }
-    if (group_dirty) events.push_back(read_event(query));
+    query.reset();
   }
+  by_session.finish();
+}
+
+std::int64_t SqliteStore::Impl::count_events() {
+  SQLite::Statement& query = cached(sql::kEventCount);
+  run_bind(query, source);
+  query.executeStep();
+  const std::int64_t count = query.getColumn(0).getInt64();
   query.reset();
-  flush();
-  for (const SessionKey& key : remaining) write_session(key, {}, now);
+  return count;
 }
 
 std::int64_t SqliteStore::refresh_block_status(const RollupSettings& settings) {

@@ -271,6 +271,10 @@ void SqliteStore::commit(const IngestBatch& batch, const RollupSettings& setting
   for (const SessionKey& key : sessions) Impl::run(d.mark_session, d.source, key.first, key.second);
   if (!dates.empty()) Impl::run(d.mark_blocks, d.source, earliest);
   transaction.commit();
+  if (d.event_indexes_deferred) {  // only once committed: the memory mirrors the table
+    for (const std::int64_t id : batch.removed_ids) d.bulk_events.remove(id);
+    for (const UsageEvent& event : batch.inserted) d.bulk_events.add(event);
+  }
 }
 
 std::int64_t SqliteStore::refresh_rollups(const RollupSettings& settings) {
@@ -303,6 +307,7 @@ std::int64_t SqliteStore::refresh_rollups(const RollupSettings& settings) {
   }
   transaction.commit();
   d.event_indexes_deferred = false;  // only now: a failed refresh rolls the indexes back too
+  d.bulk_events.clear();
   return static_cast<std::int64_t>(dates.size() + sessions.size()) + (blocks_since ? 1 : 0);
 }
 
@@ -355,11 +360,6 @@ bool SqliteStore::rebuild_if_settings_changed(const RollupSettings& settings) {
   return rebuild;
 }
 
-std::int64_t SqliteStore::event_count() {
-  SQLite::Statement query(impl_->db, sql::kEventCount);
-  query.bind(1, impl_->source);
-  query.executeStep();
-  return query.getColumn(0).getInt64();
-}
+std::int64_t SqliteStore::event_count() { return impl_->count_events(); }
 
 }  // namespace cu

@@ -13,6 +13,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include "store/bulk_load_events.h"
 #include "store/sqlite_store.h"
 
 namespace cu {
@@ -41,6 +42,8 @@ struct SqliteStore::Impl {
   // after `db`, so they are finalized before the connection closes.
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements;
   bool event_indexes_deferred = false;  // this connection dropped them for a bulk load
+  // While event_indexes_deferred: the events this connection committed since (bulk_load_events.h).
+  BulkLoadEvents bulk_events;
 
   Impl(const std::filesystem::path& path, std::string source_name);
 
@@ -78,6 +81,8 @@ struct SqliteStore::Impl {
   // caller's transaction, so that every connection follows set_shipping().
   bool shipping_on();
   std::vector<UsageEvent> select_events(SQLite::Statement& query);
+  // Events of this source in usage_events.
+  std::int64_t count_events();
 
   // Rollups (sqlite_rollups.cpp): recompute the rows of the given dirty keys from usage_events.
   // `blocks_since_ms`, when set, is the earliest change the blocks must be recomputed from.

@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "ingest/backfill.h"
 #include "ingest/ingestor.h"
 #include "rollup/calendar.h"
@@ -151,6 +153,74 @@ TEST_F(IngestorTest, StoredEventsFollowTheStoreThroughReplacements) {
   backfill(restarted, discover_sources({dir_.path()}));
   EXPECT_EQ(restarted.stored_events(), store.event_count());
   EXPECT_EQ(restarted.stored_events(), 4);
+}
+
+// ingest_files reads and parses on another thread, ahead of the file it applies; the outcome must
+// be the one of ingest_file on each file in turn: same events (ids included), checkpoints,
+// statistics and rollups, through duplicates across files, bad lines, commits
+// inside the read-ahead window, files replaced since their checkpoint, and a file gone since.
+TEST_F(IngestorTest, ReadingAheadOnAnotherThreadEqualsReadingInTurn) {
+  auto write_tree = [&](int generation) {
+    for (int f = 0; f < 40; ++f) {
+      std::string text = f % 7 == 0 ? "garbage\n{\"truncated\":\n" : "";
+      if (f % 13 == 5) text += std::string(300, 'x') + "\n";  // not JSON
+      for (int i = 0; i < 25; ++i) {
+        const int message = (f * 25 + i) % 600;  // collide across files
+        text += assistant_line(fmt::format("msg_{}_{}", generation, message), fmt::format("req_{}", message),
+                               fmt::format("2026-02-{:02}T{:02}:{:02}:00.000Z", 1 + f % 20, i % 24, f % 60),
+                               1 + (f * 7 + i) % 50);
+      }
+      test::write_file(log(fmt::format("p{}/s{:02}.jsonl", f % 3, f)), text);
+    }
+  };
+  IngestOptions options;
+  options.batch_events = 70;  // several commits while files are read ahead
+  auto run = [&](const char* database, bool ahead) {
+    SqliteStore store(dir_.path() / database, "me@host");
+    Ingestor ingestor(store, prices_, RollupSettings{&calendar_}, options);
+    ingestor.load();
+    const std::vector<SourceFile> files = discover_sources({dir_.path()});
+    if (ahead) {
+      ingestor.ingest_files(files);
+    } else {
+      for (const SourceFile& file : files) ingestor.ingest_file(file);
+    }
+    ingestor.flush();
+    return ingestor.stats();
+  };
+  auto expect_same = [&](const IngestStats& a, const IngestStats& b) {
+    EXPECT_EQ(a.files_read, b.files_read);
+    EXPECT_EQ(a.bytes_consumed, b.bytes_consumed);
+    EXPECT_EQ(a.lines, b.lines);
+    EXPECT_EQ(a.entries, b.entries);
+    EXPECT_EQ(a.kept, b.kept);
+    EXPECT_EQ(a.replaced, b.replaced);
+    EXPECT_EQ(a.replaced_stored, b.replaced_stored);
+    EXPECT_EQ(a.duplicates, b.duplicates);
+    EXPECT_EQ(a.restarts, b.restarts);
+    EXPECT_EQ(a.skipped, b.skipped);
+    SqliteStore x(dir_.path() / "ahead.db", "me@host");
+    SqliteStore y(dir_.path() / "in_turn.db", "me@host");
+    EXPECT_EQ(x.events_between(0, std::numeric_limits<std::int64_t>::max()),
+              y.events_between(0, std::numeric_limits<std::int64_t>::max()));
+    EXPECT_EQ(x.load_checkpoints().size(), y.load_checkpoints().size());
+    EXPECT_EQ(x.daily_summaries(), y.daily_summaries());
+    EXPECT_EQ(x.sessions(), y.sessions());
+    EXPECT_EQ(x.usage_blocks(), y.usage_blocks());
+  };
+  write_tree(1);
+  const IngestStats first_ahead = run("ahead.db", true);
+  const IngestStats first_in_turn = run("in_turn.db", false);
+  EXPECT_GT(first_ahead.duplicates, 0);
+  EXPECT_GT(first_ahead.skipped_total(), 0);
+  expect_same(first_ahead, first_in_turn);
+
+  write_tree(2);  // every file replaced by other content: read again from the start
+  fs::remove(log("p1/s04.jsonl"));
+  const IngestStats second_ahead = run("ahead.db", true);
+  const IngestStats second_in_turn = run("in_turn.db", false);
+  EXPECT_GT(second_ahead.restarts, 0);
+  expect_same(second_ahead, second_in_turn);
 }
 
 }  // namespace

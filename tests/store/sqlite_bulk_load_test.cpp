@@ -85,6 +85,70 @@ TEST_F(SqliteBulkLoadTest, OpeningTheDatabaseBuildsIndexesACrashLeftOut) {
   EXPECT_EQ(reopened.event_count(), 2000);
 }
 
+// The refresh that closes a bulk load computes the rollups from the events it kept in memory; a
+// rebuild reads them back from usage_events. Several commits, stored events replaced by later
+// ones, and events of every shape (models, fast/standard, logged costs, cache splits, sidechain,
+// cwd) must give the same rows both ways.
+TEST_F(SqliteBulkLoadTest, RollupsFromTheLoadsMemoryEqualARebuildFromTheTable) {
+  SqliteStore store(path("usage.db"), "me@host");
+  IngestBatch first = large_batch(1);
+  for (std::size_t i = 0; i < first.inserted.size(); ++i) {
+    UsageEvent& event = first.inserted[i];
+    if (i % 3 == 0) event.entry.model = "claude-opus-4-5-20251101";
+    if (i % 5 == 0) event.entry.speed = i % 10 == 0 ? Speed::kFast : Speed::kStandard;
+    if (i % 7 == 0) event.entry.logged_cost_usd = 0.25 + static_cast<double>(i) / 1000;
+    if (i % 11 == 0) event.entry.is_sidechain = true;
+    if (i % 13 == 0) event.entry.tokens.has_cache_split = false;
+    event.entry.cwd = fmt::format("/home/ana/p{}", i % 4);
+    event.project = fmt::format("-home-ana-p{}", i % 4);
+  }
+  store.commit(first, settings());
+  IngestBatch second = large_batch(5001);
+  second.inserted.resize(300);
+  for (std::int64_t id = 1; id <= 2000; id += 9) second.removed_ids.push_back(id);
+  store.commit(second, settings());
+  store.refresh_rollups(settings());
+  ASSERT_EQ(event_index_count(path("usage.db")), 2);
+  EXPECT_EQ(store.event_count(), 2000 + 300 - 223);
+
+  SqliteStore rebuilt(path("usage.db"), "me@host");
+  const auto daily = store.daily_summaries();
+  const auto models = store.model_daily();
+  const auto cache = store.cache_analytics();
+  const auto sessions = store.sessions();
+  const auto session_models = store.session_models();
+  const auto blocks = store.usage_blocks();
+  rebuilt.rebuild_rollups(settings());
+  EXPECT_EQ(daily, rebuilt.daily_summaries());
+  EXPECT_EQ(models, rebuilt.model_daily());
+  EXPECT_EQ(cache, rebuilt.cache_analytics());
+  EXPECT_EQ(sessions, rebuilt.sessions());
+  EXPECT_EQ(session_models, rebuilt.session_models());
+  EXPECT_EQ(blocks, rebuilt.usage_blocks());
+}
+
+// Events another connection added to the source during the load are not in this connection's
+// memory: the refresh notices and reads the table instead.
+TEST_F(SqliteBulkLoadTest, AnotherWriterDuringTheLoadIsCounted) {
+  SqliteStore store(path("usage.db"), "me@host");
+  store.commit(large_batch(1), settings());
+  {
+    SqliteStore other(path("usage.db"), "me@host");
+    other.commit(IngestBatch{{}, {sample_event(9001, "2026-03-01T10:00:00.000Z", "late", 500)}, {}}, settings());
+  }
+  store.refresh_rollups(settings());
+  bool found = false;
+  for (const SessionRow& session : store.sessions()) found = found || session.session_id == "late";
+  EXPECT_TRUE(found) << "the other connection's event must be in the rollups";
+
+  SqliteStore rebuilt(path("usage.db"), "me@host");
+  const auto daily = store.daily_summaries();
+  const auto blocks = store.usage_blocks();
+  rebuilt.rebuild_rollups(settings());
+  EXPECT_EQ(daily, rebuilt.daily_summaries());
+  EXPECT_EQ(blocks, rebuilt.usage_blocks());
+}
+
 TEST_F(SqliteBulkLoadTest, ATableWithEventsKeepsItsIndexes) {
   SqliteStore store(path("usage.db"), "me@host");
   store.commit(IngestBatch{{}, {sample_event(1, "2026-02-01T10:00:00.000Z", "s1", 5)}, {}}, settings());

@@ -87,8 +87,8 @@ TEST_F(SqliteBulkLoadTest, OpeningTheDatabaseBuildsIndexesACrashLeftOut) {
 
 // The refresh that closes a bulk load computes the rollups from the events it kept in memory; a
 // rebuild reads them back from usage_events. Several commits, stored events replaced by later
-// ones, and events of every shape (models, fast/standard, logged costs, cache splits, sidechain,
-// cwd) must give the same rows both ways.
+// ones, and events of every shape (models, fast/standard, logged costs, cache splits or none,
+// counts and offsets beyond 32 bits, sidechain, cwd) must give the same rows both ways.
 TEST_F(SqliteBulkLoadTest, RollupsFromTheLoadsMemoryEqualARebuildFromTheTable) {
   SqliteStore store(path("usage.db"), "me@host");
   IngestBatch first = large_batch(1);
@@ -99,6 +99,9 @@ TEST_F(SqliteBulkLoadTest, RollupsFromTheLoadsMemoryEqualARebuildFromTheTable) {
     if (i % 7 == 0) event.entry.logged_cost_usd = 0.25 + static_cast<double>(i) / 1000;
     if (i % 11 == 0) event.entry.is_sidechain = true;
     if (i % 13 == 0) event.entry.tokens.has_cache_split = false;
+    if (i % 17 == 0) event.entry.tokens.cache_read = 5'000'000'000;  // beyond 32 bits
+    if (i % 19 == 0) event.line_offset = 6'000'000'000;
+    if (i % 23 == 0) event.entry_index = 1;
     event.entry.cwd = fmt::format("/home/ana/p{}", i % 4);
     event.project = fmt::format("-home-ana-p{}", i % 4);
   }

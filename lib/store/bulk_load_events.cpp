@@ -24,7 +24,20 @@ std::uint32_t BulkLoadEvents::intern(std::string_view text) {
 
 template <std::size_t N>
 std::uint32_t BulkLoadEvents::intern_tuple(std::vector<std::array<std::uint32_t, N>>& table,
-                                           const std::array<std::string_view, N>& parts) {
+                                           const std::array<std::string_view, N>& parts, std::uint32_t& last) {
+  // Consecutive events mostly share their tuples: compare with the last one returned first.
+  if (last < table.size()) {
+    bool same = true;
+    for (std::size_t i = 0; i < N && same; ++i) same = texts_[table[last][i]] == parts[i];
+    if (same) return last;
+  }
+  last = intern_new_tuple(table, parts);
+  return last;
+}
+
+template <std::size_t N>
+std::uint32_t BulkLoadEvents::intern_new_tuple(std::vector<std::array<std::uint32_t, N>>& table,
+                                               const std::array<std::string_view, N>& parts) {
   // The tuple is interned as one text (parts joined by NUL) whose own index maps to the table.
   std::string& joined = joined_;
   joined.clear();
@@ -49,8 +62,8 @@ void BulkLoadEvents::add(const UsageEvent& event) {
   compact.id = event.id;
   compact.timestamp_ms = entry.timestamp_ms;
   compact.cost_usd = event.cost_usd;
-  compact.origin = intern_tuple<3>(origins_, {event.project, event.session_id, event.file});
-  compact.context = intern_tuple<2>(contexts_, {entry.model, entry.cwd});
+  compact.origin = intern_tuple<3>(origins_, {event.project, event.session_id, event.file}, last_origin_);
+  compact.context = intern_tuple<2>(contexts_, {entry.model, entry.cwd}, last_context_);
   compact.flags = static_cast<std::uint8_t>((entry.is_sidechain ? kSidechain : 0) |
                                             (tokens.has_cache_split ? kSplit : 0) |
                                             (static_cast<unsigned>(entry.speed) << kSpeedShift));

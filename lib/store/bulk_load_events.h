@@ -72,10 +72,14 @@ class BulkLoadEvents {
   static constexpr std::uint8_t kWide = 1, kSidechain = 2, kSplit = 4, kSpeedShift = 3;
 
   std::uint32_t intern(std::string_view text);
-  // The index of the interned tuple (an entry of `table`) of the given texts.
+  // The index of the interned tuple (an entry of `table`) of the given texts; `last` is the index
+  // this returned for the table the previous time.
   template <std::size_t N>
   std::uint32_t intern_tuple(std::vector<std::array<std::uint32_t, N>>& table,
-                             const std::array<std::string_view, N>& parts);
+                             const std::array<std::string_view, N>& parts, std::uint32_t& last);
+  template <std::size_t N>
+  std::uint32_t intern_new_tuple(std::vector<std::array<std::uint32_t, N>>& table,
+                                 const std::array<std::string_view, N>& parts);
   UsageEvent expand(std::uint32_t index, bool with_cwd) const;
   // Indexes of the held events (removed ones left out) in the given order.
   std::vector<std::uint32_t> ordered_by_time() const;
@@ -89,6 +93,7 @@ class BulkLoadEvents {
   std::unordered_map<std::string_view, std::uint32_t> text_ids_;
   std::unordered_map<std::uint32_t, std::uint32_t> tuple_ids_;  // joined text -> its table's index
   std::string joined_;  // intern_tuple's buffer
+  std::uint32_t last_origin_ = ~0u, last_context_ = ~0u;
   std::vector<std::array<std::uint32_t, 3>> origins_;   // project, session id, file (texts_)
   std::vector<std::array<std::uint32_t, 2>> contexts_;  // model, cwd (texts_)
 };

@@ -233,9 +233,17 @@ void SqliteStore::commit(const IngestBatch& batch, const RollupSettings& setting
   std::set<std::string> dates;
   std::set<SessionKey> sessions;
   std::int64_t earliest = std::numeric_limits<std::int64_t>::max();
+  // Consecutive events mostly share their day and session: look those up only when they change.
+  std::pair<std::int64_t, std::int64_t> last_day{0, 0};  // [start, end) of the last date inserted
+  const SessionKey* last_session = nullptr;
   auto touch = [&](std::int64_t timestamp_ms, const std::string& project, const std::string& session) {
-    dates.insert(settings.calendar->date_of(timestamp_ms));
-    sessions.emplace(project, session);
+    if (timestamp_ms < last_day.first || timestamp_ms >= last_day.second) {
+      const std::string& date = *dates.insert(settings.calendar->date_of(timestamp_ms)).first;
+      last_day = settings.calendar->day_range_ms(date);
+    }
+    if (last_session == nullptr || last_session->first != project || last_session->second != session) {
+      last_session = &*sessions.emplace(project, session).first;
+    }
     earliest = std::min(earliest, timestamp_ms);
   };
   SQLite::Transaction transaction(d.db);

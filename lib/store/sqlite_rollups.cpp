@@ -4,18 +4,18 @@
 // A few dirty keys (the live daemon's commits) are refreshed with one indexed query per key. Many
 // (a backfill, a rebuild, a restart after long downtime) are refreshed by scanning usage_events
 // once in time order (days and blocks) and once in session order (sessions), grouping rows as
-// they come: each event is read at most twice, and memory holds one day, one session or one run
-// of blocks at a time instead of the whole history.
+// they come (ordered_refresh.h): each event is read at most twice, and memory holds one day, one
+// session or one run of blocks at a time instead of the whole history.
+//
+// The refresh closing a bulk load reads the events from the load's memory instead, on a second
+// thread, while this one builds the indexes the load deferred; the rows are written afterwards.
 
-#include <cstring>
+#include <future>
 #include <limits>
 #include <string_view>
 
-#include "rollup/cache_analytics.h"
 #include "rollup/calendar.h"
-#include "rollup/model_daily.h"
-#include "rollup/summaries.h"
-#include "rollup/usage_blocks.h"
+#include "store/ordered_refresh.h"
 #include "store/row_codec.h"
 #include "store/sqlite_sql.h"
 #include "store/sqlite_store_impl.h"
@@ -24,7 +24,6 @@ namespace cu {
 namespace {
 
 namespace sql = sqlite_sql;
-using SessionKey = SqliteStore::Impl::SessionKey;
 
 // Above this many dirty dates (or sessions), one ordered scan beats a query per key.
 constexpr std::size_t kPerKeyLimit = 16;
@@ -35,155 +34,6 @@ constexpr int kProjectColumn = 4;
 constexpr int kSessionColumn = 5;
 
 constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
-
-// Recomputes dirty days and the blocks from a resume point (rollup/usage_blocks.h) over one
-// time-ordered stream of events. Each event is read once into a window that both share: a dirty
-// day is a contiguous range of it, and so is a block. The stream is cut where an event opens a
-// new block (the rule of compute_blocks), and each block's events are computed on their own with
-// the last event before them for the gap block. The window keeps only what the unfinished day or
-// block still needs.
-class TimeOrderedRefresh {
- public:
-  // `dates` (the dirty days) may be null: days are refreshed per key elsewhere.
-  TimeOrderedRefresh(SqliteStore::Impl& store, const std::vector<std::string>* dates,
-                     std::optional<std::int64_t> blocks_since_ms, const RollupSettings& settings,
-                     const std::string& now)
-      : store_(store), settings_(settings), now_(now) {
-    if (dates != nullptr) {
-      days_ = true;
-      remaining_dates_.insert(dates->begin(), dates->end());
-    }
-    if (blocks_since_ms) {
-      blocks_ = true;
-      prepare_blocks(*blocks_since_ms);
-    }
-  }
-
-  bool needed() const { return days_ || blocks_; }
-
-  // The first time either part needs.
-  std::int64_t start_ms() const {
-    std::int64_t start = std::numeric_limits<std::int64_t>::max();
-    if (days_) start = settings_.calendar->day_range_ms(*remaining_dates_.begin()).first;
-    if (blocks_) start = std::min(start, point_.events_after_ms);
-    return start;
-  }
-
-  // `make()` returns the event at `timestamp_ms`; called only when a dirty day or block needs it.
-  template <typename MakeEvent>
-  void add(std::int64_t timestamp_ms, MakeEvent&& make) {
-    bool wanted = false;
-    if (days_) {
-      if (timestamp_ms < day_start_ || timestamp_ms >= day_end_) start_day(timestamp_ms);
-      wanted = day_dirty_;
-    }
-    if (blocks_ && timestamp_ms > point_.events_after_ms) {
-      if (run_begin_ && opens_new_block(run_block_start_, window_.back().entry.timestamp_ms, timestamp_ms,
-                                        settings_.block_length)) {
-        flush_run();
-      }
-      if (!run_begin_) {
-        run_begin_ = window_.size();
-        run_block_start_ = block_start_of(timestamp_ms);
-      }
-      wanted = true;
-    }
-    if (wanted) window_.push_back(make());
-  }
-
-  // Writes the last day and run, then removes the rows of dirty days without events any more.
-  void finish() {
-    flush_day();
-    flush_run();
-    for (const std::string& date : remaining_dates_) store_.write_date(date, {}, settings_, now_);
-    remaining_dates_.clear();
-  }
-
- private:
-  void start_day(std::int64_t timestamp_ms) {
-    flush_day();
-    date_ = settings_.calendar->date_of(timestamp_ms);
-    std::tie(day_start_, day_end_) = settings_.calendar->day_range_ms(date_);
-    day_dirty_ = remaining_dates_.contains(date_);
-    day_begin_ = window_.size();
-  }
-
-  void flush_day() {
-    if (!day_dirty_) return;
-    store_.write_date(date_, std::span(window_).subspan(day_begin_), settings_, now_);
-    remaining_dates_.erase(date_);
-    day_dirty_ = false;
-    trim();
-  }
-
-  void prepare_blocks(std::int64_t since_ms) {
-    std::vector<UsageBlock> stored;
-    SQLite::Statement& query = store_.cached(sql::kBlockRows);
-    SqliteStore::Impl::run_bind(query, store_.source, std::optional<std::string>(), std::optional<std::string>());
-    while (query.executeStep()) {
-      UsageBlock block;
-      block.block_id = query.getColumn(0).getString();
-      block.start_ms = parse_stored_time(query.getColumn(1).getString());
-      block.actual_end_ms = parse_stored_time(query.getColumn(4).getString());
-      stored.push_back(std::move(block));
-    }
-    query.reset();
-    point_ = block_resume_point(stored, since_ms);
-    previous_event_ms_ = point_.previous_event_ms;
-    SQLite::Statement& remove = store_.cached(sql::kDeleteBlock);
-    for (const UsageBlock& block : stored) {
-      if (!keeps_block(point_, block)) SqliteStore::Impl::run(remove, store_.source, block.block_id);
-    }
-  }
-
-  void flush_run() {
-    if (!run_begin_) return;
-    const auto run = std::span(window_).subspan(*run_begin_);
-    const auto blocks = compute_blocks(run, settings_.block_length, settings_now(settings_), previous_event_ms_);
-    SQLite::Statement& upsert = store_.cached(sql::kUpsertBlock);
-    for (const UsageBlock& block : blocks) {
-      if (block.is_gap) continue;
-      SqliteStore::Impl::run(upsert, store_.source, block.block_id, format_timestamp_ms(block.start_ms),
-                             format_timestamp_ms(block.end_ms), format_timestamp_ms(block.first_event_ms),
-                             format_timestamp_ms(block.actual_end_ms), block.tokens.input, block.tokens.output,
-                             block.tokens.cache_creation, block.tokens.cache_read, block.tokens.total(),
-                             block.cost_usd, block.entries, block.session_count, join_models(block.models),
-                             std::string(block.status()), now_);
-    }
-    previous_event_ms_ = run.back().entry.timestamp_ms;
-    run_begin_.reset();
-    trim();
-  }
-
-  // Drops the events no unfinished day or run needs any more.
-  void trim() {
-    std::size_t keep_from = window_.size();
-    if (day_dirty_) keep_from = std::min(keep_from, day_begin_);
-    if (run_begin_) keep_from = std::min(keep_from, *run_begin_);
-    if (keep_from == 0) return;
-    window_.erase(window_.begin(), window_.begin() + static_cast<std::ptrdiff_t>(keep_from));
-    day_begin_ -= std::min(day_begin_, keep_from);
-    if (run_begin_) *run_begin_ -= keep_from;
-  }
-
-  SqliteStore::Impl& store_;
-  const RollupSettings& settings_;
-  const std::string& now_;
-  std::vector<UsageEvent> window_;
-
-  bool days_ = false;
-  std::set<std::string> remaining_dates_;
-  std::string date_;
-  std::int64_t day_start_ = 0, day_end_ = 0;  // [start, end) of date_; empty before the first event
-  bool day_dirty_ = false;
-  std::size_t day_begin_ = 0;  // where date_'s events start in window_ (when dirty)
-
-  bool blocks_ = false;
-  BlockResumePoint point_;
-  std::optional<std::int64_t> previous_event_ms_;
-  std::optional<std::size_t> run_begin_;  // where the current block's events start in window_
-  std::int64_t run_block_start_ = 0;       // the start of that block
-};
 
 // The stored time in column `index` of `row`, read without a copy.
 std::int64_t row_time(SQLite::Statement& row, int index) {
@@ -197,45 +47,35 @@ std::string_view row_text(SQLite::Statement& row, int index) {
   return {column.getText(), static_cast<std::size_t>(column.size())};
 }
 
-// Recomputes dirty sessions from events grouped by (project, session id): each group's events are
-// collected when the session is dirty, then written; dirty sessions without events are removed.
-class SessionOrderedRefresh {
+// Writes rows as they are computed.
+class WriteNow final : public RollupSink {
  public:
-  SessionOrderedRefresh(SqliteStore::Impl& store, const std::set<SessionKey>& sessions, const std::string& now)
-      : store_(store), remaining_(sessions), now_(now) {}
-
-  // `make()` returns the event; called only when its session is dirty.
-  template <typename MakeEvent>
-  void add(std::string_view project, std::string_view session_id, MakeEvent&& make) {
-    if (!group_ || group_->first != project || group_->second != session_id) {
-      flush();
-      group_.emplace(project, session_id);
-      group_dirty_ = remaining_.contains(*group_);
-    }
-    if (group_dirty_) events_.push_back(make());
-  }
-
-  void finish() {
-    flush();
-    for (const SessionKey& key : remaining_) store_.write_session(key, {}, now_);
-  }
+  WriteNow(SqliteStore::Impl& store, const std::string& now) : store_(store), now_(now) {}
+  void date(DateRows&& rows) override { store_.write_date_rows(rows, now_); }
+  void session(SessionRows&& rows) override { store_.write_session_rows(rows, now_); }
+  void block(UsageBlock&& block) override { store_.write_block(block, now_); }
 
  private:
-  void flush() {
-    if (!group_dirty_) return;
-    store_.write_session(*group_, events_, now_);
-    remaining_.erase(*group_);
-    events_.clear();
-    group_dirty_ = false;
-  }
-
   SqliteStore::Impl& store_;
-  std::set<SessionKey> remaining_;
   const std::string& now_;
-  std::optional<SessionKey> group_;  // the session of the events being added
-  bool group_dirty_ = false;
-  std::vector<UsageEvent> events_;
 };
+
+// Days, blocks and sessions from a bulk load's memory (no SQL: may run on another thread).
+void refresh_from_memory(const BulkLoadEvents& memory, const std::vector<std::string>& dates,
+                         const std::set<SessionKey>& sessions, std::optional<BlockResumePoint> blocks,
+                         const RollupSettings& settings, RollupSink& sink) {
+  TimeOrderedRefresh by_time(sink, &dates, blocks, settings);
+  if (by_time.needed()) {
+    memory.for_each_by_time(by_time.start_ms(),
+                            [&](std::int64_t timestamp_ms, auto&& make) { by_time.add(timestamp_ms, make); });
+    by_time.finish();
+  }
+  if (sessions.empty()) return;
+  SessionOrderedRefresh by_session(sink, sessions);
+  memory.for_each_by_session(
+      [&](std::string_view project, std::string_view session_id, auto&& make) { by_session.add(project, session_id, make); });
+  by_session.finish();
+}
 
 }  // namespace
 
@@ -245,102 +85,139 @@ SQLite::Statement& SqliteStore::Impl::cached(const char* sql) {
   return *statement;
 }
 
-void SqliteStore::Impl::write_date(const std::string& date, std::span<const UsageEvent> events,
-                                   const RollupSettings& settings, const std::string& now) {
+void SqliteStore::Impl::write_date_rows(const DateRows& rows, const std::string& now) {
+  const std::string& date = rows.date;
   run(cached(sql::kDeleteModelDaily), source, date);
-  if (events.empty()) {
+  if (!rows.daily) {
     run(cached(sql::kDeleteDaily), source, date);
     run(cached(sql::kDeleteCache), source, date);
     return;
   }
-  const DailySummaryRow row = summarize_day(date, events);
+  const DailySummaryRow& row = *rows.daily;
   run(cached(sql::kUpsertDaily), source, row.date, row.tokens.input, row.tokens.output, row.tokens.cache_creation,
       row.tokens.cache_read, row.tokens.total(), row.cost_usd, row.session_count, row.models_used, now);
   SQLite::Statement& insert_model = cached(sql::kInsertModelDaily);
-  for (const ModelDailyRow& model : summarize_models_of_day(date, events)) {
+  for (const ModelDailyRow& model : rows.models) {
     run(insert_model, source, date, model.model, model.tokens.input, model.tokens.output,
         model.tokens.cache_creation, model.tokens.cache_read, model.tokens.total(), model.cost_usd,
         model.request_count, now);
   }
-  if (settings.prices != nullptr) {
-    const CacheAnalyticsRow cache = summarize_cache_of_day(date, events, *settings.prices);
-    run(cached(sql::kUpsertCache), source, date, cache.total_cache_tokens, cache.cache_hit_tokens, cache.hit_rate,
-        cache.cache_savings_usd, now);
+  if (const auto& cache = rows.cache) {
+    run(cached(sql::kUpsertCache), source, date, cache->total_cache_tokens, cache->cache_hit_tokens, cache->hit_rate,
+        cache->cache_savings_usd, now);
   }
 }
 
-void SqliteStore::Impl::write_session(const SessionKey& key, std::span<const UsageEvent> events,
-                                      const std::string& now) {
-  const auto& [project, session_id] = key;
+void SqliteStore::Impl::write_session_rows(const SessionRows& rows, const std::string& now) {
+  const auto& [project, session_id] = rows.key;
   run(cached(sql::kDeleteSessionModels), source, project, session_id);
-  if (events.empty()) {
+  if (!rows.session) {
     run(cached(sql::kDeleteSession), source, project, session_id);
     return;
   }
-  const SessionRow row = summarize_session(events);
+  const SessionRow& row = *rows.session;
   run(cached(sql::kUpsertSession), source, row.session_id, row.project_path, row.project_name,
       format_timestamp_ms(row.session_start_ms), format_timestamp_ms(row.session_end_ms), row.tokens.input,
       row.tokens.output, row.tokens.cache_creation, row.tokens.cache_read, row.tokens.total(), row.cost_usd,
       row.model_name, row.message_count, row.efficiency_score, now);
   SQLite::Statement& insert_model = cached(sql::kInsertSessionModel);
-  for (const ModelDailyRow& model : summarize_models_of_day({}, events)) {
+  for (const ModelDailyRow& model : rows.models) {
     run(insert_model, source, project, session_id, model.model, model.tokens.input, model.tokens.output,
         model.tokens.cache_creation, model.tokens.cache_read, model.cost_usd, model.request_count);
   }
 }
 
+void SqliteStore::Impl::write_block(const UsageBlock& block, const std::string& now) {
+  run(cached(sql::kUpsertBlock), source, block.block_id, format_timestamp_ms(block.start_ms),
+      format_timestamp_ms(block.end_ms), format_timestamp_ms(block.first_event_ms),
+      format_timestamp_ms(block.actual_end_ms), block.tokens.input, block.tokens.output,
+      block.tokens.cache_creation, block.tokens.cache_read, block.tokens.total(), block.cost_usd, block.entries,
+      block.session_count, join_models(block.models), std::string(block.status()), now);
+}
+
+BlockResumePoint SqliteStore::Impl::prepare_blocks(std::int64_t since_ms) {
+  std::vector<UsageBlock> stored;
+  SQLite::Statement& query = cached(sql::kBlockRows);
+  run_bind(query, source, std::optional<std::string>(), std::optional<std::string>());
+  while (query.executeStep()) {
+    UsageBlock block;
+    block.block_id = query.getColumn(0).getString();
+    block.start_ms = parse_stored_time(query.getColumn(1).getString());
+    block.actual_end_ms = parse_stored_time(query.getColumn(4).getString());
+    stored.push_back(std::move(block));
+  }
+  query.reset();
+  const BlockResumePoint point = block_resume_point(stored, since_ms);
+  SQLite::Statement& remove = cached(sql::kDeleteBlock);
+  for (const UsageBlock& block : stored) {
+    if (!keeps_block(point, block)) run(remove, source, block.block_id);
+  }
+  return point;
+}
+
 void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dates, const std::set<SessionKey>& sessions,
                                       std::optional<std::int64_t> blocks_since_ms, const RollupSettings& settings,
                                       const std::string& now) {
-  // Every event of this source is in memory when a bulk load is being closed: read it from there.
-  const BulkLoadEvents* memory = nullptr;
-  if (event_indexes_deferred && bulk_events.size() == count_events()) memory = &bulk_events;
+  std::optional<BlockResumePoint> blocks;
+  if (blocks_since_ms) blocks = prepare_blocks(*blocks_since_ms);
+
+  // Every event of this source is in memory when a bulk load is being closed.
+  if (event_indexes_deferred && bulk_events.size() == count_events()) {
+    CollectedRows rows;
+    auto computing = std::async(std::launch::async, [&] {
+      refresh_from_memory(bulk_events, dates, sessions, blocks, settings, rows);
+    });
+    try {
+      ensure_event_indexes();
+    } catch (...) {
+      computing.wait();  // `rows` and the memory outlive the other thread
+      throw;
+    }
+    computing.get();
+    for (const DateRows& date : rows.dates) write_date_rows(date, now);
+    for (const SessionRows& session : rows.sessions) write_session_rows(session, now);
+    for (const UsageBlock& block : rows.blocks) write_block(block, now);
+    return;
+  }
+  ensure_event_indexes();
+  WriteNow sink(*this, now);
 
   // Days and blocks: one scan in time order from the earliest time either needs.
-  const bool scan_days = memory != nullptr || dates.size() > kPerKeyLimit;
+  const bool scan_days = dates.size() > kPerKeyLimit;
   if (!scan_days) {
     for (const std::string& date : dates) {
       const auto [start, end] = settings.calendar->day_range_ms(date);
       SQLite::Statement& query = cached(sql::kEventsOfProject);
       run_bind(query, source, format_timestamp_ms(start), format_timestamp_ms(end), std::string());
-      write_date(date, select_events(query), settings, now);
+      write_date_rows(date_rows(date, select_events(query), settings), now);
     }
   }
-  TimeOrderedRefresh refresh(*this, scan_days ? &dates : nullptr, blocks_since_ms, settings, now);
-  if (refresh.needed()) {
-    const std::int64_t from_ms = refresh.start_ms();
-    if (memory != nullptr) {
-      memory->for_each_by_time(from_ms, [&](std::int64_t timestamp_ms, auto&& make) { refresh.add(timestamp_ms, make); });
-    } else {
-      SQLite::Statement& query = cached(sql::kEventsFromTime);
-      run_bind(query, source, from_ms == kNoTime ? std::string() : format_timestamp_ms(from_ms));
-      while (query.executeStep()) refresh.add(row_time(query, kTimestampColumn), [&] { return read_event(query); });
-      query.reset();
-    }
-    refresh.finish();
+  TimeOrderedRefresh by_time(sink, scan_days ? &dates : nullptr, blocks, settings);
+  if (by_time.needed()) {
+    const std::int64_t from_ms = by_time.start_ms();
+    SQLite::Statement& query = cached(sql::kEventsFromTime);
+    run_bind(query, source, from_ms == kNoTime ? std::string() : format_timestamp_ms(from_ms));
+    while (query.executeStep()) by_time.add(row_time(query, kTimestampColumn), [&] { return read_event(query); });
+    query.reset();
+    by_time.finish();
   }
 
-  // Sessions: a query per key, or one pass in session order.
-  if (memory == nullptr && sessions.size() <= kPerKeyLimit) {
+  // Sessions: a query per key, or one scan in session order.
+  if (sessions.size() <= kPerKeyLimit) {
     for (const SessionKey& key : sessions) {
       SQLite::Statement& query = cached(sql::kEventsOfSession);
       run_bind(query, source, key.first, key.second);
-      write_session(key, select_events(query), now);
+      write_session_rows(session_rows(key, select_events(query)), now);
     }
     return;
   }
-  SessionOrderedRefresh by_session(*this, sessions, now);
-  if (memory != nullptr) {
-    memory->for_each_by_session(
-        [&](std::string_view project, std::string_view session_id, auto&& make) { by_session.add(project, session_id, make); });
-  } else {
-    SQLite::Statement& query = cached(sql::kEventsBySession);
-    run_bind(query, source);
-    while (query.executeStep()) {
-      by_session.add(row_text(query, kProjectColumn), row_text(query, kSessionColumn), [&] { return read_event(query); });
-    }
-    query.reset();
+  SessionOrderedRefresh by_session(sink, sessions);
+  SQLite::Statement& query = cached(sql::kEventsBySession);
+  run_bind(query, source);
+  while (query.executeStep()) {
+    by_session.add(row_text(query, kProjectColumn), row_text(query, kSessionColumn), [&] { return read_event(query); });
   }
+  query.reset();
   by_session.finish();
 }
 

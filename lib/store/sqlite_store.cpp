@@ -22,7 +22,6 @@ namespace {
 namespace sql = sqlite_sql;
 // A first commit at least this large into an empty usage_events is a bulk load (sqlite_sql.h).
 constexpr std::size_t kBulkLoadMinEvents = 1000;
-using SessionKey = std::pair<std::string, std::string>;  // (project, session id)
 
 int migration_version(std::string_view name) {
   int version = 0;
@@ -63,7 +62,8 @@ void migrate(SQLite::Database& db) {
 // Opens the database and migrates it before any statement is prepared against its tables.
 SQLite::Database open_database(const std::filesystem::path& path) {
   prepare_database_path(path);
-  SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+  // No per-call mutex: a SqliteStore is used by one thread at a time (sqlite_store.h).
+  SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
   ::chmod(path.c_str(), 0600);
   db.setBusyTimeout(5000);  // before anything else: switching to WAL also waits for locks
   db.exec(sql::kPragmas);
@@ -288,7 +288,6 @@ void SqliteStore::commit(const IngestBatch& batch, const RollupSettings& setting
 std::int64_t SqliteStore::refresh_rollups(const RollupSettings& settings) {
   Impl& d = *impl_;
   SQLite::Transaction transaction(d.db);
-  d.ensure_event_indexes();
   const std::string now = format_timestamp_ms(now_ms());
   std::vector<std::string> dates;
   {

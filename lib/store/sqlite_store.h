@@ -9,6 +9,8 @@
 
 namespace cu {
 
+// Not thread-safe: one thread at a time uses a SqliteStore (its connection is opened without
+// SQLite's per-call mutex). Other threads or processes open their own.
 class SqliteStore final : public Store {
  public:
   // Opens (creating when missing, with its directory as 0700 and the file as 0600) the database at

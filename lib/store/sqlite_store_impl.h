@@ -14,6 +14,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "store/bulk_load_events.h"
+#include "store/ordered_refresh.h"
 #include "store/sqlite_store.h"
 
 namespace cu {
@@ -84,15 +85,17 @@ struct SqliteStore::Impl {
   // Events of this source in usage_events.
   std::int64_t count_events();
 
-  // Rollups (sqlite_rollups.cpp): recompute the rows of the given dirty keys from usage_events.
+  // Rollups (sqlite_rollups.cpp): recompute the rows of the given dirty keys from usage_events
+  // (or from bulk_events), building the deferred indexes first (or meanwhile).
   // `blocks_since_ms`, when set, is the earliest change the blocks must be recomputed from.
-  using SessionKey = std::pair<std::string, std::string>;  // (project, session id)
   void refresh_dirty(const std::vector<std::string>& dates, const std::set<SessionKey>& sessions,
                      std::optional<std::int64_t> blocks_since_ms, const RollupSettings& settings,
                      const std::string& now);
-  void write_date(const std::string& date, std::span<const UsageEvent> events, const RollupSettings& settings,
-                  const std::string& now);
-  void write_session(const SessionKey& key, std::span<const UsageEvent> events, const std::string& now);
+  // Removes the stored blocks a recomputation from `since_ms` replaces; returns where it resumes.
+  BlockResumePoint prepare_blocks(std::int64_t since_ms);
+  void write_date_rows(const DateRows& rows, const std::string& now);
+  void write_session_rows(const SessionRows& rows, const std::string& now);
+  void write_block(const UsageBlock& block, const std::string& now);
 };
 
 // Reads one row selected with CU_SQLITE_EVENT_COLUMNS.

@@ -62,11 +62,13 @@ std::string_view DedupIndex::keep_text(std::string_view text) {
 }
 
 std::uint32_t DedupIndex::file_index(std::string_view file) {
-  if (const auto it = file_ids_.find(file); it != file_ids_.end()) return it->second;
+  // Consecutive events mostly come from one file.
+  if (last_file_ < files_.size() && files_[last_file_] == file) return last_file_;
+  if (const auto it = file_ids_.find(file); it != file_ids_.end()) return last_file_ = it->second;
   const auto index = static_cast<std::uint32_t>(files_.size());
   files_.push_back(keep_text(file));
   file_ids_.emplace(files_.back(), index);
-  return index;
+  return last_file_ = index;
 }
 
 std::uint32_t DedupIndex::add(std::int64_t id, std::string_view request_id, const RankView& rank) {

@@ -84,6 +84,7 @@ class DedupIndex {
   std::vector<std::uint32_t> free_slots_;
   std::unordered_map<std::string_view, std::uint32_t> file_ids_;
   std::vector<std::string_view> files_;
+  std::uint32_t last_file_ = kNone;  // what file_index returned last
   std::size_t size_ = 0;
 };
 

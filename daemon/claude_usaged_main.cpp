@@ -29,6 +29,13 @@
 #include "store/sqlite_store.h"
 #include "tail/follower.h"
 
+// jemalloc's settings (claude-usaged links it; CMakeLists.txt): one arena, so that what any of a
+// backfill's threads frees is reused by all of them (peak RSS of a 5 GB backfill: 185 MB instead
+// of 196 MB, same speed).
+extern "C" {
+const char* malloc_conf = "narenas:1";
+}
+
 namespace {
 
 namespace asio = boost::asio;

@@ -1,9 +1,11 @@
 #pragma once
 // Reads transcripts from their checkpoints, parses, prices and deduplicates their usage entries,
 // and commits kept events together with the checkpoints that cover them (SPEC §4, §9).
-// Single-threaded: one Ingestor is driven by one thread.
+// One thread drives an Ingestor; ingest_files alone runs two more of its own (reading ahead,
+// committing) and returns only once both are idle.
 #include <array>
 #include <functional>
+#include <future>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -11,6 +13,8 @@
 #include <string>
 #include <unordered_set>
 #include <vector>
+
+#include <boost/asio/thread_pool.hpp>
 
 #include "ingest/dedup_index.h"
 #include "ingest/file_system.h"
@@ -43,7 +47,7 @@ struct IngestStats {
 struct IngestOptions {
   CostMode cost_mode = CostMode::kAuto;
   std::int64_t slice_bytes = 16 << 20;      // read at most this much of one file per step
-  std::int64_t batch_events = 20000;        // commit when the pending batch holds this many
+  std::int64_t batch_events = 10000;        // commit when the pending batch holds this many
   std::int64_t batch_bytes = 64 << 20;      // ... or covers this many bytes
   std::size_t max_open_files = 256;         // descriptors kept open across slices (LRU)
 };
@@ -75,10 +79,12 @@ class Ingestor {
   void ingest_file(const SourceFile& file);
 
   // Consumes everything each of `files` has now, in order, with the same result as ingest_file
-  // on each; the files are read and parsed on a second thread, a few files ahead of the one being
-  // deduplicated and committed on the calling thread. `file_system` must allow that thread's
+  // on each: the files are read and parsed on a second thread, ahead of the one being deduplicated
+  // on the calling thread, and full batches commit on a third while the next one is built (the
+  // store is used by that thread alone meanwhile). `file_system` must allow the reading thread's
   // open/read/stat calls concurrently with the caller's. `after_file` (optional) is called on the
-  // calling thread after each file.
+  // calling thread after each file. A failed commit throws from here once the other threads are
+  // idle; reload() before going on.
   void ingest_files(const std::vector<SourceFile>& files,
                     const std::function<void(std::size_t index)>& after_file = {});
 
@@ -106,6 +112,8 @@ class Ingestor {
   void keep(UsageEvent&& event, const DedupDecision& decision);
   void commit_if_full();
   void commit_batch();
+  // Waits for the batch committing on writer_ (if any) and counts its events as stored.
+  void finish_commit();
 
   Store& store_;
   FileSystem& file_system_;
@@ -124,6 +132,10 @@ class Ingestor {
   std::int64_t batch_first_id_ = 1;  // ids from here on are in batch_.inserted, not in the store
   std::unordered_set<std::int64_t> pending_dropped_;  // ids of batch_.inserted displaced before the commit
   std::int64_t batch_bytes_ = 0;
+  // Set during ingest_files: batches commit on this thread while the next one is built.
+  boost::asio::thread_pool* writer_ = nullptr;
+  std::future<void> committing_;        // the batch committing on writer_
+  std::int64_t committing_delta_ = 0;   // what it changes in stored_events_
   IngestStats stats_;
 };
 

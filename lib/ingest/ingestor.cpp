@@ -21,6 +21,10 @@ namespace {
 // (the parsed entries of 32 MB of typical logs take ~3 MB).
 constexpr std::size_t kFilesReadAhead = 4096;
 constexpr std::int64_t kBytesReadAhead = 32 << 20;
+// Reading and parsing is the largest part of a backfill; two threads share it (files are applied
+// in order whichever finishes first), each reading in 1 MiB chunks.
+constexpr std::size_t kReadingThreads = 2;
+constexpr std::size_t kReadingChunkBytes = 1 << 20;
 
 }  // namespace
 
@@ -153,11 +157,6 @@ void Ingestor::ingest_file(const SourceFile& file) {
 
 void Ingestor::ingest_files(const std::vector<SourceFile>& files,
                             const std::function<void(std::size_t index)>& after_file) {
-  // The reading thread's own reader and parser; its tasks run one at a time, in order.
-  struct ReadingState {
-    LineReader reader;
-    LineParser parser;
-  } reading;
   struct Ahead {
     std::future<PreparedFile> prepared;
     std::int64_t bytes = 0;  // the file's size when submitted
@@ -165,8 +164,8 @@ void Ingestor::ingest_files(const std::vector<SourceFile>& files,
   std::deque<Ahead> ahead;  // files [done, submitted) in order
   std::size_t submitted = 0;
   std::int64_t bytes_ahead = 0;
-  // Last, so that they are joined first: running tasks use `reading`, `files` and this Ingestor.
-  boost::asio::thread_pool pool(1);
+  // Last, so that they are joined first: running tasks use `files` and this Ingestor.
+  boost::asio::thread_pool pool(kReadingThreads);
   boost::asio::thread_pool writer(1);
   // Batches commit on `writer` while the next one is built here; every commit has finished when
   // this returns, also when it throws (the pending one's own error is then dropped).
@@ -186,7 +185,10 @@ void Ingestor::ingest_files(const std::vector<SourceFile>& files,
     std::optional<Checkpoint> checkpoint;
     if (const auto it = checkpoints_.find(file.path.string()); it != checkpoints_.end()) checkpoint = it->second;
     std::packaged_task<PreparedFile()> task([&, &file = file, checkpoint = std::move(checkpoint)] {
-      return prepare_file(file_system_, file, checkpoint ? &*checkpoint : nullptr, reading.reader, reading.parser);
+      // Each reading thread's own reader and parser, reused for every file it reads.
+      thread_local LineReader reader(kReadingChunkBytes);
+      thread_local LineParser parser;
+      return prepare_file(file_system_, file, checkpoint ? &*checkpoint : nullptr, reader, parser);
     });
     const auto stat = file_system_.stat(file.path);
     ahead.push_back({task.get_future(), stat ? stat->size : 0});

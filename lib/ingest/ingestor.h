@@ -1,8 +1,8 @@
 #pragma once
 // Reads transcripts from their checkpoints, parses, prices and deduplicates their usage entries,
 // and commits kept events together with the checkpoints that cover them (SPEC §4, §9).
-// One thread drives an Ingestor; ingest_files alone runs two more of its own (reading ahead,
-// committing) and returns only once both are idle.
+// One thread drives an Ingestor; ingest_files alone runs threads of its own (reading ahead,
+// committing) and returns only once they are idle.
 #include <array>
 #include <functional>
 #include <future>
@@ -79,9 +79,9 @@ class Ingestor {
   void ingest_file(const SourceFile& file);
 
   // Consumes everything each of `files` has now, in order, with the same result as ingest_file
-  // on each: the files are read and parsed on a second thread, ahead of the one being deduplicated
-  // on the calling thread, and full batches commit on a third while the next one is built (the
-  // store is used by that thread alone meanwhile). `file_system` must allow the reading thread's
+  // on each: the files are read and parsed on two other threads, ahead of the one deduplicated on
+  // the calling thread, and full batches commit on a fourth while the next one is built (the
+  // store is used by that thread alone meanwhile). `file_system` must allow the reading threads'
   // open/read/stat calls concurrently with the caller's. `after_file` (optional) is called on the
   // calling thread after each file. A failed commit throws from here once the other threads are
   // idle; reload() before going on.

@@ -180,7 +180,8 @@ int run_once(const Options& options) {
   cu::log::info("ingested {} files ({} bytes, {} lines): {} usage entries, {} kept, {} duplicates, "
                 "{} replaced ({} of them already stored), {} lines skipped; {} events stored",
                 files.size(), stats.bytes_consumed, stats.lines, stats.entries, stats.kept,
-                stats.duplicates, stats.replaced, stats.replaced_stored, stats.skipped_total(), pipeline.store->event_count());
+                stats.duplicates, stats.replaced, stats.replaced_stored, stats.skipped_total(),
+                pipeline.ingestor->stored_events());
   return 0;
 }
 

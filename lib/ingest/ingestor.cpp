@@ -101,11 +101,7 @@ Ingestor::Handle* Ingestor::open_handle(const std::string& path) {
   auto opened = file_system_.open(path, error);
   const auto identity = opened ? opened->stat() : std::nullopt;
   if (!identity) {
-    if (error != ENOENT) {
-      ++stats_.read_errors;
-      log::write_limited(path, LogLevel::kWarning, fmt::format("cannot read {}: {}", path, std::strerror(error)),
-                         {{"CLAUDE_FILE", path}});
-    }
+    note_open_error(path, error);
     return nullptr;
   }
   if (handles_.size() >= options_.max_open_files) {
@@ -155,8 +151,7 @@ void Ingestor::ingest_file(const SourceFile& file) {
   }
 }
 
-void Ingestor::ingest_files(const std::vector<SourceFile>& files,
-                            const std::function<void(std::size_t index)>& after_file) {
+void Ingestor::ingest_files(const std::vector<SourceFile>& files) {
   struct Ahead {
     std::future<PreparedFile> prepared;
     std::int64_t bytes = 0;  // the file's size when submitted
@@ -203,20 +198,21 @@ void Ingestor::ingest_files(const std::vector<SourceFile>& files,
     bytes_ahead -= ahead.front().bytes;
     ahead.pop_front();
     apply_prepared(files[done], std::move(prepared));
-    if (after_file) after_file(done);
   }
   finish_commit();
 }
 
+// A file that vanished since it was listed is no error; anything else is counted and logged.
+void Ingestor::note_open_error(const std::string& path, int error) {
+  if (error == ENOENT) return;
+  ++stats_.read_errors;
+  log::write_limited(path, LogLevel::kWarning, fmt::format("cannot read {}: {}", path, std::strerror(error)),
+                     {{"CLAUDE_FILE", path}});
+}
+
 void Ingestor::apply_prepared(const SourceFile& file, PreparedFile&& prepared) {
   if (prepared.open_error != 0) {
-    if (prepared.open_error != ENOENT) {
-      ++stats_.read_errors;
-      const std::string path = file.path.string();
-      log::write_limited(path, LogLevel::kWarning,
-                         fmt::format("cannot read {}: {}", path, std::strerror(prepared.open_error)),
-                         {{"CLAUDE_FILE", path}});
-    }
+    note_open_error(file.path.string(), prepared.open_error);
     return;
   }
   if (prepared.restarted) note_restart(file, prepared.stat);
@@ -276,6 +272,8 @@ void Ingestor::take_entry(const SourceFile& file, ParsedEntry&& parsed) {
   keep(std::move(event), decision);
 }
 
+// Records a kept event in the pending batch. Displaced events that are still pending are dropped
+// from the batch; the others are deleted from the store when the batch commits.
 void Ingestor::keep(UsageEvent&& event, const DedupDecision& decision) {
   ++stats_.kept;
   for (const std::int64_t id : decision.replaced) {

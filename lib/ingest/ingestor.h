@@ -4,7 +4,6 @@
 // One thread drives an Ingestor; ingest_files alone runs threads of its own (reading ahead,
 // committing) and returns only once they are idle.
 #include <array>
-#include <functional>
 #include <future>
 #include <cstdint>
 #include <map>
@@ -82,11 +81,9 @@ class Ingestor {
   // on each: the files are read and parsed on two other threads, ahead of the one deduplicated on
   // the calling thread, and full batches commit on a fourth while the next one is built (the
   // store is used by that thread alone meanwhile). `file_system` must allow the reading threads'
-  // open/read/stat calls concurrently with the caller's. `after_file` (optional) is called on the
-  // calling thread after each file. A failed commit throws from here once the other threads are
-  // idle; reload() before going on.
-  void ingest_files(const std::vector<SourceFile>& files,
-                    const std::function<void(std::size_t index)>& after_file = {});
+  // open/read/stat calls concurrently with the caller's. A failed commit throws from here once
+  // the other threads are idle; reload() before going on.
+  void ingest_files(const std::vector<SourceFile>& files);
 
   // Commits the pending batch (events and checkpoints), then refreshes the rollups.
   void flush();
@@ -106,6 +103,7 @@ class Ingestor {
   bool read_slice(const SourceFile& file, Handle& handle);
   std::int64_t resume_offset(const SourceFile& file, OpenFile& open, const FileStat& stat);
   void note_restart(const SourceFile& file, const FileStat& stat);
+  void note_open_error(const std::string& path, int error);
   void apply_prepared(const SourceFile& file, PreparedFile&& prepared);
   void apply_slice(const SourceFile& file, const FileStat& stat, std::string fingerprint, ParsedSlice&& slice);
   void take_entry(const SourceFile& file, ParsedEntry&& parsed);

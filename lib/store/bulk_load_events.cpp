@@ -137,12 +137,17 @@ UsageEvent BulkLoadEvents::expand(std::uint32_t index, bool with_cwd) const {
   return event;
 }
 
-std::vector<std::uint32_t> BulkLoadEvents::ordered_by_time() const {
-  std::vector<std::uint32_t> order;
-  order.reserve(events_.size());
+std::vector<std::uint32_t> BulkLoadEvents::held_indexes() const {
+  std::vector<std::uint32_t> held;
+  held.reserve(events_.size());
   for (std::uint32_t i = 0; i < events_.size(); ++i) {
-    if (!removed_.contains(events_[i].id)) order.push_back(i);
+    if (!removed_.contains(events_[i].id)) held.push_back(i);
   }
+  return held;
+}
+
+std::vector<std::uint32_t> BulkLoadEvents::ordered_by_time() const {
+  std::vector<std::uint32_t> order = held_indexes();
   std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
     return std::tie(events_[a].timestamp_ms, events_[a].id) < std::tie(events_[b].timestamp_ms, events_[b].id);
   });
@@ -150,11 +155,7 @@ std::vector<std::uint32_t> BulkLoadEvents::ordered_by_time() const {
 }
 
 std::vector<std::uint32_t> BulkLoadEvents::ordered_by_session() const {
-  std::vector<std::uint32_t> order;
-  order.reserve(events_.size());
-  for (std::uint32_t i = 0; i < events_.size(); ++i) {
-    if (!removed_.contains(events_[i].id)) order.push_back(i);
-  }
+  std::vector<std::uint32_t> order = held_indexes();
   // Grouping needs equal keys together, not any particular order between groups; interned ids
   // are equal exactly when the texts are.
   auto key = [&](std::uint32_t i) {

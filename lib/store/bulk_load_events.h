@@ -81,7 +81,8 @@ class BulkLoadEvents {
   std::uint32_t intern_new_tuple(std::vector<std::array<std::uint32_t, N>>& table,
                                  const std::array<std::string_view, N>& parts);
   UsageEvent expand(std::uint32_t index, bool with_cwd) const;
-  // Indexes of the held events (removed ones left out) in the given order.
+  // Indexes of the held events (removed ones left out): in events_ order, then in the given orders.
+  std::vector<std::uint32_t> held_indexes() const;
   std::vector<std::uint32_t> ordered_by_time() const;
   std::vector<std::uint32_t> ordered_by_session() const;
 

@@ -146,6 +146,9 @@ nlohmann::json status_json(Pipeline& pipeline, const cu::FollowerStatus& followe
       {"parse_errors", stats.skipped_total()},
       {"skipped_lines", skipped},
       {"unknown_models", pipeline.prices.unknown_models()},
+      {"store_failures", follower.store_failures},
+      {"last_store_error", follower.last_store_error.empty() ? nlohmann::json(nullptr)
+                                                             : nlohmann::json(follower.last_store_error)},
       {"last_event", follower.last_event_ms > 0 ? nlohmann::json(cu::format_timestamp_ms(follower.last_event_ms))
                                                 : nlohmann::json(nullptr)},
       {"timezone", pipeline.config.timezone},

@@ -318,7 +318,8 @@ void print_status(const nlohmann::json& data, const CommandArgs&, const PrintCon
       {"backlog_events", "backlog"},  {"watch_mode", "watch mode"},
       {"files_watched", "files watched"}, {"events", "events"},
       {"parse_errors", "parse errors"}, {"skipped_lines", "skipped lines"},
-      {"unknown_models", "unknown models"}, {"last_event", "last event"},
+      {"unknown_models", "unknown models"}, {"store_failures", "store failures"},
+      {"last_store_error", "store error"}, {"last_event", "last event"},
   };
   print_title("claude-usaged", context, out);
   for (const auto& [key, label] : kLabels) {

@@ -52,7 +52,7 @@ bool SqliteStore::Impl::shipping_on() {
 
 void SqliteStore::set_shipping(bool enabled) {
   Impl& d = *impl_;
-  SQLite::Transaction transaction(d.db);
+  SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
   if (d.shipping_on() == enabled) return;
   std::string origin = ship_origin();
   if (origin.empty()) origin = random_origin();

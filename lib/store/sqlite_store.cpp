@@ -246,7 +246,7 @@ void SqliteStore::commit(const IngestBatch& batch, const RollupSettings& setting
     }
     earliest = std::min(earliest, timestamp_ms);
   };
-  SQLite::Transaction transaction(d.db);
+  SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
   if (batch.inserted.size() >= kBulkLoadMinEvents && d.db.execAndGet(sql::kAnyEvent).getInt() == 0) {
     d.db.exec(sql::kDropEventIndexes);
     d.event_indexes_deferred = true;
@@ -287,7 +287,7 @@ void SqliteStore::commit(const IngestBatch& batch, const RollupSettings& setting
 
 std::int64_t SqliteStore::refresh_rollups(const RollupSettings& settings) {
   Impl& d = *impl_;
-  SQLite::Transaction transaction(d.db);
+  SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
   const std::string now = format_timestamp_ms(now_ms());
   std::vector<std::string> dates;
   {
@@ -321,7 +321,7 @@ std::int64_t SqliteStore::refresh_rollups(const RollupSettings& settings) {
 void SqliteStore::rebuild_rollups(const RollupSettings& settings) {
   Impl& d = *impl_;
   {
-    SQLite::Transaction transaction(d.db);
+    SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
     std::set<std::string> dates;
     SQLite::Statement timestamps(d.db, sql::kAllTimestamps);
     timestamps.bind(1, d.source);
@@ -360,7 +360,7 @@ bool SqliteStore::rebuild_if_settings_changed(const RollupSettings& settings) {
   // A database from before settings were recorded has rows of unknown settings: rebuild once.
   const bool rebuild = changed || (!recorded && event_count() > 0);
   if (rebuild) rebuild_rollups(settings);
-  SQLite::Transaction transaction(d.db);
+  SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement set(d.db, sql::kSetRollupSetting);
   for (const auto& [key, value] : current) Impl::run(set, d.source, key, value);
   transaction.commit();

@@ -10,7 +10,10 @@
 namespace cu {
 
 // Not thread-safe: one thread at a time uses a SqliteStore (its connection is opened without
-// SQLite's per-call mutex). Other threads or processes open their own.
+// SQLite's per-call mutex). Other threads or processes open their own. Every writing transaction
+// begins IMMEDIATE and so waits (up to a 5 s busy timeout) for another connection's write lock: in
+// WAL mode a deferred one that has read first fails at once with SQLITE_BUSY when the other
+// writer commits.
 class SqliteStore final : public Store {
  public:
   // Opens (creating when missing, with its directory as 0700 and the file as 0600) the database at

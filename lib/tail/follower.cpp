@@ -2,7 +2,10 @@
 
 #include <malloc.h>
 
+#include <random>
 #include <system_error>
+
+#include <fmt/format.h>
 
 #include <boost/asio/post.hpp>
 
@@ -30,14 +33,20 @@ namespace fs = std::filesystem;
 
 Follower::Follower(boost::asio::io_context& io, Ingestor& ingestor, std::vector<fs::path> roots,
                    FollowerOptions options)
-    : io_(io), ingestor_(ingestor), roots_(std::move(roots)), options_(options), rescan_timer_(io) {}
+    : io_(io),
+      ingestor_(ingestor),
+      roots_(std::move(roots)),
+      options_(options),
+      rescan_timer_(io),
+      retry_timer_(io),
+      retry_backoff_(options.store_retry_delay, options.store_retry_max, std::random_device{}()) {}
 
 Follower::~Follower() = default;
 
 void Follower::start() {
   if (options_.use_inotify) {
     try {
-      watcher_ = std::make_unique<InotifyWatcher>(io_, [this](const WatchEvent& event) { handle(event); });
+      watcher_ = std::make_unique<InotifyWatcher>(io_, lifetime_.guard([this](const WatchEvent& event) { handle(event); }));
     } catch (const std::system_error& error) {
       log::warning("inotify unavailable ({}); following the logs by periodic rescans", error.what());
     }
@@ -58,10 +67,16 @@ void Follower::start() {
 void Follower::stop() {
   stopped_ = true;
   rescan_timer_.cancel();
+  retry_timer_.cancel();
   watcher_.reset();
-  if (dirty_ || ingestor_.pending_events() > 0) {
+  // While a retry waits, the ingestor still holds what the store refused: the next start reads
+  // it again from the last commit instead.
+  if (retrying_ || (!dirty_ && ingestor_.pending_events() == 0)) return;
+  try {
     ingestor_.flush();
     dirty_ = false;
+  } catch (const std::exception& error) {
+    log::error("could not commit on stopping: {}; the next start reads it again", error.what());
   }
 }
 
@@ -141,9 +156,9 @@ void Follower::watch_all() {
 }
 
 void Follower::schedule_work() {
-  if (work_scheduled_ || stopped_) return;
+  if (work_scheduled_ || stopped_ || retrying_) return;
   work_scheduled_ = true;
-  boost::asio::post(io_, [this] { work(); });
+  boost::asio::post(io_, lifetime_.guard([this] { work(); }));
 }
 
 // Reads queued files slice by slice for at most options_.work_slice, then yields to the loop.
@@ -174,16 +189,12 @@ void Follower::work() {
       if (status_.backfilling) release_free_memory();
       status_.backfilling = false;
       status_.last_event_ms = ingestor_.stats().newest_event_ms;
+      status_.last_store_error.clear();
+      retry_backoff_.reset();
       if (on_commit_) on_commit_();
     }
   } catch (const std::exception& error) {
-    // The store failed (disk full, locked...). Drop what was not committed and read it again.
-    log::error("ingest failed: {}; retrying from the last commit", error.what());
-    ingestor_.reload();
-    queue_.clear();
-    queued_.clear();
-    dirty_ = false;
-    boost::asio::post(io_, [this] { scan_all(); });
+    retry_after_failure(error);
     return;
   }
   if (!queue_.empty()) schedule_work();
@@ -195,12 +206,42 @@ void Follower::arm_rescan() {
   status_.polling = !watcher_ || watcher_->limit_reached();
   status_.watches = watcher_ ? watcher_->watch_count() : 0;
   rescan_timer_.expires_after(status_.polling ? options_.degraded_rescan_interval : options_.rescan_interval);
-  rescan_timer_.async_wait([this](const boost::system::error_code& ec) {
+  rescan_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
     if (ec) return;
     watch_all();
     scan_all();
     arm_rescan();
-  });
+  }));
+}
+
+// The store refused a commit or a refresh (another process holds the write lock, the disk is
+// full...). Whatever was read but not committed is dropped, and after a backoff everything is
+// read again from the last commit. The rollups are refreshed then even when nothing new turns up:
+// the refusal may have been theirs, after the events were committed.
+void Follower::retry_after_failure(const std::exception& error) {
+  ++status_.store_failures;
+  status_.last_store_error = error.what();
+  const std::chrono::milliseconds delay = retry_backoff_.next_delay();
+  log::write_limited("follower-store", LogLevel::kError,
+                     fmt::format("ingest failed: {}; retrying from the last commit in {} ms", error.what(),
+                                 delay.count()));
+  queue_.clear();
+  queued_.clear();
+  dirty_ = true;
+  retrying_ = true;
+  retry_timer_.expires_after(delay);
+  retry_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
+    if (ec) return;
+    retrying_ = false;
+    try {
+      ingestor_.reload();
+    } catch (const std::exception& again) {
+      retry_after_failure(again);
+      return;
+    }
+    scan_all();
+    schedule_work();
+  }));
 }
 
 }  // namespace cu

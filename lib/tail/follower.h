@@ -18,7 +18,9 @@
 
 #include "ingest/backfill.h"
 #include "ingest/ingestor.h"
+#include "store/backoff.h"
 #include "tail/inotify_watcher.h"
+#include "tail/loop_lifetime.h"
 
 namespace cu {
 
@@ -26,6 +28,10 @@ struct FollowerOptions {
   std::chrono::milliseconds rescan_interval{30000};          // with inotify working
   std::chrono::milliseconds degraded_rescan_interval{5000};  // after the watch limit was hit
   std::chrono::milliseconds work_slice{20};                  // longest run of work per turn
+  // After the store failed (locked by another process, disk full), the first retry waits about
+  // this long, each further one twice as long up to store_retry_max.
+  std::chrono::milliseconds store_retry_delay{1000};
+  std::chrono::milliseconds store_retry_max{30000};
   bool use_inotify = true;
 };
 
@@ -37,6 +43,8 @@ struct FollowerStatus {
   bool polling = false;  // inotify unavailable or its watch limit reached
   std::int64_t last_event_ms = 0;  // newest event timestamp ingested, 0 when none
   std::int64_t commits = 0;
+  std::int64_t store_failures = 0;  // commits or refreshes the store refused; each is retried
+  std::string last_store_error;     // empty once a commit succeeded again
 };
 
 class Follower {
@@ -69,6 +77,7 @@ class Follower {
   void schedule_work();
   void work();
   void arm_rescan();
+  void retry_after_failure(const std::exception& error);
   std::optional<SourceFile> classify(const std::filesystem::path& path) const;
 
   boost::asio::io_context& io_;
@@ -77,14 +86,20 @@ class Follower {
   FollowerOptions options_;
   std::unique_ptr<InotifyWatcher> watcher_;
   boost::asio::steady_timer rescan_timer_;
+  boost::asio::steady_timer retry_timer_;
+  Backoff retry_backoff_;
   std::deque<SourceFile> queue_;
   std::set<std::string> queued_;  // paths in queue_
   bool work_scheduled_ = false;
-  bool dirty_ = false;  // ingested data not yet committed and rolled up
+  // Ingested data not yet committed and rolled up, or rollups a failed refresh left behind the
+  // committed events: the next turn with an empty queue commits and refreshes.
+  bool dirty_ = false;
+  bool retrying_ = false;  // retry_timer_ is armed; work waits for it
   bool stopped_ = false;
   FollowerStatus status_;
   std::function<void()> on_commit_;
   void watch_all();  // (re)adds the watches of every root's projects/ tree
+  LoopLifetime lifetime_;  // last: gone first, so no handler of a destroyed Follower runs
 };
 
 }  // namespace cu

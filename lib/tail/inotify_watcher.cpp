@@ -71,16 +71,16 @@ void InotifyWatcher::watch_all(const std::vector<std::filesystem::path>& dirs) {
 }
 
 void InotifyWatcher::read_more() {
-  stream_.async_read_some(boost::asio::buffer(buffer_), [this](const boost::system::error_code& ec,
-                                                              std::size_t length) {
-    if (ec == boost::asio::error::operation_aborted) return;
-    if (ec) {
-      log::error("inotify read failed: {}", ec.message());
-      return;
-    }
-    dispatch(buffer_.data(), length);
-    read_more();
-  });
+  stream_.async_read_some(boost::asio::buffer(buffer_),
+                          lifetime_.guard([this](const boost::system::error_code& ec, std::size_t length) {
+                            if (ec == boost::asio::error::operation_aborted) return;
+                            if (ec) {
+                              log::error("inotify read failed: {}", ec.message());
+                              return;
+                            }
+                            dispatch(buffer_.data(), length);
+                            read_more();
+                          }));
 }
 
 // Translates a buffer of inotify_event records. Drains quickly: handlers only queue work.

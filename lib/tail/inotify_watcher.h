@@ -12,6 +12,8 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 
+#include "tail/loop_lifetime.h"
+
 namespace cu {
 
 struct WatchEvent {
@@ -57,6 +59,7 @@ class InotifyWatcher {
   std::unordered_map<int, std::filesystem::path> paths_;  // watch descriptor → directory
   std::vector<char> buffer_;
   bool limit_reached_ = false;
+  LoopLifetime lifetime_;  // last: gone first, before anything a late read handler would touch
 };
 
 }  // namespace cu

@@ -1,6 +1,10 @@
 // The Follower on a real directory and io_context: its backfill state as `status` reports it.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <memory>
+#include <stdexcept>
+
 #include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
 
@@ -62,6 +66,126 @@ TEST_F(FollowerTest, ARestartWithNothingUnreadIsNotBackfilling) {
   const FollowerStatus restarted = run_follower();
   EXPECT_FALSE(restarted.backfilling) << "stayed 'backfilling' with no file to read";
   EXPECT_EQ(restarted.backfill.files_total, 0);
+}
+
+// Refuses its first `commit_failures` commits and then its first `refresh_failures` refreshes, as
+// a database locked by another process or on a full disk does; otherwise the SQLite store.
+class RefusingStore final : public Store {
+ public:
+  RefusingStore(SqliteStore& store, int commit_failures, int refresh_failures)
+      : store_(store), commit_failures_(commit_failures), refresh_failures_(refresh_failures) {}
+
+  std::string backend() const override { return store_.backend(); }
+  std::vector<Checkpoint> load_checkpoints() override { return store_.load_checkpoints(); }
+  std::int64_t load_identities(const std::function<void(StoredIdentity&&)>& visit) override {
+    return store_.load_identities(visit);
+  }
+  void commit(const IngestBatch& batch, const RollupSettings& settings) override {
+    if (commit_failures_ > 0 && batch.inserted.size() > 0) {
+      --commit_failures_;
+      throw std::runtime_error("database is locked");
+    }
+    store_.commit(batch, settings);
+  }
+  std::int64_t refresh_rollups(const RollupSettings& settings) override {
+    if (refresh_failures_ > 0) {
+      --refresh_failures_;
+      throw std::runtime_error("database is locked");
+    }
+    return store_.refresh_rollups(settings);
+  }
+  void rebuild_rollups(const RollupSettings& settings) override { store_.rebuild_rollups(settings); }
+  std::int64_t refresh_block_status(const RollupSettings& settings) override {
+    return store_.refresh_block_status(settings);
+  }
+  std::vector<DailySummaryRow> daily_summaries(const ReportFilter& filter) override {
+    return store_.daily_summaries(filter);
+  }
+  std::vector<ModelDailyRow> model_daily(const ReportFilter& filter) override { return store_.model_daily(filter); }
+  std::vector<CacheAnalyticsRow> cache_analytics(const ReportFilter& filter) override {
+    return store_.cache_analytics(filter);
+  }
+  std::vector<SessionRow> sessions(const ReportFilter& filter, const Calendar* calendar) override {
+    return store_.sessions(filter, calendar);
+  }
+  std::vector<SessionModelRow> session_models(const ReportFilter& filter, const Calendar* calendar) override {
+    return store_.session_models(filter, calendar);
+  }
+  std::vector<UsageBlock> usage_blocks(const ReportFilter& filter, const Calendar* calendar) override {
+    return store_.usage_blocks(filter, calendar);
+  }
+  std::vector<UsageEvent> events_between(std::int64_t from_ms, std::int64_t to_ms,
+                                         const std::string& project) override {
+    return store_.events_between(from_ms, to_ms, project);
+  }
+  std::vector<std::string> projects() override { return store_.projects(); }
+  std::int64_t event_count() override { return store_.event_count(); }
+
+ private:
+  SqliteStore& store_;
+  int commit_failures_;
+  int refresh_failures_;
+};
+
+class FollowerStoreFailureTest : public FollowerTest {
+ protected:
+  // Follows the logs through a store that refuses `commit_failures` commits and then
+  // `refresh_failures` refreshes, until the day's rollup appears (or a generous bound of loop
+  // turns passes); returns the follower's status then.
+  FollowerStatus follow_through_refusals(int commit_failures, int refresh_failures) {
+    SqliteStore sqlite(dir_.path() / "usage.db", "me@host");
+    RefusingStore store(sqlite, commit_failures, refresh_failures);
+    Ingestor ingestor(store, prices_, RollupSettings{&calendar_, &prices_}, IngestOptions{});
+    ingestor.load();
+    boost::asio::io_context io;
+    FollowerOptions options;
+    options.use_inotify = false;
+    options.store_retry_delay = std::chrono::milliseconds(2);
+    options.store_retry_max = std::chrono::milliseconds(4);
+    Follower follower(io, ingestor, {dir_.path() / "logs"}, options);
+    follower.start();
+    for (int turn = 0; turn < 2000 && sqlite.daily_summaries().empty(); ++turn) {
+      io.run_for(std::chrono::milliseconds(5));
+    }
+    const FollowerStatus status = follower.status();
+    follower.stop();
+    EXPECT_EQ(sqlite.event_count(), 2);
+    const auto daily = sqlite.daily_summaries();
+    EXPECT_EQ(daily.size(), 1u);
+    if (!daily.empty()) EXPECT_EQ(daily.front().tokens.output, 10);
+    return status;
+  }
+};
+
+TEST_F(FollowerStoreFailureTest, ARefusedCommitIsReadAgainFromTheLastCommit) {
+  const FollowerStatus status = follow_through_refusals(2, 0);
+  EXPECT_EQ(status.store_failures, 2);
+  EXPECT_EQ(status.last_store_error, "") << "cleared by the commit that succeeded";
+}
+
+// The events are committed but their rollups are not: with nothing left to read, the retry must
+// still refresh them, or the reports stay behind until the next new line.
+TEST_F(FollowerStoreFailureTest, ARefusedRefreshIsRetriedWithNothingNewToRead) {
+  const FollowerStatus status = follow_through_refusals(0, 2);
+  EXPECT_EQ(status.store_failures, 2);
+  EXPECT_EQ(status.last_store_error, "");
+}
+
+// A reload destroys the Follower while the backfill's next turn of work is posted to the loop:
+// that handler must not touch it afterwards (the ASan and TSan builds report any access).
+TEST_F(FollowerTest, WorkQueuedWhenItIsDestroyedDoesNothing) {
+  SqliteStore store(dir_.path() / "usage.db", "me@host");
+  Ingestor ingestor(store, prices_, RollupSettings{&calendar_, &prices_}, IngestOptions{});
+  ingestor.load();
+  boost::asio::io_context io;
+  FollowerOptions options;
+  options.use_inotify = false;
+  auto follower = std::make_unique<Follower>(io, ingestor, std::vector<std::filesystem::path>{dir_.path() / "logs"},
+                                             options);
+  follower->start();  // posts the backfill's first turn
+  follower.reset();
+  io.run_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(store.event_count(), 0) << "a handler of the destroyed follower read the logs";
 }
 
 }  // namespace

@@ -39,6 +39,10 @@ inline constexpr const char* kCreateEventIndexes =
     "CREATE INDEX IF NOT EXISTS usage_events_session ON usage_events (source, project, session_id);";
 inline constexpr const char* kDropEventIndexes =
     "DROP INDEX IF EXISTS usage_events_time; DROP INDEX IF EXISTS usage_events_session;";
+// A bulk load checkpoints the log on a thread of its own (wal_checkpointer.h); 1000 pages is
+// SQLite's default.
+inline constexpr const char* kAutocheckpointOff = "PRAGMA wal_autocheckpoint=0";
+inline constexpr const char* kAutocheckpointOn = "PRAGMA wal_autocheckpoint=1000";
 inline constexpr const char* kAnyEvent = "SELECT EXISTS (SELECT 1 FROM usage_events)";
 
 inline constexpr const char* kInsertEvent =

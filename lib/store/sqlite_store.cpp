@@ -248,8 +248,7 @@ void SqliteStore::commit(const IngestBatch& batch, const RollupSettings& setting
   };
   SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
   if (batch.inserted.size() >= kBulkLoadMinEvents && d.db.execAndGet(sql::kAnyEvent).getInt() == 0) {
-    d.db.exec(sql::kDropEventIndexes);
-    d.event_indexes_deferred = true;
+    d.begin_bulk_load();
   }
   const bool ship = d.shipping_on();
   for (const std::int64_t id : batch.removed_ids) {
@@ -280,8 +279,27 @@ void SqliteStore::commit(const IngestBatch& batch, const RollupSettings& setting
   if (!dates.empty()) Impl::run(d.mark_blocks, d.source, earliest);
   transaction.commit();
   if (d.event_indexes_deferred) {  // only once committed: the memory mirrors the table
+    if (d.checkpointer) d.checkpointer->request();
     for (const std::int64_t id : batch.removed_ids) d.bulk_events.remove(id);
     for (const UsageEvent& event : batch.inserted) d.bulk_events.add(event);
+  }
+}
+
+void SqliteStore::Impl::begin_bulk_load() {
+  db.exec(sql::kDropEventIndexes);
+  event_indexes_deferred = true;
+  if (!checkpointer) {
+    db.exec(sql::kAutocheckpointOff);
+    checkpointer = std::make_unique<WalCheckpointer>(db.getFilename());
+  }
+}
+
+void SqliteStore::Impl::end_bulk_load() {
+  event_indexes_deferred = false;
+  bulk_events.clear();
+  if (checkpointer) {
+    checkpointer.reset();
+    db.exec(sql::kAutocheckpointOn);
   }
 }
 
@@ -313,8 +331,7 @@ std::int64_t SqliteStore::refresh_rollups(const RollupSettings& settings) {
     Impl::run(statement, d.source);
   }
   transaction.commit();
-  d.event_indexes_deferred = false;  // only now: a failed refresh rolls the indexes back too
-  d.bulk_events.clear();
+  d.end_bulk_load();  // only now: a failed refresh rolls the indexes back too
   return static_cast<std::int64_t>(dates.size() + sessions.size()) + (blocks_since ? 1 : 0);
 }
 

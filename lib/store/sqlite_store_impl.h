@@ -16,6 +16,7 @@
 #include "store/bulk_load_events.h"
 #include "store/ordered_refresh.h"
 #include "store/sqlite_store.h"
+#include "store/wal_checkpointer.h"
 
 namespace cu {
 
@@ -45,6 +46,9 @@ struct SqliteStore::Impl {
   bool event_indexes_deferred = false;  // this connection dropped them for a bulk load
   // While event_indexes_deferred: the events this connection committed since (bulk_load_events.h).
   BulkLoadEvents bulk_events;
+  // While event_indexes_deferred: checkpoints the log after each commit, in place of this
+  // connection's autocheckpoint. Declared after `db`: stopped before the connection closes.
+  std::unique_ptr<WalCheckpointer> checkpointer;
 
   Impl(const std::filesystem::path& path, std::string source_name);
 
@@ -76,6 +80,10 @@ struct SqliteStore::Impl {
   // Builds the secondary indexes of usage_events when this connection deferred them (sqlite_sql.h);
   // the caller clears event_indexes_deferred once its transaction has committed.
   void ensure_event_indexes();
+  // Begins and ends a bulk load: defers the indexes and moves checkpoints to `checkpointer`, and
+  // back (the caller's transaction has committed).
+  void begin_bulk_load();
+  void end_bulk_load();
 
   void insert(const UsageEvent& event);
   // Whether commits of this source append to the outbox (sqlite_outbox.cpp); read in the

@@ -289,8 +289,8 @@ void SqliteStore::Impl::begin_bulk_load() {
   db.exec(sql::kDropEventIndexes);
   event_indexes_deferred = true;
   if (!checkpointer) {
-    db.exec(sql::kAutocheckpointOff);
     checkpointer = std::make_unique<WalCheckpointer>(db.getFilename());
+    db.exec(sql::kAutocheckpointOff);  // only with the checkpointer running
   }
 }
 

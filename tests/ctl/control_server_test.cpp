@@ -23,7 +23,6 @@ namespace {
 
 using Json = nlohmann::json;
 using test::ServerFixture;
-using test::wait_until;
 
 // A blocking client socket whose reads give up after 10 s, so a server bug fails a test instead of
 // hanging it.
@@ -133,7 +132,7 @@ TEST(ControlServer, OversizedRequestIsAnsweredAndDropped) {
   client.send(std::string(kMaxRequestBytes + 10, 'x'));
   EXPECT_EQ(client.read_response().code, ErrorCode::kRequestTooLarge);
   EXPECT_EQ(client.read_line(), "<eof>");
-  EXPECT_TRUE(wait_until([&] { return server.connections() == 0; }));
+  EXPECT_TRUE(server.connections_become(0));
 }
 
 TEST(ControlServer, RequestOfExactlyTheLimitIsServed) {
@@ -153,7 +152,7 @@ TEST(ControlServer, SilentClientsAreDroppedAfterTheIdleTimeout) {
   ASSERT_TRUE(client.connected());
   EXPECT_EQ(client.read_response().code, ErrorCode::kIdleTimeout);
   EXPECT_EQ(client.read_line(), "<eof>");
-  EXPECT_TRUE(wait_until([&] { return server.connections() == 0; }));
+  EXPECT_TRUE(server.connections_become(0));
 }
 
 TEST(ControlServer, LastRequestWithoutNewlineIsAnswered) {
@@ -192,7 +191,7 @@ TEST(ControlServer, RefusesConnectionsBeyondTheLimit) {
   auto source = small_source();
   ServerFixture server(source, {}, [](ControlServerOptions& options) { options.max_connections = 1; });
   RawClient first(server.socket());
-  ASSERT_TRUE(wait_until([&] { return server.connections() == 1; }));
+  ASSERT_TRUE(server.connections_become(1));
   RawClient second(server.socket());
   EXPECT_EQ(second.read_response().code, ErrorCode::kTooManyConnections);
   first.send(encode_request("daily", Json::object()) + "\n");
@@ -260,7 +259,7 @@ TEST(ControlServer, StopRemovesTheSocket) {
   auto source = small_source();
   ServerFixture server(source);
   RawClient client(server.socket());
-  ASSERT_TRUE(wait_until([&] { return server.connections() == 1; }));
+  ASSERT_TRUE(server.connections_become(1));
   server.stop();
   EXPECT_FALSE(std::filesystem::exists(server.socket()));
   EXPECT_EQ(client.read_line(), "<eof>");

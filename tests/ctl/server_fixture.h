@@ -35,6 +35,10 @@ class ServerFixture {
   }
 
   std::size_t connections() { return on_loop([this] { return server_->connection_count(); }); }
+  // Whether the server comes to hold `count` connections within 10 s (looking every millisecond).
+  bool connections_become(std::size_t count) {
+    return wait_until([&] { return connections() == count; }, std::chrono::seconds(10), std::chrono::milliseconds(1));
+  }
   void stop() { on_loop([this] { server_->stop(); }); }
 
  private:
@@ -45,8 +49,5 @@ class ServerFixture {
   std::unique_ptr<ctl::ControlServer> server_;
   std::thread thread_;
 };
-
-// Polls `condition` until it holds or `deadline` passes; returns whether it held.
-bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds deadline = std::chrono::seconds(10));
 
 }  // namespace cu::test

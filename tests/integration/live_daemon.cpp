@@ -2,7 +2,6 @@
 
 #include <csignal>
 #include <stdexcept>
-#include <thread>
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -53,15 +52,6 @@ int LiveDaemon::terminate() {
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return condition();
 }
 
 }  // namespace cu::test

@@ -1,8 +1,6 @@
 #pragma once
 // Runs the real claude-usaged in the foreground as a child process, for tests of the live daemon.
-#include <chrono>
 #include <filesystem>
-#include <functional>
 #include <string>
 
 #include <sys/types.h>
@@ -25,10 +23,5 @@ class LiveDaemon {
  private:
   pid_t pid_ = -1;
 };
-
-// Polls `condition` every few milliseconds until it holds or `timeout` passes; returns whether it
-// held. Tests wait on state this way, never on fixed sleeps.
-bool wait_until(const std::function<bool()>& condition,
-                std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 }  // namespace cu::test

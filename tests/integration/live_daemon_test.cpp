@@ -14,6 +14,7 @@
 #include "integration/daemon_runner.h"
 #include "integration/generated_corpus.h"
 #include "integration/live_daemon.h"
+#include "support/test_support.h"
 
 namespace cu::test {
 namespace {

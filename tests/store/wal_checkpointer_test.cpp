@@ -5,7 +5,6 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
-#include <thread>
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
@@ -14,13 +13,6 @@
 
 namespace cu {
 namespace {
-
-// Polls `done` for a while; the checkpointer works on its own thread.
-template <typename Done>
-bool eventually(Done done) {
-  for (int i = 0; i < 2000 && !done(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  return done();
-}
 
 TEST(WalCheckpointerTest, MovesTheLogIntoTheDatabaseWhileTheWriterGoesOn) {
   test::TempDir dir;
@@ -43,11 +35,11 @@ TEST(WalCheckpointerTest, MovesTheLogIntoTheDatabaseWhileTheWriterGoesOn) {
 
   WalCheckpointer checkpointer(path);
   checkpointer.request();
-  EXPECT_TRUE(eventually([&] { return checkpointer.checkpoints() >= 1; }));
+  EXPECT_TRUE(test::wait_until([&] { return checkpointer.checkpoints() >= 1; }, std::chrono::seconds(10)));
   EXPECT_GT(std::filesystem::file_size(path), 500'000u);
   write_rows();  // the writer commits on beside it
   checkpointer.request();
-  EXPECT_TRUE(eventually([&] { return checkpointer.checkpoints() >= 2; }));
+  EXPECT_TRUE(test::wait_until([&] { return checkpointer.checkpoints() >= 2; }, std::chrono::seconds(10)));
   EXPECT_GT(std::filesystem::file_size(path), 1'000'000u);
   EXPECT_EQ(checkpointer.failures(), 0);
   EXPECT_EQ(writer.execAndGet("SELECT COUNT(*) FROM t").getInt(), 1000);
@@ -57,7 +49,7 @@ TEST(WalCheckpointerTest, ADatabaseItCannotOpenCountsFailuresAndNothingElse) {
   test::TempDir dir;
   WalCheckpointer checkpointer(dir.path() / "missing" / "load.db");
   checkpointer.request();
-  EXPECT_TRUE(eventually([&] { return checkpointer.checkpoints() >= 1; }));
+  EXPECT_TRUE(test::wait_until([&] { return checkpointer.checkpoints() >= 1; }, std::chrono::seconds(10)));
   EXPECT_EQ(checkpointer.failures(), checkpointer.checkpoints());
 }
 

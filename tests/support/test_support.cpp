@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include <sys/wait.h>
 
@@ -83,5 +84,15 @@ bool running_in_ci() {
 }
 
 std::filesystem::path bin_dir() { return CU_BIN_DIR; }
+
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout,
+                std::chrono::milliseconds poll_every) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(poll_every);
+  }
+  return condition();
+}
 
 }  // namespace cu::test

@@ -1,7 +1,9 @@
 #pragma once
 // Helpers shared by the test suites: temporary directories, running the real programs, and where
 // the shared reference data and the pinned ccusage are.
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -45,5 +47,10 @@ bool running_in_ci();
 
 // The build's program directory (claude-usaged, claude-usagectl, cu-gen-logs).
 std::filesystem::path bin_dir();
+
+// Polls `condition` every `poll_every` until it holds or `timeout` passes; returns whether it
+// held. Tests wait on state this way, never on fixed sleeps.
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout = std::chrono::seconds(60),
+                std::chrono::milliseconds poll_every = std::chrono::milliseconds(20));
 
 }  // namespace cu::test

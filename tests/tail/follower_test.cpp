@@ -31,21 +31,31 @@ class FollowerTest : public ::testing::Test {
     test::write_file(dir_.path() / "logs/projects/p/s.jsonl", assistant_line(1) + assistant_line(2));
   }
 
+  // An Ingestor loaded from `store`, a loop, and a Follower of the test's logs on that loop
+  // (by rescans: no inotify), not started yet. The follower goes first, then the loop.
+  struct Rig {
+    Rig(FollowerTest& test, Store& store, FollowerOptions options = {})
+        : ingestor(store, test.prices_, RollupSettings{&test.calendar_, &test.prices_}, IngestOptions{}) {
+      ingestor.load();
+      options.use_inotify = false;
+      follower = std::make_unique<Follower>(io, ingestor, std::vector<std::filesystem::path>{test.dir_.path() / "logs"},
+                                            options);
+    }
+    Ingestor ingestor;
+    boost::asio::io_context io;
+    std::unique_ptr<Follower> follower;
+  };
+
   // Starts a follower on a fresh Ingestor over the same database, runs the loop until it has
   // nothing left to do right now, and returns its status.
   FollowerStatus run_follower() {
     SqliteStore store(dir_.path() / "usage.db", "me@host");
-    Ingestor ingestor(store, prices_, RollupSettings{&calendar_, &prices_}, IngestOptions{});
-    ingestor.load();
-    boost::asio::io_context io;
-    FollowerOptions options;
-    options.use_inotify = false;
-    Follower follower(io, ingestor, {dir_.path() / "logs"}, options);
-    follower.start();
-    while (io.poll_one() > 0) {
+    Rig rig(*this, store);
+    rig.follower->start();
+    while (rig.io.poll_one() > 0) {
     }
-    const FollowerStatus status = follower.status();
-    follower.stop();
+    const FollowerStatus status = rig.follower->status();
+    rig.follower->stop();
     return status;
   }
 
@@ -135,20 +145,16 @@ class FollowerStoreFailureTest : public FollowerTest {
   FollowerStatus follow_through_refusals(int commit_failures, int refresh_failures) {
     SqliteStore sqlite(dir_.path() / "usage.db", "me@host");
     RefusingStore store(sqlite, commit_failures, refresh_failures);
-    Ingestor ingestor(store, prices_, RollupSettings{&calendar_, &prices_}, IngestOptions{});
-    ingestor.load();
-    boost::asio::io_context io;
     FollowerOptions options;
-    options.use_inotify = false;
     options.store_retry_delay = std::chrono::milliseconds(2);
     options.store_retry_max = std::chrono::milliseconds(4);
-    Follower follower(io, ingestor, {dir_.path() / "logs"}, options);
-    follower.start();
+    Rig rig(*this, store, options);
+    rig.follower->start();
     for (int turn = 0; turn < 2000 && sqlite.daily_summaries().empty(); ++turn) {
-      io.run_for(std::chrono::milliseconds(5));
+      rig.io.run_for(std::chrono::milliseconds(5));
     }
-    const FollowerStatus status = follower.status();
-    follower.stop();
+    const FollowerStatus status = rig.follower->status();
+    rig.follower->stop();
     EXPECT_EQ(sqlite.event_count(), 2);
     const auto daily = sqlite.daily_summaries();
     EXPECT_EQ(daily.size(), 1u);
@@ -175,16 +181,10 @@ TEST_F(FollowerStoreFailureTest, ARefusedRefreshIsRetriedWithNothingNewToRead) {
 // that handler must not touch it afterwards (the ASan and TSan builds report any access).
 TEST_F(FollowerTest, WorkQueuedWhenItIsDestroyedDoesNothing) {
   SqliteStore store(dir_.path() / "usage.db", "me@host");
-  Ingestor ingestor(store, prices_, RollupSettings{&calendar_, &prices_}, IngestOptions{});
-  ingestor.load();
-  boost::asio::io_context io;
-  FollowerOptions options;
-  options.use_inotify = false;
-  auto follower = std::make_unique<Follower>(io, ingestor, std::vector<std::filesystem::path>{dir_.path() / "logs"},
-                                             options);
-  follower->start();  // posts the backfill's first turn
-  follower.reset();
-  io.run_for(std::chrono::milliseconds(20));
+  Rig rig(*this, store);
+  rig.follower->start();  // posts the backfill's first turn
+  rig.follower.reset();
+  rig.io.run_for(std::chrono::milliseconds(20));
   EXPECT_EQ(store.event_count(), 0) << "a handler of the destroyed follower read the logs";
 }
 

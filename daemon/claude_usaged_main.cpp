@@ -16,6 +16,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "config/config.h"
+#include "core/time.h"
 #include "ctl/control_server.h"
 #include "ctl/store_report_source.h"
 #include "ingest/backfill.h"

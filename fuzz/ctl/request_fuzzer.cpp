@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/time.h"
 #include "ctl/command_registry.h"
 #include "ctl/protocol.h"
 #include "rollup/calendar.h"

@@ -7,11 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "core/log_level.h"
 #include "pricing/price_table.h"
 
 namespace cu {
-
-enum class LogLevel { kDebug, kInfo, kNotice, kWarning, kError };
 
 struct Config {
   // Claude config roots, each containing `projects/` (SPEC §2). Only roots whose `projects`

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "core/time.h"
 #include "ctl/protocol.h"
 #include "ctl/reports.h"
 #include "rollup/block_projection.h"

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "core/time.h"
 #include "ctl/protocol.h"
 #include "ctl/reports.h"
 #include "rollup/calendar.h"

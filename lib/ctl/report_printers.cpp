@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
+#include "core/time.h"
 #include "ctl/text_format.h"
 #include "ctl/text_table.h"
-#include "parse/line_parser.h"
 
 namespace cu::ctl {
 namespace {

@@ -4,6 +4,7 @@
 #include <tuple>
 #include <utility>
 
+#include "core/time.h"
 #include "ctl/reports.h"
 #include "ctl/usage_rows.h"
 #include "rollup/calendar.h"

@@ -1,6 +1,7 @@
 // statusline: the session's, today's and the active block's cost in one small answer.
 #include <cmath>
 
+#include "core/time.h"
 #include "ctl/reports.h"
 #include "rollup/block_projection.h"
 #include "rollup/calendar.h"

@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "ingest/usage_event.h"
+#include "core/usage_event.h"
 
 namespace cu {
 

@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "config/config.h"
+#include "core/log_level.h"
 
 namespace cu::log {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "parse/usage_entry.h"
+#include "core/usage_entry.h"
 
 namespace cu {
 

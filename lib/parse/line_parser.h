@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "parse/usage_entry.h"
+#include "core/usage_entry.h"
 
 namespace cu {
 
@@ -81,11 +81,5 @@ class LineParser {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// Parses `YYYY-MM-DDTHH:MM:SS[.f{1,9}](Z|±HH:MM)` (SPEC §3) to Unix epoch milliseconds, digits
-// beyond milliseconds truncated. Rejects (returns false, `out_ms` unspecified) any other layout,
-// an invalid date (2025-02-30), hour > 23, minute or second > 59 (no leap seconds), offsets
-// beyond ±23:59.
-bool parse_timestamp_ms(std::string_view text, std::int64_t& out_ms);
 
 }  // namespace cu

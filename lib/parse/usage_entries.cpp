@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string>
 
+#include "core/time.h"
+
 namespace cu {
 namespace {
 

@@ -4,7 +4,7 @@
 
 #include "parse/line_fields.h"
 #include "parse/line_parser.h"
-#include "parse/usage_entry.h"
+#include "core/usage_entry.h"
 
 namespace cu {
 

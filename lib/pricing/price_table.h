@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "parse/usage_entry.h"
+#include "core/usage_entry.h"
 
 namespace cu {
 

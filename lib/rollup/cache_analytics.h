@@ -4,7 +4,7 @@
 #include <span>
 #include <string>
 
-#include "ingest/usage_event.h"
+#include "core/usage_event.h"
 #include "pricing/price_table.h"
 #include "rollup/rows.h"
 

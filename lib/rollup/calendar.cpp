@@ -59,22 +59,4 @@ std::pair<std::int64_t, std::int64_t> Calendar::day_range_ms(std::string_view te
           start_of(day + date::days{1}).time_since_epoch().count()};
 }
 
-// Formatted with fmt from the civil date and time of day: date::format goes through an
-// ostringstream and was a visible share of a backfill, which formats every stored event's time.
-std::string format_timestamp_ms(std::int64_t timestamp_ms) {
-  const SysMs time{Milliseconds(timestamp_ms)};
-  const auto day = date::floor<date::days>(time);
-  const date::year_month_day ymd(day);
-  const date::hh_mm_ss<Milliseconds> clock(time - day);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(ymd.year()),
-                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), clock.hours().count(),
-                     clock.minutes().count(), clock.seconds().count(), clock.subseconds().count());
-}
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<Milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace cu

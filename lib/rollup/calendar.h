@@ -1,5 +1,5 @@
 #pragma once
-// Local dates in the configured time zone (SPEC §6) and the UTC text form of timestamps (SPEC §7).
+// Local dates in the configured time zone (SPEC §6).
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -29,11 +29,5 @@ class Calendar {
   const date::time_zone* zone_;
   std::string zone_name_;
 };
-
-// Unix epoch milliseconds as "YYYY-MM-DDTHH:MM:SS.sssZ".
-std::string format_timestamp_ms(std::int64_t timestamp_ms);
-
-// Current wall-clock time in Unix epoch milliseconds.
-std::int64_t now_ms();
 
 }  // namespace cu

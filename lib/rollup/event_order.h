@@ -5,7 +5,7 @@
 #include <span>
 #include <vector>
 
-#include "ingest/usage_event.h"
+#include "core/usage_event.h"
 
 namespace cu {
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "ingest/usage_event.h"
+#include "core/usage_event.h"
 #include "rollup/rows.h"
 
 namespace cu {

@@ -3,7 +3,7 @@
 #include <span>
 #include <string>
 
-#include "ingest/usage_event.h"
+#include "core/usage_event.h"
 #include "rollup/rows.h"
 
 namespace cu {

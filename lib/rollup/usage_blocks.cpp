@@ -7,6 +7,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/time.h"
 #include "rollup/calendar.h"
 #include "rollup/event_order.h"
 #include "rollup/summaries.h"

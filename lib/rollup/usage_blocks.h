@@ -8,7 +8,7 @@
 #include <span>
 #include <vector>
 
-#include "ingest/usage_event.h"
+#include "core/usage_event.h"
 #include "rollup/rows.h"
 
 namespace cu {

@@ -16,7 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "ingest/usage_event.h"
+#include "core/usage_event.h"
 
 namespace cu {
 

@@ -4,6 +4,7 @@
 #include <limits>
 #include <tuple>
 
+#include "core/time.h"
 #include "rollup/cache_analytics.h"
 #include "rollup/calendar.h"
 #include "rollup/model_daily.h"

@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "ingest/usage_event.h"
+#include "core/usage_event.h"
 #include "rollup/rows.h"
 #include "rollup/usage_blocks.h"
 #include "store/store.h"

@@ -3,6 +3,7 @@
 // sessions) come in one query and their rows go back in one statement per table.
 #include <fmt/format.h>
 
+#include "core/time.h"
 #include "rollup/cache_analytics.h"
 #include "rollup/calendar.h"
 #include "rollup/model_daily.h"

@@ -4,6 +4,7 @@
 #include <optional>
 #include <tuple>
 
+#include "core/time.h"
 #include "rollup/calendar.h"
 #include "store/postgres_migrate.h"
 #include "store/postgres_sql.h"

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/time.h"
 #include "log/log.h"
 #include "rollup/calendar.h"
 

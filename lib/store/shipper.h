@@ -16,8 +16,8 @@
 #include <memory>
 #include <string>
 
-#include "config/config.h"
-#include "store/backoff.h"
+#include "core/backoff.h"
+#include "core/log_level.h"
 #include "store/postgres_store.h"
 #include "store/sqlite_store.h"
 

@@ -2,6 +2,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "core/time.h"
 #include "rollup/calendar.h"
 #include "store/row_codec.h"
 #include "store/sqlite_sql.h"

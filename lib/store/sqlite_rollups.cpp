@@ -14,6 +14,7 @@
 #include <limits>
 #include <string_view>
 
+#include "core/time.h"
 #include "rollup/calendar.h"
 #include "store/ordered_refresh.h"
 #include "store/row_codec.h"

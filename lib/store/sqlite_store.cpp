@@ -10,8 +10,8 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include "core/time.h"
 #include "embedded_file.h"
-#include "parse/line_parser.h"
 #include "rollup/calendar.h"
 #include "store/sqlite_sql.h"
 #include "store/sqlite_store_impl.h"

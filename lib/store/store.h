@@ -8,24 +8,14 @@
 #include <string>
 #include <vector>
 
-#include "ingest/usage_event.h"
+#include "core/checkpoint.h"
+#include "core/usage_event.h"
 #include "rollup/rows.h"
 
 namespace cu {
 
 class Calendar;
 class PriceTable;
-
-// Where reading a file stopped: the first byte not yet consumed, and how to recognize the file.
-struct Checkpoint {
-  std::string path;  // absolute path of the file when it was read
-  std::uint64_t device = 0;
-  std::uint64_t inode = 0;
-  std::string fingerprint;  // of the file's first bytes; see file_fingerprint()
-  std::int64_t offset = 0;
-
-  friend bool operator==(const Checkpoint&, const Checkpoint&) = default;
-};
 
 // One atomic unit of ingest: events displaced by better duplicates, newly kept events, and the
 // checkpoints that cover them. Committed all together or not at all.
@@ -107,9 +97,5 @@ class Store {
   virtual std::vector<std::string> projects() = 0;
   virtual std::int64_t event_count() = 0;
 };
-
-// Fingerprint of a file's first bytes: "<length>:<hex hash>" over min(size, kFingerprintBytes).
-inline constexpr std::size_t kFingerprintBytes = 1024;
-std::string fingerprint_bytes(std::string_view first_bytes);
 
 }  // namespace cu

@@ -18,7 +18,7 @@
 
 #include "ingest/backfill.h"
 #include "ingest/ingestor.h"
-#include "store/backoff.h"
+#include "core/backoff.h"
 #include "tail/inotify_watcher.h"
 #include "tail/loop_lifetime.h"
 

@@ -1,3 +1,4 @@
+#include "core/time.h"
 #include "event_report_source.h"
 
 #include <algorithm>

@@ -10,7 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ctl/report_source.h"
-#include "ingest/usage_event.h"
+#include "core/usage_event.h"
 #include "rollup/calendar.h"
 
 namespace cu::test {

@@ -1,4 +1,5 @@
 // Report builders on small hand-made event lists: edges the ccusage fixtures do not reach.
+#include "core/time.h"
 #include "ctl/reports.h"
 
 #include <cmath>

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/time.h"
 #include "integration/ccusage_reference.h"
 #include "integration/daemon_runner.h"
 #include "integration/generated_corpus.h"

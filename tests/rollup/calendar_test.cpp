@@ -1,6 +1,7 @@
 // Local dates and day boundaries in IANA zones, including DST transitions (SPEC §6).
 #include <gtest/gtest.h>
 
+#include "core/time.h"
 #include "parse/line_parser.h"
 #include "rollup/calendar.h"
 

@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-#include "ingest/usage_event.h"
+#include "core/usage_event.h"
 
 namespace cu::test {
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/time.h"
 #include "parse/line_parser.h"
 
 namespace cu::test {

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "ingest/usage_event.h"
+#include "core/usage_event.h"
 #include "store/store.h"
 
 namespace cu::test {

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "core/time.h"
 #include "parse/line_parser.h"
 #include "pricing/price_table.h"
 #include "rollup/calendar.h"

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "parse/line_parser.h"
+#include "core/time.h"
 
 namespace cu {
 namespace {

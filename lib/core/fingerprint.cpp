@@ -1,6 +1,6 @@
 #include <fmt/format.h>
 
-#include "store/store.h"
+#include "core/checkpoint.h"
 
 namespace cu {
 

@@ -7,7 +7,7 @@
 
 #include <date/date.h>
 
-#include "parse/line_parser.h"
+#include "core/time.h"
 
 namespace cu {
 namespace {

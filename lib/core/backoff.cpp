@@ -1,4 +1,4 @@
-#include "store/backoff.h"
+#include "core/backoff.h"
 
 #include <algorithm>
 

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "parse/usage_entry.h"
+#include "core/usage_entry.h"
 
 namespace cu {
 

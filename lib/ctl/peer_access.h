@@ -33,7 +33,8 @@ std::optional<PeerCredentials> peer_credentials(int socket_fd);
 // the user is unknown.
 std::vector<gid_t> groups_of_user(uid_t uid, gid_t gid);
 
-// The gid of group `name`; throws std::runtime_error naming it when there is no such group.
+// The gid of group `name`, or the number itself when `name` is a numeric gid (ctl.group); throws
+// std::runtime_error naming it when there is no such group.
 gid_t group_id(const std::string& name);
 
 }  // namespace cu::ctl

@@ -27,6 +27,8 @@ TEST(PeerAccess, GroupMembersInGroupMode) {
 TEST(PeerAccess, LooksUpGroups) {
   EXPECT_EQ(group_id("root"), 0u);
   EXPECT_THROW(group_id("no-such-group-cu-test"), std::runtime_error);
+  EXPECT_EQ(group_id("4242"), 4242u);  // a numeric gid needs no entry in the group database
+  EXPECT_THROW(group_id("4294967295"), std::runtime_error);
   const auto groups = groups_of_user(::getuid(), ::getgid());
   EXPECT_NE(std::find(groups.begin(), groups.end(), ::getgid()), groups.end());
   EXPECT_EQ(groups_of_user(4'000'000'000u, 77), std::vector<gid_t>{77});

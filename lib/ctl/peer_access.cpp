@@ -38,6 +38,14 @@ std::optional<PeerCredentials> peer_credentials(int socket_fd) {
   return PeerCredentials{credentials.pid, credentials.uid, credentials.gid};
 }
 
+std::optional<std::vector<gid_t>> peer_groups(int socket_fd) {
+  std::vector<gid_t> groups(kMaxGroups);
+  socklen_t size = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
+  if (::getsockopt(socket_fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &size) != 0) return std::nullopt;
+  groups.resize(size / sizeof(gid_t));
+  return groups;
+}
+
 std::vector<gid_t> groups_of_user(uid_t uid, gid_t gid) {
   std::vector<char> buffer(kLookupBuffer);
   passwd entry{};

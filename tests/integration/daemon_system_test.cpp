@@ -222,8 +222,13 @@ class ShiftedWallClock {
             {"ASAN_OPTIONS", std::string(asan != nullptr ? asan : "") + ":verify_asan_link_order=0"}};
   }
 
-  // Makes the child's wall clock read about `epoch_s` now, and run on from there.
-  void set(std::int64_t epoch_s) const { write_file(file_, fmt::format("{:+d}", epoch_s - real_now_s())); }
+  // Makes the child's wall clock read about `epoch_s` now, and run on from there. Replaces the file
+  // in one rename, so that the shim never reads half of it.
+  void set(std::int64_t epoch_s) const {
+    const fs::path next = file_.string() + ".next";
+    write_file(next, fmt::format("{:+d}", epoch_s - real_now_s()));
+    fs::rename(next, file_);
+  }
 
   static std::int64_t real_now_s() { return static_cast<std::int64_t>(std::time(nullptr)); }
 

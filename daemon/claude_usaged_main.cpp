@@ -25,6 +25,7 @@
 #include "log/systemd_notifier.h"
 #include "pricing/price_table.h"
 #include "rollup/calendar.h"
+#include "rollup/daily_close.h"
 #include "store/postgres_connection.h"
 #include "store/shipper.h"
 #include "store/sqlite_store.h"
@@ -252,6 +253,7 @@ class Daemon {
     };
     cu::ctl::ControlServerOptions options;
     options.socket_path = pipeline_->config.ctl_socket;
+    if (!pipeline_->config.ctl_group.empty()) options.group = pipeline_->config.ctl_group;  // 0660 for it
     control_ = std::make_unique<cu::ctl::ControlServer>(io_, *reports_, std::move(hooks), options);
   }
 
@@ -340,17 +342,24 @@ class Daemon {
     }
   }
 
-  // The daily close at local midnight of the configured zone. The timer is re-armed from the wall
-  // clock each time, so DST changes and suspends move it to the right instant.
+  // The daily close at local midnight of the configured zone, on the wall clock: DailyClose is
+  // polled just after midnight and at least every DailyClose::kCheckEvery, so a suspend across
+  // midnight (the steady clock stops meanwhile) closes the day within that bound of the resume.
+  // Called at start and after a reload (the zone may have changed).
   void arm_midnight() {
-    const std::int64_t now = cu::now_ms();
-    const std::int64_t midnight = pipeline_->calendar.day_range_ms(pipeline_->calendar.date_of(now)).second;
-    midnight_timer_.expires_after(std::chrono::milliseconds(midnight - now + 1));
+    daily_close_ = std::make_unique<cu::DailyClose>(pipeline_->calendar, wall_clock_);
+    wait_for_midnight();
+  }
+
+  void wait_for_midnight() {
+    midnight_timer_.expires_after(daily_close_->next_check());
     midnight_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
-      refresh_block_status();
-      cu::log::info("daily close: {} begins", pipeline_->calendar.date_of(cu::now_ms()));
-      arm_midnight();
+      if (const auto day = daily_close_->poll()) {
+        refresh_block_status();
+        cu::log::info("daily close: {} begins", *day);
+      }
+      wait_for_midnight();
     });
   }
 
@@ -370,6 +379,8 @@ class Daemon {
   asio::steady_timer watchdog_timer_;
   asio::steady_timer block_timer_;
   asio::steady_timer midnight_timer_;
+  cu::SystemWallClock wall_clock_;
+  std::unique_ptr<cu::DailyClose> daily_close_;  // follows pipeline_->calendar
   asio::steady_timer ship_timer_{io_};
   cu::SystemdNotifier notifier_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
@@ -383,6 +394,9 @@ class Daemon {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A closed stderr or stdout (a pipe whose reader went away) makes writes fail with EPIPE instead
+  // of killing the daemon; log lines that cannot be written are lost, nothing else is.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"claude-usaged: keeps a usage database of Claude Code sessions current"};
   Options options;
   app.add_option("-c,--config", options.config_path, "configuration file (YAML)");

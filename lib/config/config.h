@@ -22,6 +22,7 @@ struct Config {
   std::string postgres_url;  // empty: SQLite only
   std::filesystem::path postgres_password_file;
   std::filesystem::path ctl_socket;
+  std::string ctl_group;  // group name or numeric gid: socket 0660 for that group; empty: 0600
   int block_hours = 5;
   CostMode pricing_mode = CostMode::kAuto;
   std::map<std::string, ModelPrices> pricing_overrides;

@@ -7,6 +7,9 @@
 #include <array>
 #include <climits>
 #include <utility>
+#include <vector>
+
+#include <grp.h>
 
 #include "config/default_paths.h"
 #include "config/price_overrides.h"
@@ -17,6 +20,8 @@ namespace cu {
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr std::size_t kGroupLookupBuffer = 16 * 1024;
 
 // The text columns of a row.
 struct KeyText {
@@ -108,6 +113,25 @@ std::string must_be_time_zone(const std::string& value) {
         "got \"{}\"",
         value);
   }
+}
+
+// Digits naming a gid below (gid_t)-1, which chown() reads as "unchanged".
+bool is_numeric_gid(const std::string& value) {
+  return !value.empty() && value.size() <= 10 && value.find_first_not_of("0123456789") == std::string::npos &&
+         std::stoull(value) < UINT_MAX;
+}
+
+bool group_exists(const std::string& name) {
+  std::vector<char> buffer(kGroupLookupBuffer);
+  group entry{};
+  group* found = nullptr;
+  return ::getgrnam_r(name.c_str(), &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr;
+}
+
+// Empty (no group), a numeric gid, or the name of a group the system knows.
+std::string must_be_group(const std::string& value) {
+  if (value.empty() || is_numeric_gid(value) || group_exists(value)) return "";
+  return fmt::format("must be a group name or a numeric gid; there is no group \"{}\"", value);
 }
 
 ConfigKey string_key(const KeyText& text, std::string Config::*member,
@@ -248,6 +272,10 @@ std::vector<ConfigKey> build_keys() {
                 "${XDG_STATE_HOME:-~/.local/state}/claude-usaged/claude-usaged.sock",
                 "/run/user/1000/claude-usaged.sock"},
                &Config::ctl_socket, default_ctl_socket, EmptyPath::kRefused),
+      string_key({"ctl.group",
+                  "Group (name or gid) whose members may use the control socket (mode 0660); empty: "
+                  "only this user (0600)."},
+                 &Config::ctl_group, constant<std::string>(""), must_be_group),
       integer_key({"rollup.block_hours", "Length of a billing block in hours (1 to 24)."},
                   &Config::block_hours, 5, 1, 24),
       choice_key({"pricing.mode",

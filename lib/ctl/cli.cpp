@@ -238,4 +238,9 @@ int run_cli(const std::vector<std::string>& args, CliIo& io) {
   return kExitUsage;
 }
 
+int exit_code_after_flush(int code, std::ostream& out) {
+  out.flush();
+  return out ? code : kExitOutput;
+}
+
 }  // namespace cu::ctl

@@ -17,6 +17,7 @@ inline constexpr int kExitUsage = 2;          // bad flags or config
 inline constexpr int kExitNotRunning = 3;     // no daemon, or it did not answer in time
 inline constexpr int kExitPermission = 4;
 inline constexpr int kExitProtocol = 5;  // version mismatch or a malformed answer
+inline constexpr int kExitOutput = 6;    // standard output could not be written (e.g. a closed pipe)
 
 // The process's streams and environment, injectable for tests.
 struct CliIo {
@@ -30,5 +31,10 @@ struct CliIo {
 // Runs the CLI on `args` (without the program name); returns the exit code. `statusline` always
 // prints a line and returns 0, even when the daemon is down.
 int run_cli(const std::vector<std::string>& args, CliIo& io);
+
+// Flushes `out` and returns `code`, or kExitOutput when something written to `out` was lost (a
+// reader that went away: with SIGPIPE ignored, the write failed with EPIPE). Prints nothing, as a
+// program killed by SIGPIPE would not.
+int exit_code_after_flush(int code, std::ostream& out);
 
 }  // namespace cu::ctl

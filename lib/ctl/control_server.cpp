@@ -93,12 +93,18 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::optional<std::pair<ErrorCode, std::string>> admission_problem() {
     const auto peer = peer_credentials(socket_.native_handle());
     if (!peer) return std::pair{ErrorCode::kPermissionDenied, std::string("peer credentials unavailable")};
-    const auto groups = state_->policy.group ? groups_of_user(peer->uid, peer->gid) : std::vector<gid_t>{};
+    const auto groups = state_->policy.group ? groups_of(*peer) : std::vector<gid_t>{};
     if (peer_is_allowed(*peer, state_->policy, groups)) return std::nullopt;
     log::write_limited("ctl-peer", LogLevel::kWarning,
                        fmt::format("control socket: refused uid {} (pid {})", peer->uid, peer->pid));
     return std::pair{ErrorCode::kPermissionDenied,
                      fmt::format("permission denied: uid {} may not use this daemon's control socket", peer->uid)};
+  }
+
+  // The peer's own supplementary groups; the user database's where the kernel does not say.
+  std::vector<gid_t> groups_of(const PeerCredentials& peer) {
+    if (auto groups = peer_groups(socket_.native_handle())) return std::move(*groups);
+    return groups_of_user(peer.uid, peer.gid);
   }
 
   void arm_timer() {

@@ -14,6 +14,12 @@ namespace {
 constexpr std::size_t kLookupBuffer = 16 * 1024;
 constexpr int kMaxGroups = 1024;
 
+// Digits naming a gid below (gid_t)-1, which chown() reads as "unchanged".
+bool is_numeric_gid(const std::string& text) {
+  return !text.empty() && text.size() <= 10 && text.find_first_not_of("0123456789") == std::string::npos &&
+         std::stoull(text) < static_cast<gid_t>(-1);
+}
+
 }  // namespace
 
 bool peer_is_allowed(const PeerCredentials& peer, const AccessPolicy& policy, std::span<const gid_t> peer_groups) {
@@ -32,6 +38,14 @@ std::optional<PeerCredentials> peer_credentials(int socket_fd) {
   return PeerCredentials{credentials.pid, credentials.uid, credentials.gid};
 }
 
+std::optional<std::vector<gid_t>> peer_groups(int socket_fd) {
+  std::vector<gid_t> groups(kMaxGroups);
+  socklen_t size = static_cast<socklen_t>(groups.size() * sizeof(gid_t));
+  if (::getsockopt(socket_fd, SOL_SOCKET, SO_PEERGROUPS, groups.data(), &size) != 0) return std::nullopt;
+  groups.resize(size / sizeof(gid_t));
+  return groups;
+}
+
 std::vector<gid_t> groups_of_user(uid_t uid, gid_t gid) {
   std::vector<char> buffer(kLookupBuffer);
   passwd entry{};
@@ -45,6 +59,7 @@ std::vector<gid_t> groups_of_user(uid_t uid, gid_t gid) {
 }
 
 gid_t group_id(const std::string& name) {
+  if (is_numeric_gid(name)) return static_cast<gid_t>(std::stoul(name));
   std::vector<char> buffer(kLookupBuffer);
   group entry{};
   group* found = nullptr;

@@ -29,11 +29,16 @@ bool peer_is_allowed(const PeerCredentials& peer, const AccessPolicy& policy, st
 // SO_PEERCRED of a connected Unix socket; nullopt when the kernel does not say.
 std::optional<PeerCredentials> peer_credentials(int socket_fd);
 
+// The supplementary groups the peer of a connected Unix socket had when it connected
+// (SO_PEERGROUPS, Linux 4.13); nullopt when the kernel does not say.
+std::optional<std::vector<gid_t>> peer_groups(int socket_fd);
+
 // The groups of the user `uid` (primary `gid` included), from the user database; just `gid` when
-// the user is unknown.
+// the user is unknown. The fallback for kernels without SO_PEERGROUPS.
 std::vector<gid_t> groups_of_user(uid_t uid, gid_t gid);
 
-// The gid of group `name`; throws std::runtime_error naming it when there is no such group.
+// The gid of group `name`, or the number itself when `name` is a numeric gid (ctl.group); throws
+// std::runtime_error naming it when there is no such group.
 gid_t group_id(const std::string& name);
 
 }  // namespace cu::ctl

@@ -22,6 +22,7 @@ Config every_key_changed() {
   config.postgres_url = "postgresql://ana@db.example:5432/usage?sslmode=require";
   config.postgres_password_file = "/run/secrets/pg password";
   config.ctl_socket = "/run/claude-usaged/ctl.sock";
+  config.ctl_group = "65534";
   config.block_hours = 24;
   config.pricing_mode = CostMode::kCalculate;
   config.log_level = LogLevel::kWarning;
@@ -74,6 +75,7 @@ TEST(RenderConfig, DefaultsAsYaml) {
       "  postgres_password_file: \"\"\n"
       "ctl:\n"
       "  socket: /home/ana/.local/state/claude-usaged/claude-usaged.sock\n"
+      "  group: \"\"\n"
       "rollup:\n"
       "  block_hours: 5\n"
       "pricing:\n"

@@ -210,6 +210,23 @@ TEST(CliWithoutDaemon, Help) {
   EXPECT_NE(blocks.out.find("--recent"), std::string::npos);
 }
 
+// A stream whose reader went away: every write fails, as a closed pipe's does.
+class ClosedPipeBuffer : public std::streambuf {
+ protected:
+  int_type overflow(int_type) override { return traits_type::eof(); }
+};
+
+TEST(CliOutput, LostOutputIsExitCodeSix) {
+  ClosedPipeBuffer closed;
+  std::ostream out(&closed);
+  out << "daily report\n";
+  EXPECT_EQ(exit_code_after_flush(kExitOk, out), kExitOutput);
+  EXPECT_EQ(exit_code_after_flush(kExitNotRunning, out), kExitOutput);
+  std::ostringstream fine;
+  fine << "daily report\n";
+  EXPECT_EQ(exit_code_after_flush(kExitNotRunning, fine), kExitNotRunning);
+}
+
 // A daemon from another version: it answers with "v":2.
 TEST(CliWithoutDaemon, VersionMismatchIsExplained) {
   test::TempDir dir;

@@ -271,16 +271,18 @@ TEST(ControlServer, StopRemovesTheSocket) {
   }
 }
 
-// Runs `exchange_line` as another user in a child process; returns the response line, or
-// "<error kind N>" when the client failed.
-std::string request_as(uid_t uid, gid_t gid, const std::filesystem::path& socket) {
+// Runs `exchange_line` as another user (with the supplementary `groups`) in a child process;
+// returns the response line, or "<error kind N>" when the client failed.
+std::string request_as(uid_t uid, gid_t gid, const std::filesystem::path& socket,
+                       const std::vector<gid_t>& groups = {}) {
   int pipe_fds[2];
   if (::pipe(pipe_fds) != 0) return "<pipe>";
   const pid_t child = ::fork();
   if (child == 0) {
     ::close(pipe_fds[0]);
     std::string result;
-    if (::setgroups(0, nullptr) != 0 || ::setresgid(gid, gid, gid) != 0 || ::setresuid(uid, uid, uid) != 0) {
+    if (::setgroups(groups.size(), groups.data()) != 0 || ::setresgid(gid, gid, gid) != 0 ||
+        ::setresuid(uid, uid, uid) != 0) {
       result = "<setuid>";
     } else {
       try {
@@ -344,6 +346,22 @@ TEST_F(OtherUser, GroupMembersAreAdmittedInGroupMode) {
   // peer check.
   ASSERT_EQ(::chmod(server.socket().c_str(), 0666), 0);
   EXPECT_EQ(parse_response(request_as(65534, 12345, server.socket())).code, ErrorCode::kPermissionDenied);
+}
+
+// The peer's own supplementary groups count (SO_PEERGROUPS), not the user database's: a process
+// given the group (systemd's SupplementaryGroups=, sg, newgrp) is admitted although its user is
+// listed in no group, and one whose groups were dropped is refused.
+TEST_F(OtherUser, ThePeersOwnSupplementaryGroupsCount) {
+  const group* adm = ::getgrnam("adm");
+  if (adm == nullptr) GTEST_SKIP() << "no group adm on this machine";
+  const gid_t adm_gid = adm->gr_gid;
+  auto source = small_source();
+  ServerFixture server(source, {}, [](ControlServerOptions& options) { options.group = "adm"; });
+  ASSERT_EQ(::chmod(server.dir().c_str(), 0755), 0);
+  EXPECT_TRUE(parse_response(request_as(65534, 12345, server.socket(), {adm_gid})).ok);
+  ASSERT_EQ(::chmod(server.socket().c_str(), 0666), 0);
+  EXPECT_EQ(parse_response(request_as(65534, 12345, server.socket(), {7, 12346})).code,
+            ErrorCode::kPermissionDenied);
 }
 
 }  // namespace

@@ -181,6 +181,8 @@ TEST(SystemTemplateContent, RunsAsTheInstanceUserWithItsOwnDirectories) {
   EXPECT_EQ(last(service, "User"), "%i");
   EXPECT_EQ(last(service, "StateDirectory"), "claude-usaged/%i");
   EXPECT_EQ(last(service, "RuntimeDirectory"), "claude-usaged/%i");
+  // Traversable, so that members of ctl.group's group reach the socket, whose own mode guards it.
+  EXPECT_EQ(last(service, "RuntimeDirectoryMode"), "0711");
   EXPECT_EQ(last(service, "Environment"),
             "XDG_STATE_HOME=/var/lib/claude-usaged/%i XDG_RUNTIME_DIR=/run/claude-usaged/%i");
   EXPECT_EQ(last(service, "ExecStart"), std::string(kInstalledBinary) + " --config /etc/claude-usaged/config.yaml");

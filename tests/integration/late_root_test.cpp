@@ -106,5 +106,15 @@ TEST_F(LateRootTest, ASymlinkedProjectsDirectoryIsWatched) {
   EXPECT_EQ(root_state(late), "watching");
 }
 
+// `--once` reads what exists; a root not there yet is no error.
+TEST_F(LateRootTest, OnceReadsTheRootsThatExistAndSkipsTheMissingOnes) {
+  const fs::path present = temp_.path() / "present";
+  write_file(present / "projects" / "-p" / "s.jsonl", transcript(1, 2));
+  const DaemonSetup once{temp_.path() / "once", {temp_.path() / "absent", present}, "UTC"};
+  fs::create_directories(once.work);
+  EXPECT_EQ(once.run_once(), 0);
+  EXPECT_EQ(once.open_store().event_count(), 2);
+}
+
 }  // namespace
 }  // namespace cu::test

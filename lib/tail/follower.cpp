@@ -89,17 +89,23 @@ void Follower::rescan() {
 
 // The idempotent catch-all: the periodic rescan, an overflow, the `rescan` command.
 void Follower::reconcile() {
-  check_roots();
+  update_roots();
   watch_all();
   scan_all();
 }
 
-// Follows the roots whose projects/ appeared and waits for those that went missing.
+// A hint that a root may have appeared or gone: a root that appeared is scanned at once.
 void Follower::check_roots() {
+  if (update_roots()) scan_all();
+}
+
+// Watches the roots whose projects/ appeared and waits for those that went missing. Returns
+// whether one appeared (its files need a scan).
+bool Follower::update_roots() {
   const std::vector<fs::path> appeared = roots_.update(active_watcher());
   for (const fs::path& root : appeared) log::info("{}/projects appeared; following it", root.string());
   status_.roots = roots_.statuses(status_.polling);
-  if (!appeared.empty()) scan_all();
+  return !appeared.empty();
 }
 
 void Follower::scan_all() {

@@ -81,6 +81,7 @@ class Follower {
  private:
   void reconcile();
   void check_roots();
+  bool update_roots();
   void scan_all();
   void scan_directory(const std::filesystem::path& dir);
   void enqueue(SourceFile file);

@@ -123,6 +123,15 @@ std::string describe_follower(const cu::FollowerStatus& status) {
                      status.last_event_ms > 0 ? cu::format_timestamp_ms(status.last_event_ms) : "none");
 }
 
+// `status`'s "roots": each configured root and its state.
+nlohmann::json roots_json(const std::vector<cu::RootStatus>& roots) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const cu::RootStatus& root : roots) {
+    list.push_back({{"path", root.path.string()}, {"state", cu::to_string(root.state)}});
+  }
+  return list;
+}
+
 // The `status` command's answer (docs/PROTOCOL.md, "Status").
 nlohmann::json status_json(Pipeline& pipeline, const cu::FollowerStatus& follower,
                            std::chrono::steady_clock::time_point started) {
@@ -144,6 +153,7 @@ nlohmann::json status_json(Pipeline& pipeline, const cu::FollowerStatus& followe
       {"backlog_events", shipping.backlog},
       {"watch_mode", follower.polling ? "polling" : "inotify"},
       {"files_watched", follower.files_known},
+      {"roots", roots_json(follower.roots)},
       {"events", pipeline.ingestor->stored_events()},  // a COUNT(*) took 30 ms at 444k events
       {"parse_errors", stats.skipped_total()},
       {"skipped_lines", skipped},
@@ -216,7 +226,7 @@ class Daemon {
     pipeline_ = std::move(pipeline);
     ++pipelines_started_;
     follower_ = std::make_unique<cu::Follower>(io_, *pipeline_->ingestor,
-                                               cu::effective_claude_roots(pipeline_->config),
+                                               cu::configured_claude_roots(pipeline_->config),
                                                cu::FollowerOptions{});
     follower_->start();
     if (pipeline_->shipper) {
@@ -224,7 +234,7 @@ class Daemon {
       arm_ship(std::chrono::milliseconds(0));
     }
     refresh_block_status();  // also the close of any midnight passed while the daemon was down
-    cu::log::info("following {} root(s) into {} as {}", cu::effective_claude_roots(pipeline_->config).size(),
+    cu::log::info("following {} into {} as {}", cu::describe_roots(follower_->status().roots),
                   pipeline_->config.sqlite_path.string(), pipeline_->config.identity);
   }
 

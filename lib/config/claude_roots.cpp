@@ -56,13 +56,20 @@ std::vector<fs::path> default_claude_roots(const Environment& env) {
   return {xdg_dir(env, "XDG_CONFIG_HOME", ".config") / "claude", home_dir(env) / ".claude"};
 }
 
-std::vector<fs::path> effective_claude_roots(const Config& config) {
+std::vector<fs::path> configured_claude_roots(const Config& config) {
   std::vector<fs::path> roots;
   std::set<fs::path> seen;
   for (const fs::path& root : config.claude_dirs) {
-    std::error_code ec;
-    if (!fs::is_directory(root / "projects", ec)) continue;
     if (seen.insert(identity_of(root)).second) roots.push_back(root);
+  }
+  return roots;
+}
+
+std::vector<fs::path> effective_claude_roots(const Config& config) {
+  std::vector<fs::path> roots;
+  for (const fs::path& root : configured_claude_roots(config)) {
+    std::error_code ec;
+    if (fs::is_directory(root / "projects", ec)) roots.push_back(root);
   }
   return roots;
 }

@@ -13,8 +13,9 @@
 namespace cu {
 
 struct Config {
-  // Claude config roots, each containing `projects/` (SPEC §2). Only roots whose `projects`
-  // is a directory are kept by `effective_claude_roots`.
+  // Claude config roots, each containing `projects/` (SPEC §2). The daemon follows all of them
+  // (`configured_claude_roots`), waiting for those not there yet; `--once` reads the
+  // `effective_claude_roots`, whose `projects` is a directory.
   std::vector<std::filesystem::path> claude_dirs;
   std::string timezone = "local";  // IANA name or "local"
   std::string identity;            // default <user>@<hostname>
@@ -72,7 +73,10 @@ std::string render_example_config();
 // Roots from CLAUDE_CONFIG_DIR or the XDG/home defaults (SPEC §2); not filtered for existence.
 std::vector<std::filesystem::path> default_claude_roots(const Environment& env);
 
-// `claude_dirs` restricted to those whose `projects` subdirectory exists, duplicates removed.
+// `claude_dirs` with duplicates removed (the same directory spelled twice, when it exists).
+std::vector<std::filesystem::path> configured_claude_roots(const Config& config);
+
+// configured_claude_roots restricted to those whose `projects` subdirectory exists.
 std::vector<std::filesystem::path> effective_claude_roots(const Config& config);
 
 // The pricing table with the config's overrides applied.

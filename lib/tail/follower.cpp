@@ -10,6 +10,7 @@
 #include <boost/asio/post.hpp>
 
 #include "log/log.h"
+#include "tail/inotify_watcher.h"
 
 // jemalloc's control call, when the program is linked with it (claude-usaged is: CMakeLists.txt).
 extern "C" int mallctl(const char* name, void* old_value, std::size_t* old_length, void* new_value,
@@ -32,11 +33,13 @@ void release_free_memory() {
 namespace fs = std::filesystem;
 
 Follower::Follower(boost::asio::io_context& io, Ingestor& ingestor, std::vector<fs::path> roots,
-                   FollowerOptions options)
+                   FollowerOptions options, FollowerDevices devices)
     : io_(io),
       ingestor_(ingestor),
       roots_(std::move(roots)),
       options_(options),
+      make_watcher_(devices.make_watcher ? std::move(devices.make_watcher) : InotifyWatcher::factory(io)),
+      clock_(devices.clock != nullptr ? *devices.clock : SteadyClock::instance()),
       rescan_timer_(io),
       retry_timer_(io),
       retry_backoff_(options.store_retry_delay, options.store_retry_max, std::random_device{}()) {}
@@ -46,12 +49,12 @@ Follower::~Follower() = default;
 void Follower::start() {
   if (options_.use_inotify) {
     try {
-      watcher_ = std::make_unique<InotifyWatcher>(io_, lifetime_.guard([this](const WatchEvent& event) { handle(event); }));
+      watcher_ = make_watcher_(lifetime_.guard([this](const WatchEvent& event) { handle(event); }));
     } catch (const std::system_error& error) {
       log::warning("inotify unavailable ({}); following the logs by periodic rescans", error.what());
     }
   }
-  watch_all();
+  roots_.update(active_watcher());
   scan_all();
   status_.backfill.files_total = static_cast<std::int64_t>(queue_.size());
   for (const SourceFile& file : queue_) {
@@ -81,22 +84,33 @@ void Follower::stop() {
 }
 
 void Follower::rescan() {
+  reconcile();
+}
+
+// The idempotent catch-all: the periodic rescan, an overflow, the `rescan` command.
+void Follower::reconcile() {
+  update_roots();
+  watch_all();
   scan_all();
 }
 
-std::optional<SourceFile> Follower::classify(const fs::path& path) const {
-  for (const fs::path& root : roots_) {
-    const fs::path projects = root / "projects";
-    const fs::path relative = path.lexically_relative(projects);
-    if (relative.empty() || *relative.begin() == "..") continue;
-    return classify_source(projects, relative.generic_string());
-  }
-  return std::nullopt;
+// A hint that a root may have appeared or gone: a root that appeared is scanned at once.
+void Follower::check_roots() {
+  if (update_roots()) scan_all();
+}
+
+// Watches the roots whose projects/ appeared and waits for those that went missing. Returns
+// whether one appeared (its files need a scan).
+bool Follower::update_roots() {
+  const std::vector<fs::path> appeared = roots_.update(active_watcher());
+  for (const fs::path& root : appeared) log::info("{}/projects appeared; following it", root.string());
+  status_.roots = roots_.statuses(status_.polling);
+  return !appeared.empty();
 }
 
 void Follower::scan_all() {
   std::vector<std::string> errors;
-  const auto files = discover_sources(roots_, &errors);
+  const auto files = discover_sources(roots_.followed(), &errors);
   for (const std::string& error : errors) log::write_limited(error, LogLevel::kWarning, error);
   status_.files_known = files.size();
   for (const SourceFile& file : files) {
@@ -120,7 +134,7 @@ void Follower::enqueue(SourceFile file) {
 }
 
 void Follower::enqueue_path(const fs::path& path) {
-  if (auto file = classify(path)) enqueue(std::move(*file));
+  if (auto file = roots_.classify(path)) enqueue(std::move(*file));
 }
 
 void Follower::handle(const WatchEvent& event) {
@@ -136,23 +150,38 @@ void Follower::handle(const WatchEvent& event) {
       break;
     case WatchEvent::Kind::kOverflow:
       log::warning("inotify queue overflowed; rescanning every log");
-      watch_all();
-      scan_all();
+      reconcile();
       break;
     case WatchEvent::Kind::kDirectoryGone:
       // Usage already ingested stays; a directory moved elsewhere below projects/ arrives as added.
+      // A root's projects/ or a waited-for ancestor gone: that root is waited for again.
+      if (roots_.forget(event.path)) check_roots();
       break;
+    case WatchEvent::Kind::kEntryAdded:
+      check_roots();
+      break;
+    case WatchEvent::Kind::kFailed:
+      on_watcher_failed(event.error);
+      return;
   }
   // A new directory may have hit the watch limit: report polling and rescan at the degraded
   // interval from now, not from the next periodic rescan.
-  if (!status_.polling && watcher_ && watcher_->limit_reached()) arm_rescan();
+  if (!status_.polling && active_watcher() != nullptr && watcher_->limit_reached()) arm_rescan();
+}
+
+// The watcher delivers nothing any more: rescans at the degraded interval take over, from now.
+void Follower::on_watcher_failed(const std::string& error) {
+  log::warning("inotify failed ({}); following the logs by rescans every {} ms from now on", error,
+               options_.degraded_rescan_interval.count());
+  arm_rescan();
+}
+
+Watcher* Follower::active_watcher() const {
+  return watcher_ && !watcher_->failed() ? watcher_.get() : nullptr;
 }
 
 void Follower::watch_all() {
-  if (!watcher_) return;
-  std::vector<fs::path> dirs;
-  for (const fs::path& root : roots_) dirs.push_back(root / "projects");
-  watcher_->watch_all(dirs);
+  if (Watcher* watcher = active_watcher()) watcher->watch_all(roots_.followed_projects());
 }
 
 void Follower::schedule_work() {
@@ -166,9 +195,9 @@ void Follower::schedule_work() {
 void Follower::work() {
   work_scheduled_ = false;
   if (stopped_) return;
-  const auto deadline = std::chrono::steady_clock::now() + options_.work_slice;
+  const auto deadline = clock_.now() + options_.work_slice;
   try {
-    while (!queue_.empty() && std::chrono::steady_clock::now() < deadline) {
+    while (!queue_.empty() && clock_.now() < deadline) {
       const std::int64_t before = ingestor_.stats().bytes_consumed;
       const bool more = ingestor_.ingest_slice(queue_.front());
       status_.backfill.bytes_done += ingestor_.stats().bytes_consumed - before;
@@ -201,15 +230,20 @@ void Follower::work() {
   if (queue_.empty() && status_.backfilling) status_.backfilling = false;
 }
 
+void Follower::publish_watch_state() {
+  const Watcher* watcher = active_watcher();
+  status_.polling = watcher == nullptr || watcher->limit_reached();
+  status_.watches = watcher != nullptr ? watcher->watch_count() : 0;
+  status_.roots = roots_.statuses(status_.polling);
+}
+
 void Follower::arm_rescan() {
   if (stopped_) return;
-  status_.polling = !watcher_ || watcher_->limit_reached();
-  status_.watches = watcher_ ? watcher_->watch_count() : 0;
+  publish_watch_state();
   rescan_timer_.expires_after(status_.polling ? options_.degraded_rescan_interval : options_.rescan_interval);
   rescan_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
     if (ec) return;
-    watch_all();
-    scan_all();
+    reconcile();
     arm_rescan();
   }));
 }

@@ -19,20 +19,28 @@
 #include "ingest/backfill.h"
 #include "ingest/ingestor.h"
 #include "core/backoff.h"
-#include "tail/inotify_watcher.h"
+#include "core/clock.h"
 #include "tail/loop_lifetime.h"
+#include "tail/root_set.h"
+#include "tail/watcher.h"
 
 namespace cu {
 
 struct FollowerOptions {
   std::chrono::milliseconds rescan_interval{30000};          // with inotify working
-  std::chrono::milliseconds degraded_rescan_interval{5000};  // after the watch limit was hit
+  std::chrono::milliseconds degraded_rescan_interval{5000};  // without a working watcher, or at its limit
   std::chrono::milliseconds work_slice{20};                  // longest run of work per turn
   // After the store failed (locked by another process, disk full), the first retry waits about
   // this long, each further one twice as long up to store_retry_max.
   std::chrono::milliseconds store_retry_delay{1000};
   std::chrono::milliseconds store_retry_max{30000};
-  bool use_inotify = true;
+  bool use_inotify = true;  // false: no watcher at all, rescans only
+};
+
+// What the Follower sees the world through besides the files; tests pass fakes.
+struct FollowerDevices {
+  WatcherFactory make_watcher;   // empty: an InotifyWatcher on the Follower's loop
+  const Clock* clock = nullptr;  // null: SteadyClock; must outlive the Follower
 };
 
 struct FollowerStatus {
@@ -40,7 +48,8 @@ struct FollowerStatus {
   BackfillProgress backfill;
   std::size_t files_known = 0;
   std::size_t watches = 0;
-  bool polling = false;  // inotify unavailable or its watch limit reached
+  bool polling = false;  // inotify unavailable, failed, or its watch limit reached
+  std::vector<RootStatus> roots;  // every configured root, followed or waited for
   std::int64_t last_event_ms = 0;  // newest event timestamp ingested, 0 when none
   std::int64_t commits = 0;
   std::int64_t store_failures = 0;  // commits or refreshes the store refused; each is retried
@@ -49,9 +58,10 @@ struct FollowerStatus {
 
 class Follower {
  public:
-  // `ingestor` must be loaded and outlive the Follower. `roots` are Claude config roots.
+  // `ingestor` must be loaded and outlive the Follower. `roots` are the configured Claude roots,
+  // existing or not: those without a projects/ directory yet are waited for.
   Follower(boost::asio::io_context& io, Ingestor& ingestor, std::vector<std::filesystem::path> roots,
-           FollowerOptions options);
+           FollowerOptions options, FollowerDevices devices = {});
   ~Follower();
 
   // Starts watching and queues every file for the initial backfill. Returns at once.
@@ -60,7 +70,7 @@ class Follower {
   // Commits everything pending and stops timers and watches. The loop may then run dry.
   void stop();
 
-  // Queues a full rescan now (overflow, SIGHUP, `rescan` command).
+  // Re-checks the roots and their watches and queues a full rescan now (`rescan` command).
   void rescan();
 
   const FollowerStatus& status() const { return status_; }
@@ -69,22 +79,29 @@ class Follower {
   void on_commit(std::function<void()> callback) { on_commit_ = std::move(callback); }
 
  private:
+  void reconcile();
+  void check_roots();
+  bool update_roots();
   void scan_all();
   void scan_directory(const std::filesystem::path& dir);
   void enqueue(SourceFile file);
   void enqueue_path(const std::filesystem::path& path);
   void handle(const WatchEvent& event);
+  void on_watcher_failed(const std::string& error);
+  Watcher* active_watcher() const;  // null without a watcher or once it failed
+  void publish_watch_state();
   void schedule_work();
   void work();
   void arm_rescan();
   void retry_after_failure(const std::exception& error);
-  std::optional<SourceFile> classify(const std::filesystem::path& path) const;
 
   boost::asio::io_context& io_;
   Ingestor& ingestor_;
-  std::vector<std::filesystem::path> roots_;
+  RootSet roots_;
   FollowerOptions options_;
-  std::unique_ptr<InotifyWatcher> watcher_;
+  WatcherFactory make_watcher_;
+  const Clock& clock_;
+  std::unique_ptr<Watcher> watcher_;
   boost::asio::steady_timer rescan_timer_;
   boost::asio::steady_timer retry_timer_;
   Backoff retry_backoff_;

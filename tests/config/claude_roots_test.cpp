@@ -93,6 +93,15 @@ TEST_F(EffectiveClaudeRoots, RemovesDuplicatesKeepingTheFirstSpelling) {
   EXPECT_EQ(effective_claude_roots(config), (Paths{a, b}));
 }
 
+// The daemon follows roots that do not exist yet too (it waits for them to appear).
+TEST_F(EffectiveClaudeRoots, ConfiguredRootsKeepTheMissingOnesWithoutDuplicates) {
+  fs::path a = root_with_projects("a");
+  fs::create_directory_symlink(a, base_ / "link-to-a");
+  Config config;
+  config.claude_dirs = {base_ / "later", a, base_ / "link-to-a", base_ / "later", base_ / "empty"};
+  EXPECT_EQ(configured_claude_roots(config), (Paths{base_ / "later", a, base_ / "empty"}));
+}
+
 TEST_F(EffectiveClaudeRoots, NoRootsWhenNoneExists) {
   Config config;
   config.claude_dirs = {base_ / "nothing"};

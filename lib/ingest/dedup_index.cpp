@@ -139,6 +139,19 @@ void DedupIndex::restore(std::int64_t id, std::string_view message_id, std::stri
   link(by_message_.find(message_id), message_id, add(id, request_id, view_of(rank)));
 }
 
+void DedupIndex::forget(std::int64_t id, std::string_view message_id) {
+  const auto it = by_message_.find(message_id);
+  if (it == by_message_.end()) return;
+  for (std::uint32_t* link_to = &it->second; *link_to != kNone; link_to = &kept_[*link_to].next) {
+    const std::uint32_t slot = *link_to;
+    if (kept_[slot].id != id) continue;
+    *link_to = kept_[slot].next;
+    free_slots_.push_back(slot);
+    --size_;
+    return;
+  }
+}
+
 void DedupIndex::clear() {
   by_message_ = decltype(by_message_)(&arena_);  // before the arena lets go of its nodes
   kept_.clear();

@@ -49,6 +49,10 @@ class DedupIndex {
   void restore(std::int64_t id, std::string_view message_id, std::string_view request_id,
                const DedupRank& rank);
 
+  // Forgets the kept event `id` of `message_id` (its file is read again from the start); nothing
+  // when it is not kept here (no message id, or already replaced).
+  void forget(std::int64_t id, std::string_view message_id);
+
   // Forgets everything (before reloading from the store).
   void clear();
 

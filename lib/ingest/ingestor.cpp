@@ -62,7 +62,11 @@ void Ingestor::reload() {
   checkpoints_.clear();
   batch_ = IngestBatch{};
   pending_dropped_.clear();
+  pending_removed_.clear();
+  rereads_.clear();
+  rereading_ = false;
   batch_bytes_ = 0;
+  unflushed_ = false;
   load();
 }
 
@@ -77,8 +81,8 @@ bool Ingestor::has_unread(const SourceFile& file) const {
 }
 
 // Where to continue reading: the checkpoint's offset when it still describes this file
-// (checkpoint_matches); 0 when it was truncated or replaced, which deduplication makes safe to
-// read again.
+// (checkpoint_matches); 0 when it was truncated or replaced, and then its earlier events are
+// replaced by what it holds now.
 std::int64_t Ingestor::resume_offset(const SourceFile& file, OpenFile& open, const FileStat& stat) {
   const auto it = checkpoints_.find(file.path.string());
   if (it == checkpoints_.end()) return 0;
@@ -87,11 +91,71 @@ std::int64_t Ingestor::resume_offset(const SourceFile& file, OpenFile& open, con
   return 0;
 }
 
+// `file` is read again from its start: counted, logged, and its earlier events replaced.
 void Ingestor::note_restart(const SourceFile& file, const FileStat& stat) {
   ++stats_.restarts;
   log::write_limited(file.path.string(), LogLevel::kNotice,
                      "file was truncated or replaced; reading it again from the start",
                      {{"CLAUDE_FILE", file.path.string()}, {"CLAUDE_INODE", std::to_string(stat.inode)}});
+  replace_events_of(file);
+}
+
+// Takes the events `file` gave out of the dedup index now and out of the store with the next
+// commit (which marks their days, sessions and blocks dirty); pending ones are dropped. Its
+// checkpoint is forgotten, so that the read from 0 records a new one even when it finds nothing.
+// Events of the same relative path under another root cannot be told from these: they go too,
+// and those files are read again from 0 (read_rereads).
+void Ingestor::replace_events_of(const SourceFile& file) {
+  checkpoints_.erase(file.path.string());
+  unflushed_ = true;
+  if (rereading_) return;  // the path's events went when the rereads were queued
+  finish_commit();         // the store is this thread's again, with every earlier batch in it
+  for (const StoredEventKey& key : store_.events_of_file(file.project, file.session_id, file.relative)) {
+    dedup_.forget(key.id, key.message_id);
+    remove_stored(key.id);
+  }
+  for (const UsageEvent& event : batch_.inserted) {
+    if (event.file != file.relative || pending_dropped_.contains(event.id)) continue;
+    dedup_.forget(event.id, event.entry.message_id);
+    pending_dropped_.insert(event.id);
+  }
+  reread_same_path_elsewhere(file);
+}
+
+// Resets the checkpoints of `file`'s relative path under the other roots to "nothing read" (same
+// file, offset 0, a fingerprint of no bytes), in the batch that removes their events, and queues
+// them for reading.
+void Ingestor::reread_same_path_elsewhere(const SourceFile& file) {
+  const std::string own = file.path.string();
+  const std::string suffix = "/projects/" + file.relative;
+  for (auto& [path, checkpoint] : checkpoints_) {
+    if (path == own || !path.ends_with(suffix)) continue;
+    checkpoint.offset = 0;
+    checkpoint.fingerprint = fingerprint_bytes({});
+    batch_.checkpoints.push_back(checkpoint);
+    handles_.erase(path);  // opened afresh: whatever is at the path now is read
+    rereads_.push_back(SourceFile{path, file.relative, file.project, file.session_id});
+  }
+}
+
+// Reads the files queued by reread_same_path_elsewhere to their end.
+void Ingestor::read_rereads() {
+  if (rereading_ || rereads_.empty()) return;
+  rereading_ = true;
+  struct Reset {
+    bool& flag;
+    ~Reset() { flag = false; }
+  } reset{rereading_};
+  while (!rereads_.empty()) {
+    const SourceFile file = std::move(rereads_.back());
+    rereads_.pop_back();
+    ingest_file(file);
+  }
+}
+
+// Queues the stored event `id` for deletion with the next commit (once).
+void Ingestor::remove_stored(std::int64_t id) {
+  if (pending_removed_.insert(id).second) batch_.removed_ids.push_back(id);
 }
 
 // The open file for `path`, opening it when needed and closing the least recently used one beyond
@@ -115,6 +179,12 @@ Ingestor::Handle* Ingestor::open_handle(const std::string& path) {
 }
 
 bool Ingestor::ingest_slice(const SourceFile& file) {
+  const bool more = read_next_slice(file);
+  read_rereads();
+  return more;
+}
+
+bool Ingestor::read_next_slice(const SourceFile& file) {
   const std::string path = file.path.string();
   const auto current = file_system_.stat(file.path);
   if (const auto it = handles_.find(path); it != handles_.end()) {
@@ -156,6 +226,7 @@ void Ingestor::ingest_files(const std::vector<SourceFile>& files) {
   struct Ahead {
     std::future<PreparedFile> prepared;
     std::int64_t bytes = 0;  // the file's size when submitted
+    std::optional<Checkpoint> basis;  // the checkpoint it is read from
   };
   std::deque<Ahead> ahead;  // files [done, submitted) in order
   std::size_t submitted = 0;
@@ -180,14 +251,14 @@ void Ingestor::ingest_files(const std::vector<SourceFile>& files) {
     // Looked up here, not in the task: this thread updates checkpoints_ while tasks run.
     std::optional<Checkpoint> checkpoint;
     if (const auto it = checkpoints_.find(file.path.string()); it != checkpoints_.end()) checkpoint = it->second;
-    std::packaged_task<PreparedFile()> task([&, &file = file, checkpoint = std::move(checkpoint)] {
+    std::packaged_task<PreparedFile()> task([&, &file = file, checkpoint] {
       // Each reading thread's own reader and parser, reused for every file it reads.
       thread_local LineReader reader(kReadingChunkBytes);
       thread_local LineParser parser;
       return prepare_file(file_system_, file, checkpoint ? &*checkpoint : nullptr, reader, parser);
     });
     const auto stat = file_system_.stat(file.path);
-    ahead.push_back({task.get_future(), stat ? stat->size : 0});
+    ahead.push_back({task.get_future(), stat ? stat->size : 0, checkpoint});
     bytes_ahead += ahead.back().bytes;
     boost::asio::post(pool, std::move(task));
   };
@@ -199,8 +270,9 @@ void Ingestor::ingest_files(const std::vector<SourceFile>& files) {
     }
     PreparedFile prepared = ahead.front().prepared.get();
     bytes_ahead -= ahead.front().bytes;
+    const std::optional<Checkpoint> basis = std::move(ahead.front().basis);
     ahead.pop_front();
-    apply_prepared(files[done], std::move(prepared));
+    apply_prepared(files[done], std::move(prepared), basis);
   }
   finish_commit();
 }
@@ -213,7 +285,14 @@ void Ingestor::note_open_error(const std::string& path, int error) {
                      {{"CLAUDE_FILE", path}});
 }
 
-void Ingestor::apply_prepared(const SourceFile& file, PreparedFile&& prepared) {
+// Applies what a reading thread prepared from the checkpoint `basis`; when that checkpoint changed
+// meanwhile (the same path under another root was read again from 0), reads the file here instead.
+void Ingestor::apply_prepared(const SourceFile& file, PreparedFile&& prepared, const std::optional<Checkpoint>& basis) {
+  const auto current = checkpoints_.find(file.path.string());
+  if (basis.has_value() != (current != checkpoints_.end()) || (basis && *basis != current->second)) {
+    ingest_file(file);
+    return;
+  }
   if (prepared.open_error != 0) {
     note_open_error(file.path.string(), prepared.open_error);
     return;
@@ -221,6 +300,15 @@ void Ingestor::apply_prepared(const SourceFile& file, PreparedFile&& prepared) {
   if (prepared.restarted) note_restart(file, prepared.stat);
   if (prepared.slice.start_offset >= prepared.stat.size && checkpoints_.contains(file.path.string())) return;
   apply_slice(file, prepared.stat, std::move(prepared.fingerprint), std::move(prepared.slice));
+  read_rereads();
+}
+
+// True when the checkpoint of `path` already says `offset` of this file: recording it again
+// would write nothing new.
+bool Ingestor::checkpoint_stands(const std::string& path, const FileStat& stat, std::int64_t offset) const {
+  const auto it = checkpoints_.find(path);
+  return it != checkpoints_.end() && it->second.offset == offset && it->second.inode == stat.inode &&
+         it->second.device == stat.device;
 }
 
 // Takes what a slice of `file` yielded: skips are counted and logged, entries deduplicated into
@@ -243,8 +331,9 @@ void Ingestor::apply_slice(const SourceFile& file, const FileStat& stat, std::st
     log::write_limited(path, LogLevel::kWarning, fmt::format("read error in {}: {}", path, std::strerror(result.error)),
                        {{"CLAUDE_FILE", path}});
   }
-  stats_.lines += result.lines;
   const std::int64_t consumed = result.next_offset - slice.start_offset;
+  if (consumed == 0 && checkpoint_stands(path, stat, result.next_offset)) return;  // an unterminated last line
+  stats_.lines += result.lines;
   stats_.bytes_consumed += consumed;
   batch_bytes_ += consumed;
   if (slice.start_offset == 0) ++stats_.files_read;
@@ -252,6 +341,7 @@ void Ingestor::apply_slice(const SourceFile& file, const FileStat& stat, std::st
   Checkpoint checkpoint{path, stat.device, stat.inode, std::move(fingerprint), result.next_offset};
   checkpoints_[path] = checkpoint;
   batch_.checkpoints.push_back(std::move(checkpoint));
+  unflushed_ = true;
   commit_if_full();
 }
 
@@ -285,7 +375,7 @@ void Ingestor::keep(UsageEvent&& event, const DedupDecision& decision) {
       pending_dropped_.insert(id);
     } else {
       ++stats_.replaced_stored;
-      batch_.removed_ids.push_back(id);
+      remove_stored(id);
     }
   }
   batch_.inserted.push_back(std::move(event));
@@ -317,6 +407,7 @@ void Ingestor::commit_batch() {
   batch_ = IngestBatch{};
   batch_first_id_ = next_event_id_;
   pending_dropped_.clear();
+  pending_removed_.clear();
   batch_bytes_ = 0;
 }
 
@@ -330,6 +421,7 @@ void Ingestor::finish_commit() {
 void Ingestor::flush() {
   commit_batch();
   store_.refresh_rollups(settings_);
+  unflushed_ = false;
 }
 
 }  // namespace cu

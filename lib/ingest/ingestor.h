@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <string>
 #include <unordered_set>
@@ -71,7 +72,9 @@ class Ingestor {
   // Returns true when the file may have more to read. Never throws for problems of the file.
   // The file stays open between calls: when its path is renamed, replaced or deleted, what was
   // appended to the open file is read to its end first, then the new file at the path (if any)
-  // is read from its start.
+  // is read from its start. Reading a file from its start again (a new inode, other first bytes,
+  // shorter than its checkpoint) replaces the events it gave before, in the same commit as its
+  // new ones. A slice that consumes nothing (an unterminated last line) records nothing.
   bool ingest_slice(const SourceFile& file);
 
   // Consumes everything `file` has now.
@@ -88,6 +91,10 @@ class Ingestor {
   // Commits the pending batch (events and checkpoints), then refreshes the rollups.
   void flush();
 
+  // True when something was recorded since the last flush (bytes consumed, events replaced): only
+  // then does flush() have anything to commit or refresh.
+  bool unflushed() const { return unflushed_; }
+
   const IngestStats& stats() const { return stats_; }
   // Events in the store as of the last commit (the store's count at load, kept current since).
   std::int64_t stored_events() const { return stored_events_; }
@@ -100,11 +107,17 @@ class Ingestor {
     std::uint64_t last_use = 0;
   };
   Handle* open_handle(const std::string& path);
+  bool read_next_slice(const SourceFile& file);
   bool read_slice(const SourceFile& file, Handle& handle);
   std::int64_t resume_offset(const SourceFile& file, OpenFile& open, const FileStat& stat);
   void note_restart(const SourceFile& file, const FileStat& stat);
+  void replace_events_of(const SourceFile& file);
+  void reread_same_path_elsewhere(const SourceFile& file);
+  void read_rereads();
+  void remove_stored(std::int64_t id);
+  bool checkpoint_stands(const std::string& path, const FileStat& stat, std::int64_t offset) const;
   void note_open_error(const std::string& path, int error);
-  void apply_prepared(const SourceFile& file, PreparedFile&& prepared);
+  void apply_prepared(const SourceFile& file, PreparedFile&& prepared, const std::optional<Checkpoint>& basis);
   void apply_slice(const SourceFile& file, const FileStat& stat, std::string fingerprint, ParsedSlice&& slice);
   void take_entry(const SourceFile& file, ParsedEntry&& parsed);
   void keep(UsageEvent&& event, const DedupDecision& decision);
@@ -129,6 +142,11 @@ class Ingestor {
   std::int64_t stored_events_ = 0;
   std::int64_t batch_first_id_ = 1;  // ids from here on are in batch_.inserted, not in the store
   std::unordered_set<std::int64_t> pending_dropped_;  // ids of batch_.inserted displaced before the commit
+  std::unordered_set<std::int64_t> pending_removed_;  // the ids in batch_.removed_ids
+  // Files whose relative path is one just read again from 0 under another root: read from 0 too.
+  std::vector<SourceFile> rereads_;
+  bool rereading_ = false;  // reading rereads_: their path's events are already taken out
+  bool unflushed_ = false;
   std::int64_t batch_bytes_ = 0;
   // Set during ingest_files: batches commit on this thread while the next one is built.
   boost::asio::thread_pool* writer_ = nullptr;

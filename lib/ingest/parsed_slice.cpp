@@ -70,7 +70,7 @@ PreparedFile prepare_file(FileSystem& file_system, const SourceFile& file, const
       prepared.restarted = true;
     }
   }
-  if (checkpoint != nullptr && offset >= stat->size) {
+  if (checkpoint != nullptr && !prepared.restarted && offset >= stat->size) {
     prepared.slice.start_offset = offset;
     prepared.slice.read.next_offset = offset;
     return prepared;  // nothing new; the checkpoint stands

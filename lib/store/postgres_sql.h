@@ -55,6 +55,11 @@ inline constexpr const char* kIdentities =
     " input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens, cost_usd::float8,"
     " speed IS NOT NULL, file, line_offset, entry_index FROM usage_events WHERE source = $1";
 
+// Through the (source, project, session_id) index: a transcript's path gives all three.
+inline constexpr const char* kEventsOfFile =
+    "SELECT id, message_id FROM usage_events"
+    " WHERE source = $1 AND project = $2 AND session_id = $3 AND file = $4";
+
 inline constexpr const char* kUpsertCheckpoints =
     "INSERT INTO ingest_checkpoints (source, path, device, inode, fingerprint, \"offset\", updated_at)"
     " SELECT $1, c.*, now() FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::bigint[]) AS c"

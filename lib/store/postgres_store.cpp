@@ -251,6 +251,16 @@ std::int64_t PostgresStore::load_identities(const std::function<void(StoredIdent
   return t.exec_params1(sql::kMaxEventId, impl_->source)[0].as<std::int64_t>();
 }
 
+std::vector<StoredEventKey> PostgresStore::events_of_file(const std::string& project, const std::string& session_id,
+                                                          const std::string& file) {
+  pqxx::read_transaction t(impl_->connection);
+  std::vector<StoredEventKey> keys;
+  for (const pqxx::row& row : t.exec_params(sql::kEventsOfFile, impl_->source, project, session_id, file)) {
+    keys.push_back({row[0].as<std::int64_t>(), pg_text(row[1])});
+  }
+  return keys;
+}
+
 void PostgresStore::commit(const IngestBatch& batch, const RollupSettings& settings) {
   pqxx::work t(impl_->connection, "commit");
   impl_->apply(t, batch, settings);

@@ -54,6 +54,8 @@ class PostgresStore : public Store {
                                          const std::string& project = {}) override;
   std::vector<std::string> projects() override;
   std::int64_t event_count() override;
+  std::vector<StoredEventKey> events_of_file(const std::string& project, const std::string& session_id,
+                                             const std::string& file) override;
 
   int schema_version();
 

@@ -60,6 +60,10 @@ inline constexpr const char* kIdentities =
     "SELECT id, message_id, request_id, is_sidechain,"
     " input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens, cost_usd,"
     " speed IS NOT NULL, file, line_offset, entry_index FROM usage_events WHERE source = ?1";
+// Through the (source, project, session_id) index: a transcript's path gives all three.
+inline constexpr const char* kEventsOfFile =
+    "SELECT id, message_id FROM usage_events"
+    " WHERE source = ?1 AND project = ?2 AND session_id = ?3 AND file = ?4";
 inline constexpr const char* kMaxEventId =
     "SELECT COALESCE(MAX(id), 0) FROM usage_events WHERE source = ?1";
 

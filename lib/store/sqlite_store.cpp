@@ -228,6 +228,15 @@ std::int64_t SqliteStore::load_identities(const std::function<void(StoredIdentit
   return max_id.getColumn(0).getInt64();
 }
 
+std::vector<StoredEventKey> SqliteStore::events_of_file(const std::string& project, const std::string& session_id,
+                                                        const std::string& file) {
+  SQLite::Statement query(impl_->db, sql::kEventsOfFile);
+  Impl::run_bind(query, impl_->source, project, session_id, file);
+  std::vector<StoredEventKey> keys;
+  while (query.executeStep()) keys.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getString()});
+  return keys;
+}
+
 void SqliteStore::commit(const IngestBatch& batch, const RollupSettings& settings) {
   Impl& d = *impl_;
   std::set<std::string> dates;

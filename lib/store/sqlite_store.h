@@ -41,6 +41,8 @@ class SqliteStore final : public Store {
                                          const std::string& project = {}) override;
   std::vector<std::string> projects() override;
   std::int64_t event_count() override;
+  std::vector<StoredEventKey> events_of_file(const std::string& project, const std::string& session_id,
+                                             const std::string& file) override;
 
   // Rebuilds the derived tables when they were computed with another time zone or block length
   // than `settings` (a config change between two runs), then records the current ones. Returns

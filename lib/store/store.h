@@ -41,6 +41,13 @@ struct StoredIdentity {
   std::int32_t entry_index = 0;
 };
 
+// A stored event's id and message id ('' when it had none): enough to take it out of the store and
+// of the dedup index when the file it was read from is read again from its start.
+struct StoredEventKey {
+  std::int64_t id = 0;
+  std::string message_id;
+};
+
 // What a rollup refresh needs to know about the configuration.
 struct RollupSettings {
   const Calendar* calendar = nullptr;   // local dates
@@ -60,6 +67,12 @@ class Store {
 
   // Calls `visit` for every stored event; returns the largest event id (0 when empty).
   virtual std::int64_t load_identities(const std::function<void(StoredIdentity&&)>& visit) = 0;
+
+  // The events read from the transcript `file` (a path below projects/, as UsageEvent::file), whose
+  // path gave them `project` and `session_id`. Events of the same relative path under another
+  // root are among them: they cannot be told apart.
+  virtual std::vector<StoredEventKey> events_of_file(const std::string& project, const std::string& session_id,
+                                                     const std::string& file) = 0;
 
   // Applies `batch` atomically and records which rollup keys (dates, sessions) it touched, so that
   // refresh_rollups() brings them up to date even after a crash in between.

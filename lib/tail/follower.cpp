@@ -201,7 +201,7 @@ void Follower::work() {
       const std::int64_t before = ingestor_.stats().bytes_consumed;
       const bool more = ingestor_.ingest_slice(queue_.front());
       status_.backfill.bytes_done += ingestor_.stats().bytes_consumed - before;
-      dirty_ = true;
+      dirty_ = dirty_ || ingestor_.unflushed();
       if (!more) {
         queued_.erase(queue_.front().path.string());
         queue_.pop_front();

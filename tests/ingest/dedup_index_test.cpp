@@ -61,6 +61,20 @@ TEST(DedupIndexTest, WithinOneFileTheEarlierLineWins) {
   EXPECT_FALSE(index.offer(event(3, "msg_1", "req_1", 5, "p/a.jsonl", 900)).keep);
 }
 
+// A file read again from 0 takes its kept events out; an entry it held is then new again, and the
+// other kept events of the same message id stay.
+TEST(DedupIndexTest, AForgottenEventNoLongerCollides) {
+  DedupIndex index;
+  index.offer(event(1, "msg_1", "req_1", 5, "p/a.jsonl"));
+  index.offer(event(2, "msg_1", "req_2", 5, "p/a.jsonl", 100));  // another request: kept beside it
+  index.forget(1, "msg_1");
+  index.forget(7, "msg_1");  // not kept: nothing happens
+  index.forget(1, "msg_9");
+  EXPECT_EQ(index.size(), 1u);
+  EXPECT_TRUE(index.offer(event(3, "msg_1", "req_1", 5, "p/a.jsonl", 1)).keep);
+  EXPECT_FALSE(index.offer(event(4, "msg_1", "req_2", 5, "p/b.jsonl")).keep);
+}
+
 TEST(DedupIndexTest, NonSidechainBeatsLargerSidechain) {
   DedupIndex index;
   auto side = event(1, "msg_1", "req_1", 500);

@@ -90,7 +90,55 @@ TEST_F(IngestorTest, TruncatedFileIsReadAgainWithoutDoubleCounting) {
   test::write_file(log("p/s.jsonl"), first);
   const auto stats = pass();
   EXPECT_EQ(stats.restarts, 1);
-  EXPECT_EQ(daily().at(0).tokens.output, 11);
+  EXPECT_EQ(daily().at(0).tokens.output, 5);  // msg_2 went with the bytes that held it
+}
+
+std::string idless_lines(int count, int output) {
+  std::string text;
+  for (int n = 0; n < count; ++n) {
+    text += fmt::format(
+        R"({{"type":"assistant","timestamp":"2026-02-01T11:{:02}:00.000Z","message":{{"model":"claude-sonnet-4-20250514",)"
+        R"("usage":{{"input_tokens":100,"output_tokens":{},"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}}}}})",
+        n, output) + "\n";
+  }
+  return text;
+}
+
+// Re-reading a file from 0 replaces its events, also those without message.id (never
+// deduplicated): a copy of the file in its place counts them once; a junk byte before the first
+// line leaves four. Through ingest_files, which reads ahead on other threads.
+TEST_F(IngestorTest, AFileReplacedByACopyOfItselfCountsItsEntriesOnce) {
+  const std::string text = idless_lines(5, 5);
+  test::write_file(log("p/s.jsonl"), text);
+  pass();
+  test::write_file(log("p/s.jsonl.tmp"), text);
+  fs::rename(log("p/s.jsonl.tmp"), log("p/s.jsonl"));  // an editor's save: a new inode
+  EXPECT_EQ(pass().restarts, 1);
+  EXPECT_EQ(daily().at(0).tokens.output, 25);
+  test::write_file(log("p/s.jsonl"), "x" + text);
+  pass();
+  EXPECT_EQ(daily().at(0).tokens.output, 20);
+}
+
+// The same relative path under a second root: re-reading one copy from 0 leaves the other's events.
+TEST_F(IngestorTest, TheSameFileUnderTwoRootsIsReplacedOnlyWhereItChanged) {
+  const fs::path other = dir_.path() / "other";
+  test::write_file(log("p/s.jsonl"), idless_lines(5, 5));
+  test::write_file(other / "projects/p/s.jsonl", idless_lines(3, 7));
+  auto pass_both = [&] {
+    SqliteStore store(dir_.path() / "usage.db", "me@host");
+    Ingestor ingestor(store, prices_, RollupSettings{&calendar_}, IngestOptions{});
+    ingestor.load();
+    backfill(ingestor, discover_sources({dir_.path(), other}));
+    return store.event_count();
+  };
+  EXPECT_EQ(pass_both(), 8);
+  test::write_file(log("p/s.jsonl"), idless_lines(2, 5));
+  EXPECT_EQ(pass_both(), 5);
+  EXPECT_EQ(daily().at(0).tokens.output, 2 * 5 + 3 * 7);
+  test::write_file(other / "projects/p/s.jsonl", idless_lines(1, 7));
+  EXPECT_EQ(pass_both(), 3);
+  EXPECT_EQ(daily().at(0).tokens.output, 2 * 5 + 7);
 }
 
 // A better duplicate in another file moves the usage to its own day and session (SPEC §4).

@@ -196,15 +196,15 @@ bool Chaos::wait_consumed(const fs::path& path, std::chrono::seconds timeout) {
   return consumed;
 }
 
-// Copytruncate: the bytes are destroyed, so the daemon must have read them first (what it never
-// saw cannot be history); then the writer goes on at offset 0 of the same inode.
+// Copytruncate, once the daemon has read the file: its events must then be replaced by what the
+// file holds from now on (SPEC §9), so nothing is archived; the writer goes on at offset 0 of the
+// same inode.
 void Chaos::truncate() {
   const auto picked = pick_file();
   if (!picked) return;
   const auto lock = s_.tree.lock_of(picked->relative);
   std::lock_guard guard(*lock);
   if (!wait_consumed(picked->path, 90s)) return;
-  s_.archive.preserve(picked->relative, slurp(picked->path));
   fs::resize_file(picked->path, 0);
   s_.context.count("truncate");
 }
@@ -214,7 +214,8 @@ void Chaos::remove() { move_away(false); }
 
 // When the daemon holds the file open, it is stopped, the writers add lines it has not read, and
 // the file is moved away under it: it promises to read its open descriptor to the end. Otherwise
-// the daemon first reads it all. Either way the bytes are archived, and the soak waits until the
+// the daemon first reads it all. Either way the bytes are archived (they are history unless the
+// writer later starts a new file at the path: Archive::drop_present), and the soak waits until the
 // daemon committed them before the next fault (a crash while draining a deleted file would lose
 // them legitimately).
 void Chaos::move_away(bool rotate) {

@@ -51,20 +51,25 @@ std::vector<fs::path> Tree::files() const {
 
 void Archive::preserve(const fs::path& relative, const std::string& bytes) {
   std::lock_guard lock(mutex_);
-  fs::path root;
-  for (const fs::path& candidate : roots_) {
-    if (!fs::exists(candidate / "projects" / relative)) {
-      root = candidate;
-      break;
-    }
-  }
-  if (root.empty()) {
-    root = base_ / ("archive_" + std::to_string(roots_.size() + 1));
-    fs::create_directories(root / "projects");
-    roots_.push_back(root);
-  }
-  append_bytes(root / "projects" / relative, bytes);
+  if (roots_.empty()) roots_.push_back(base_ / "archive");
+  const fs::path path = roots_.front() / "projects" / relative;
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << bytes;
+  if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
   bytes_ += static_cast<std::int64_t>(bytes.size());
+}
+
+void Archive::drop_present(const fs::path& projects) {
+  std::lock_guard lock(mutex_);
+  for (const fs::path& root : roots_) {
+    std::vector<fs::path> present;
+    for (const auto& entry : fs::recursive_directory_iterator(root / "projects")) {
+      const fs::path relative = entry.path().lexically_relative(root / "projects");
+      if (entry.is_regular_file() && fs::exists(projects / relative)) present.push_back(entry.path());
+    }
+    for (const fs::path& path : present) fs::remove(path);
+  }
 }
 
 std::vector<fs::path> Archive::roots() const {

@@ -2,8 +2,9 @@
 // The soak's workload: several writer threads replay a generated corpus into the watched tree line
 // by line, like concurrent Claude Code sessions (a line every 50–500 ms, now and then a burst of
 // hundreds of lines with lines split across writes). Whatever bytes the chaos later removes from
-// the tree are kept in archive roots, so that a clean `--once` over the tree plus the archives sees
-// exactly what the daemon saw (history outlives transcripts, SPEC §1).
+// the tree by moving a file away or deleting it are kept in an archive root, so that a clean
+// `--once` over the tree plus the archive sees exactly what the daemon keeps (history outlives
+// transcripts, SPEC §1; a file read again from 0 counts for what it holds now, SPEC §9).
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -39,12 +40,17 @@ class Tree {
   std::vector<std::filesystem::path> order_;
 };
 
-// Claude roots holding copies of bytes removed from the tree, at their relative paths: a new root
-// whenever every existing one already holds that path.
+// A Claude root holding, at its relative path, the last version of each file moved away from the
+// tree or deleted. A file created later at the same path replaces that version in the daemon (it is
+// read from 0), so only paths without a file in the tree at the end count (drop_present).
 class Archive {
  public:
   explicit Archive(std::filesystem::path base) : base_(std::move(base)) {}
+  // Keeps `bytes` as the version of `relative`, replacing an earlier one.
   void preserve(const std::filesystem::path& relative, const std::string& bytes);
+  // Forgets the versions of paths that hold a file below `projects` now.
+  void drop_present(const std::filesystem::path& projects);
+  // The archive's root, once something was preserved.
   std::vector<std::filesystem::path> roots() const;
   std::int64_t bytes() const { return bytes_; }
 

@@ -2,6 +2,7 @@
 // INSTANTIATE_TEST_SUITE_P line with their factory.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <random>
@@ -110,6 +111,23 @@ TEST_P(StoreContractTest, RemovingAnEventMovesItsDayAndSession) {
   ASSERT_EQ(sessions.size(), 1u);
   EXPECT_EQ(sessions[0].session_id, "s2");
   EXPECT_EQ(store_->event_count(), 1);
+}
+
+// What a file read again from 0 must replace: its events, with or without message id, and none of
+// another file's.
+TEST_P(StoreContractTest, EventsOfAFileAreFoundByItsPath) {
+  UsageEvent idless = event(2, "2026-02-01T10:01:00.000Z", "s1", 5);
+  idless.entry.message_id.clear();
+  commit(IngestBatch{{}, {event(1, "2026-02-01T10:00:00.000Z", "s1", 5), idless,
+                          event(3, "2026-02-01T10:02:00.000Z", "s2", 5)}, {}});
+  auto keys = store_->events_of_file("-home-ana-api", "s1", "-home-ana-api/s1.jsonl");
+  std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys[0].id, 1);
+  EXPECT_EQ(keys[0].message_id, "msg_1");
+  EXPECT_EQ(keys[1].id, 2);
+  EXPECT_EQ(keys[1].message_id, "");
+  EXPECT_TRUE(store_->events_of_file("-home-ana-api", "s1", "-home-ana-api/s1/subagents/a.jsonl").empty());
 }
 
 TEST_P(StoreContractTest, RebuildEqualsIncremental) {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <boost/asio/io_context.hpp>
 #include <fmt/format.h>
 
@@ -78,6 +79,29 @@ TEST_F(FollowerTest, ARestartWithNothingUnreadIsNotBackfilling) {
   EXPECT_EQ(restarted.backfill.files_total, 0);
 }
 
+// Claude Code mid-write leaves the last line without its newline: rescans read it again and find
+// nothing complete, so the follower commits nothing and refreshes nothing (SPEC §9: idle is idle).
+TEST_F(FollowerTest, RescansOfAnUnterminatedLastLineWriteNothing) {
+  test::write_file(dir_.path() / "logs/projects/p/s.jsonl", assistant_line(1) + assistant_line(2).substr(0, 50));
+  SqliteStore store(dir_.path() / "usage.db", "me@host");
+  Rig rig(*this, store);
+  rig.follower->start();
+  while (rig.io.poll_one() > 0) {
+  }
+  ASSERT_EQ(store.event_count(), 1);
+  const std::int64_t commits = rig.follower->status().commits;
+  SQLite::Database observer((dir_.path() / "usage.db").string());
+  const std::int64_t version = observer.execAndGet("PRAGMA data_version").getInt64();
+  for (int rescan = 0; rescan < 3; ++rescan) {
+    rig.follower->rescan();
+    while (rig.io.poll_one() > 0) {
+    }
+  }
+  EXPECT_EQ(rig.follower->status().commits, commits);
+  EXPECT_EQ(observer.execAndGet("PRAGMA data_version").getInt64(), version) << "a rescan wrote the database";
+  rig.follower->stop();
+}
+
 // Refuses its first `commit_failures` commits and then its first `refresh_failures` refreshes, as
 // a database locked by another process or on a full disk does; otherwise the SQLite store.
 class RefusingStore final : public Store {
@@ -130,6 +154,10 @@ class RefusingStore final : public Store {
   }
   std::vector<std::string> projects() override { return store_.projects(); }
   std::int64_t event_count() override { return store_.event_count(); }
+  std::vector<StoredEventKey> events_of_file(const std::string& project, const std::string& session_id,
+                                             const std::string& file) override {
+    return store_.events_of_file(project, session_id, file);
+  }
 
  private:
   SqliteStore& store_;

@@ -1,8 +1,9 @@
 // Every tailing scenario of a transcript, driven step by step over an in-memory file system (no
 // sleeps, no clock): appends, partial lines, restarts, truncation, rewrites, rotation, deletion,
-// long lines, and more files than open descriptors.
+// copies, the same file under two roots, long lines, and more files than open descriptors.
 #include <gtest/gtest.h>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
 #include "ingest/ingestor.h"
@@ -24,6 +25,21 @@ std::string line(int n, int output = 5) {
       n % 60, n, n, output) + "\n";
 }
 
+// An entry without message.id (never deduplicated: SPEC §4).
+std::string idless_line(int n, int output = 5) {
+  return fmt::format(
+      R"({{"type":"assistant","timestamp":"2026-02-01T11:{:02}:00.000Z",)"
+      R"("message":{{"model":"claude-sonnet-4-20250514","usage":{{"input_tokens":100,)"
+      R"("output_tokens":{},"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}}}}})",
+      n % 60, output) + "\n";
+}
+
+std::string idless_lines(int count, int output = 5) {
+  std::string text;
+  for (int n = 0; n < count; ++n) text += idless_line(n, output);
+  return text;
+}
+
 class TailScenariosTest : public ::testing::Test {
  protected:
   TailScenariosTest() : calendar_("UTC"), prices_(PriceTable::builtin()) { restart(); }
@@ -36,8 +52,10 @@ class TailScenariosTest : public ::testing::Test {
     ingestor_->load();
   }
 
+  // `path` below <root>/projects/, where <root> is its first component.
   SourceFile source(const std::string& path = kPath) {
-    return *classify_source("/fake/projects", path.substr(std::string("/fake/projects/").size()));
+    const std::size_t projects = path.find("/projects/") + std::string("/projects/").size();
+    return *classify_source(path.substr(0, projects - 1), path.substr(projects));
   }
 
   // Reads `path` to its end and commits, as the follower does when its queue runs dry.
@@ -52,7 +70,14 @@ class TailScenariosTest : public ::testing::Test {
     return total;
   }
 
+  // PRAGMA data_version seen from a connection of its own: it changes when anyone else commits.
+  std::int64_t data_version() {
+    if (!observer_) observer_ = std::make_unique<SQLite::Database>((dir_.path() / "usage.db").string());
+    return observer_->execAndGet("PRAGMA data_version").getInt64();
+  }
+
   test::TempDir dir_;
+  std::unique_ptr<SQLite::Database> observer_;
   test::FakeFileSystem fs_;
   Calendar calendar_;
   PriceTable prices_;
@@ -112,7 +137,7 @@ TEST_F(TailScenariosTest, TruncationRestartsFromZeroWithoutDoubleCounting) {
   restart();
   sync();
   EXPECT_EQ(ingestor_->stats().restarts, 1);
-  EXPECT_EQ(output_total(), 15);  // 1 and 2 kept, 1 again deduplicated, 3 new
+  EXPECT_EQ(output_total(), 10);  // what the file holds now: 1 and 3; 2 went with the old bytes
 }
 
 TEST_F(TailScenariosTest, RewriteWithOtherFirstBytesRestartsFromZero) {
@@ -122,7 +147,7 @@ TEST_F(TailScenariosTest, RewriteWithOtherFirstBytesRestartsFromZero) {
   restart();
   sync();
   EXPECT_EQ(ingestor_->stats().restarts, 1);
-  EXPECT_EQ(output_total(), 25);
+  EXPECT_EQ(output_total(), 15);  // 7, 8 and 9 replace 1 and 2
 }
 
 TEST_F(TailScenariosTest, RotationDrainsTheOpenFileThenReadsTheNewOne) {
@@ -132,7 +157,8 @@ TEST_F(TailScenariosTest, RotationDrainsTheOpenFileThenReadsTheNewOne) {
   fs_.rename(kPath, "/fake/archive/s.jsonl.1");
   fs_.write(kPath, line(3));
   sync();
-  EXPECT_EQ(output_total(), 15);
+  EXPECT_EQ(ingestor_->stats().lines, 3) << "line 2 was not drained from the rotated file";
+  EXPECT_EQ(output_total(), 5);  // the new file at the path replaces what the rotated one held
   EXPECT_EQ(fs_.open_count(), 1);  // the rotated file was let go
 }
 
@@ -146,6 +172,103 @@ TEST_F(TailScenariosTest, DeletionDrainsThenForgets) {
   EXPECT_EQ(fs_.open_count(), 0);
   sync();  // nothing left to read, nothing breaks
   EXPECT_EQ(output_total(), 10);
+}
+
+// Claude Code mid-write: the last line has no newline yet. Every rescan reads the file again and
+// consumes nothing, so nothing may be written: no checkpoint, no transaction, no refresh.
+TEST_F(TailScenariosTest, AnUnterminatedLastLineWritesNothingUntilItEnds) {
+  fs_.write(kPath, line(1) + line(2).substr(0, 40));
+  sync();
+  const std::int64_t version = data_version();
+  for (int rescan = 0; rescan < 3; ++rescan) {
+    EXPECT_TRUE(ingestor_->has_unread(source()));
+    sync();
+  }
+  EXPECT_EQ(data_version(), version) << "the database was written with no new line";
+  fs_.append(kPath, line(2).substr(40));
+  sync();
+  EXPECT_NE(data_version(), version);
+  EXPECT_EQ(output_total(), 10);
+}
+
+// A copy, an editor's save or a sync tool puts the same bytes under a new inode; a junk byte then
+// breaks the first line. The file's entries without message.id count as often as ccusage sees
+// them in the file now: 5, then 4.
+TEST_F(TailScenariosTest, AFileReplacedByACopyOfItselfCountsItsEntriesOnce) {
+  const std::string text = idless_lines(5);
+  fs_.write(kPath, text);
+  sync();
+  fs_.write(kPath, text);  // a new inode with the same bytes
+  sync();
+  EXPECT_EQ(ingestor_->stats().restarts, 1);
+  EXPECT_EQ(store_->event_count(), 5);
+  EXPECT_EQ(output_total(), 25);
+  fs_.overwrite(kPath, "x" + text);  // same inode, other first bytes
+  restart();
+  sync();
+  EXPECT_EQ(store_->event_count(), 4);
+  EXPECT_EQ(output_total(), 20);
+  EXPECT_EQ(ingestor_->stored_events(), 4);
+}
+
+// Lines read but not committed yet belong to the file just as much.
+TEST_F(TailScenariosTest, AFileReplacedBeforeItsBatchCommittedCountsOnce) {
+  IngestOptions options;
+  options.slice_bytes = static_cast<std::int64_t>(idless_line(0).size() * 2);
+  restart(options);
+  const std::string text = idless_lines(5);
+  fs_.write(kPath, text);
+  EXPECT_TRUE(ingestor_->ingest_slice(source()));  // two lines pending in the batch
+  fs_.write(kPath, text);
+  sync();
+  EXPECT_EQ(store_->event_count(), 5);
+  EXPECT_EQ(ingestor_->stored_events(), 5);
+}
+
+TEST_F(TailScenariosTest, AFileTruncatedToNothingLeavesNoEvents) {
+  fs_.write(kPath, idless_lines(3) + line(1));
+  sync();
+  fs_.truncate(kPath, 0);
+  sync();
+  EXPECT_EQ(store_->event_count(), 0);
+  const std::int64_t version = data_version();
+  restart();
+  sync();
+  EXPECT_EQ(data_version(), version) << "the empty file was read again after its restart";
+  fs_.append(kPath, line(1));  // the same message again: counted, its earlier copy is gone
+  sync();
+  EXPECT_EQ(output_total(), 5);
+}
+
+// History outlives the transcripts: a deleted file is not read again, its events stay.
+TEST_F(TailScenariosTest, ADeletedFileKeepsItsEvents) {
+  fs_.write(kPath, idless_lines(5) + line(1));
+  sync();
+  fs_.remove(kPath);
+  sync();
+  restart();
+  sync();
+  EXPECT_EQ(store_->event_count(), 6);
+  EXPECT_EQ(output_total(), 30);
+}
+
+// usage_events.file is the path below projects/: the same session under two roots has the same
+// one. Rewriting one copy replaces its events and keeps the other root's.
+TEST_F(TailScenariosTest, TheSameFileUnderTwoRootsIsReplacedOnlyWhereItChanged) {
+  const std::string other = "/other/projects/p/s.jsonl";
+  fs_.write(kPath, idless_lines(5));
+  fs_.write(other, idless_lines(3, 7));
+  sync();
+  sync(other);
+  EXPECT_EQ(output_total(), 5 * 5 + 3 * 7);
+  fs_.write(kPath, idless_lines(2));
+  sync();
+  EXPECT_EQ(output_total(), 2 * 5 + 3 * 7);
+  restart();
+  sync();
+  sync(other);
+  EXPECT_EQ(output_total(), 2 * 5 + 3 * 7);
+  EXPECT_EQ(store_->event_count(), 5);
 }
 
 TEST_F(TailScenariosTest, VeryLongLinesAreReadInSlicesWithBoundedMemory) {

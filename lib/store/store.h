@@ -9,12 +9,12 @@
 #include <vector>
 
 #include "ingest/usage_event.h"
+#include "pricing/price_table.h"
 #include "rollup/rows.h"
 
 namespace cu {
 
 class Calendar;
-class PriceTable;
 
 // Where reading a file stopped: the first byte not yet consumed, and how to recognize the file.
 struct Checkpoint {
@@ -57,6 +57,7 @@ struct RollupSettings {
   const PriceTable* prices = nullptr;   // cache savings
   std::chrono::hours block_length{5};   // rollup.block_hours
   std::int64_t now_ms = 0;              // the time blocks are judged active at; 0: the clock
+  CostMode cost_mode = CostMode::kAuto;  // pricing.mode, with `prices` what stored costs follow
 };
 
 class Store {

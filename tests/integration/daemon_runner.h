@@ -15,7 +15,7 @@ struct DaemonSetup {
   std::filesystem::path work;  // holds config.yaml and usage.db
   std::vector<std::filesystem::path> claude_dirs;
   std::string timezone = "UTC";
-  std::string extra_config;  // YAML appended to config.yaml (keys not written above)
+  std::string extra_config = {};  // YAML appended to config.yaml (keys not written above)
 
   std::filesystem::path config_path() const { return work / "config.yaml"; }
   std::filesystem::path database_path() const { return work / "usage.db"; }

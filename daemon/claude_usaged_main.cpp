@@ -29,6 +29,7 @@
 #include "store/postgres_connection.h"
 #include "store/shipper.h"
 #include "store/sqlite_store.h"
+#include "store/unknown_models.h"
 #include "tail/follower.h"
 
 // jemalloc's settings (claude-usaged links it; CMakeLists.txt): one arena, so that what any of a
@@ -64,6 +65,7 @@ struct Pipeline {
   std::unique_ptr<cu::SqliteStore> store;
   std::unique_ptr<cu::Shipper> shipper;  // forwards the local outbox to PostgreSQL, when configured
   std::unique_ptr<cu::Ingestor> ingestor;
+  std::unique_ptr<cu::UnknownModels> unknown_models;  // priced at 0, warned once, listed in status
 
   explicit Pipeline(cu::Config loaded)
       : config(std::move(loaded)),
@@ -84,9 +86,13 @@ struct Pipeline {
       shipper = std::make_unique<cu::Shipper>(*store, cu::Shipper::connector(postgres, config.identity),
                                               settings());
     }
-    if (store->rebuild_if_settings_changed(settings())) {
-      cu::log::info("time zone or block length changed: derived tables rebuilt");
+    const auto change = store->rebuild_if_settings_changed(settings());
+    if (change) {
+      cu::log::info("time zone, block length or prices changed: {} events re-priced, derived tables rebuilt",
+                    change.repriced);
     }
+    unknown_models = std::make_unique<cu::UnknownModels>(*store, prices);
+    warn_unknown(unknown_models->reconcile());
     ingestor = std::make_unique<cu::Ingestor>(*store, prices, settings(),
                                               cu::IngestOptions{.cost_mode = config.pricing_mode});
     ingestor->load();
@@ -94,7 +100,24 @@ struct Pipeline {
 
   cu::ShipperStatus shipping_status() { return shipper ? shipper->status() : cu::ShipperStatus{}; }
   cu::RollupSettings settings() const {
-    return cu::RollupSettings{&calendar, &prices, std::chrono::hours(config.block_hours)};
+    return cu::RollupSettings{&calendar, &prices, std::chrono::hours(config.block_hours), 0, config.pricing_mode};
+  }
+
+  // Warns once about each model the ingest met that has no price (SPEC §5).
+  void note_unknown_models() { warn_unknown(unknown_models->note_new()); }
+  static void warn_unknown(const std::vector<std::string>& models) {
+    for (const std::string& model : models) {
+      cu::log::warning("unknown model \"{}\": its events cost $0 until pricing.overrides or pricing.file prices it",
+                       model);
+    }
+  }
+  nlohmann::json unknown_models_json() {
+    note_unknown_models();
+    nlohmann::json list = nlohmann::json::array();
+    for (const cu::UnknownModelUsage& row : unknown_models->usage()) {
+      list.push_back({{"model", row.model}, {"events", row.events}, {"tokens", row.tokens}});
+    }
+    return list;
   }
 };
 
@@ -157,7 +180,7 @@ nlohmann::json status_json(Pipeline& pipeline, const cu::FollowerStatus& followe
       {"events", pipeline.ingestor->stored_events()},  // a COUNT(*) took 30 ms at 444k events
       {"parse_errors", stats.skipped_total()},
       {"skipped_lines", skipped},
-      {"unknown_models", pipeline.prices.unknown_models()},
+      {"unknown_models", pipeline.unknown_models_json()},
       {"store_failures", follower.store_failures},
       {"last_store_error", follower.last_store_error.empty() ? nlohmann::json(nullptr)
                                                              : nlohmann::json(follower.last_store_error)},
@@ -186,6 +209,7 @@ int run_once(const Options& options) {
   const auto files = cu::discover_sources(cu::effective_claude_roots(pipeline.config), &errors);
   for (const std::string& error : errors) cu::log::warning("{}", error);
   cu::backfill(*pipeline.ingestor, files);
+  pipeline.note_unknown_models();
   if (pipeline.shipper && !pipeline.shipper->drain()) {
     const cu::ShipperStatus& shipping = pipeline.shipper->status();
     cu::log::warning("PostgreSQL not reached ({}); {} changes wait in SQLite for the next run",
@@ -313,6 +337,7 @@ class Daemon {
     status_timer_.expires_after(std::chrono::seconds(2));
     status_timer_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
+      pipeline_->note_unknown_models();
       notifier_.status(describe(follower_->status(), pipeline_->shipping_status()));
       arm_status();
     });

@@ -17,7 +17,7 @@ struct Config {
   // (`configured_claude_roots`), waiting for those not there yet; `--once` reads the
   // `effective_claude_roots`, whose `projects` is a directory.
   std::vector<std::filesystem::path> claude_dirs;
-  std::string timezone = "local";  // IANA name or "local"
+  std::string timezone = "local";  // IANA name or "local" (load_config resolves it to a name)
   std::string identity;            // default <user>@<hostname>
   std::filesystem::path sqlite_path;
   std::string postgres_url;  // empty: SQLite only
@@ -26,6 +26,7 @@ struct Config {
   std::string ctl_group;  // group name or numeric gid: socket 0660 for that group; empty: 0600
   int block_hours = 5;
   CostMode pricing_mode = CostMode::kAuto;
+  std::filesystem::path pricing_file;  // LiteLLM-format JSON replacing the built-in prices; empty: none
   std::map<std::string, ModelPrices> pricing_overrides;
   LogLevel log_level = LogLevel::kInfo;
 
@@ -36,6 +37,9 @@ struct Config {
 struct Environment {
   std::map<std::string, std::string> vars;  // HOME, XDG_*, CLAUDE_CONFIG_DIR, USER, ...
   std::string hostname;
+  // /etc/localtime's symlink target as readlink gives it; "" when it is no symlink; unset when it
+  // does not exist.
+  std::optional<std::string> localtime_target;
 
   static Environment current();
   std::optional<std::string> get(const std::string& name) const;
@@ -55,6 +59,8 @@ std::filesystem::path default_config_path(const Environment& env);
 
 // Loads `path` over the defaults. A missing file at the default path means all defaults; a missing
 // explicitly named file is an error. Throws ConfigError naming key and line on any bad input.
+// What depends on the machine is settled here too: `timezone: local` becomes the zone's IANA name
+// (resolve_time_zone) and `pricing.file` is read and checked (make_price_table).
 Config load_config(const std::filesystem::path& path, const Environment& env, bool path_is_explicit);
 
 // Parses YAML text over the defaults (what load_config does after reading the file). Errors read
@@ -79,7 +85,14 @@ std::vector<std::filesystem::path> configured_claude_roots(const Config& config)
 // configured_claude_roots restricted to those whose `projects` subdirectory exists.
 std::vector<std::filesystem::path> effective_claude_roots(const Config& config);
 
-// The pricing table with the config's overrides applied.
+// The IANA name `configured` means: itself, or for "local" the machine's zone: TZ when set
+// (":Area/City", "Area/City", or a path into a zoneinfo directory), else /etc/localtime's symlink
+// target below zoneinfo/, else (no /etc/localtime) "UTC". Throws ConfigError naming the key when
+// what it finds is no known zone.
+std::string resolve_time_zone(const std::string& configured, const Environment& env);
+
+// The built-in prices, or those of `pricing.file` when set, with the config's overrides applied.
+// Throws ConfigError naming the key and the file when the file cannot be read or parsed.
 PriceTable make_price_table(const Config& config);
 
 }  // namespace cu

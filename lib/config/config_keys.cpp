@@ -249,8 +249,8 @@ std::vector<ConfigKey> build_keys() {
            "[~/.config/claude, ~/.claude]"},
           &Config::claude_dirs, default_claude_roots),
       string_key({"timezone",
-                  "Time zone for days, weeks and months: an IANA name (\"Europe/Berlin\") or "
-                  "\"local\"."},
+                  "Time zone for days, weeks and months: an IANA name (\"Europe/Berlin\") or \"local\" "
+                  "(TZ, else /etc/localtime), named at start and reload as --check-config shows."},
                  &Config::timezone, constant<std::string>("local"), must_be_time_zone),
       string_key({"identity",
                   "The `source` column of every row: tells machines apart in a shared database.",
@@ -282,6 +282,10 @@ std::vector<ConfigKey> build_keys() {
                   "auto: use the costUSD Claude Code logged when present; calculate: always "
                   "use prices."},
                  &Config::pricing_mode, CostMode::kAuto, kCostModes),
+      path_key({"pricing.file",
+                "LiteLLM's price list (model_prices_and_context_window.json) replacing the built-in "
+                "prices; empty: built-in."},
+               &Config::pricing_file, constant<fs::path>({}), EmptyPath::kMeansNone),
       price_overrides_key({"pricing.overrides",
                            "Prices per model in USD per million tokens, replacing the built-in "
                            "row; *_above_200k optional.",

@@ -158,6 +158,13 @@ YAML::Node load_yaml(const std::string& yaml_text, const std::string& source) {
   }
 }
 
+// What the config means on this machine: `timezone: local` named, `pricing.file` checked.
+Config settled(Config config, const Environment& env) {
+  config.timezone = resolve_time_zone(config.timezone, env);
+  make_price_table(config);
+  return config;
+}
+
 }  // namespace
 
 Config default_config(const Environment& env) {
@@ -177,7 +184,7 @@ Config parse_config(const std::string& yaml_text, const Environment& env,
 Config load_config(const fs::path& path, const Environment& env, bool path_is_explicit) {
   std::error_code ec;
   bool exists = fs::exists(path, ec);
-  if (!exists && !ec && !path_is_explicit) return default_config(env);
+  if (!exists && !ec && !path_is_explicit) return settled(default_config(env), env);
   if (fs::is_directory(path, ec)) {
     throw ConfigError(fmt::format("{}: is a directory, not a config file", path.string()));
   }
@@ -191,7 +198,7 @@ Config load_config(const fs::path& path, const Environment& env, bool path_is_ex
   if (in.bad()) {
     throw ConfigError(fmt::format("{}: cannot read the config file", path.string()));
   }
-  return parse_config(text.str(), env, path.string());
+  return settled(parse_config(text.str(), env, path.string()), env);
 }
 
 }  // namespace cu

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstdlib>
+#include <filesystem>
 #include <vector>
 
 #include "config/config.h"
@@ -12,7 +13,7 @@ namespace cu {
 namespace {
 
 // The variables the defaults depend on; nothing else is copied from the process environment.
-constexpr std::array<const char*, 7> kVariables = {
+constexpr std::array<const char*, 8> kVariables = {
     "HOME",
     "USER",
     "LOGNAME",
@@ -20,6 +21,7 @@ constexpr std::array<const char*, 7> kVariables = {
     "XDG_STATE_HOME",
     "XDG_RUNTIME_DIR",
     "CLAUDE_CONFIG_DIR",
+    "TZ",
 };
 
 // The passwd entry of the real uid, for HOME and USER when the environment lacks them (systemd
@@ -44,6 +46,17 @@ std::string host_name() {
   return buffer.data();
 }
 
+std::optional<std::string> read_localtime_target() {
+  namespace fs = std::filesystem;
+  const fs::path localtime = "/etc/localtime";
+  std::error_code error;
+  const fs::file_status status = fs::symlink_status(localtime, error);
+  if (error || !fs::exists(status)) return std::nullopt;
+  if (!fs::is_symlink(status)) return "";
+  const fs::path target = fs::read_symlink(localtime, error);
+  return error ? "" : target.string();
+}
+
 }  // namespace
 
 Environment Environment::current() {
@@ -58,6 +71,7 @@ Environment Environment::current() {
     if (lacks_user) env.vars["USER"] = info.name;
   }
   env.hostname = host_name();
+  env.localtime_target = read_localtime_target();
   return env;
 }
 

@@ -52,6 +52,11 @@ class PriceTable {
   // Throws std::invalid_argument naming the 1-based line on bad input.
   static PriceTable from_tsv(std::string_view tsv_text);
 
+  // Parses LiteLLM's model_prices_and_context_window.json (the price list ccusage embeds; see
+  // litellm_prices.cpp for the keys read). Rows without both token prices are left out. Throws
+  // std::invalid_argument naming the model and key on bad input, or when no row is left.
+  static PriceTable from_litellm_json(std::string_view json_text);
+
   // Adds or replaces one model's prices (config `pricing.overrides`). Not thread-safe: call before
   // the table is shared. Forgets memoized lookups, which the new row may change.
   void set(std::string model, ModelPrices prices);
@@ -80,6 +85,11 @@ class PriceTable {
 // The entry's cost in USD (SPEC §5). Unknown models and "<synthetic>" cost 0 (unless a costUSD
 // was logged and mode is auto).
 double entry_cost(const UsageEntry& entry, const PriceTable& prices, CostMode mode);
+
+// Identifies the effective prices and cost mode: equal for equal tables and mode, different (but
+// for a 64-bit hash collision) otherwise. Stored with the events' costs (rollup_settings), so
+// that a change of prices between two runs re-prices them. "<mode>:<models>:<hex hash>".
+std::string price_fingerprint(const PriceTable& prices, CostMode mode);
 
 // The model name reports use: "<model>-fast" for fast entries, the logged name otherwise.
 std::string reported_model(const UsageEntry& entry);

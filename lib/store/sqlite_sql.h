@@ -267,4 +267,20 @@ inline constexpr const char* kSetRollupSetting =
     "INSERT INTO rollup_settings (source, key, value) VALUES (?1, ?2, ?3)"
     " ON CONFLICT (source, key) DO UPDATE SET value = excluded.value";
 
+// Re-pricing (sqlite_prices.cpp): every stored event's cost inputs, and one event's new cost.
+inline constexpr const char* kEventsToPrice =
+    "SELECT" CU_SQLITE_ROLLUP_EVENT_COLUMNS("''") "FROM usage_events WHERE source = ?1";
+inline constexpr const char* kSetEventCost = "UPDATE usage_events SET cost_usd = ?3 WHERE source = ?1 AND id = ?2";
+
+// Unknown models (schema/sqlite/007_unknown_models.sql).
+inline constexpr const char* kStoredModels = "SELECT DISTINCT model FROM usage_events WHERE source = ?1";
+inline constexpr const char* kWarnedModels = "SELECT model FROM unknown_models WHERE source = ?1 ORDER BY model";
+inline constexpr const char* kRecordWarnedModel =
+    "INSERT OR IGNORE INTO unknown_models (source, model, warned_at) VALUES (?1, ?2, ?3)";
+inline constexpr const char* kForgetWarnedModel = "DELETE FROM unknown_models WHERE source = ?1 AND model = ?2";
+// A logged model's events and tokens: model_daily_usage names fast entries '<model>-fast'.
+inline constexpr const char* kModelUsage =
+    "SELECT COALESCE(SUM(request_count), 0), COALESCE(SUM(total_tokens), 0) FROM model_daily_usage"
+    " WHERE source = ?1 AND model IN (?2, ?2 || '-fast')";
+
 }  // namespace cu::sqlite_sql

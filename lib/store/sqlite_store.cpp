@@ -369,28 +369,30 @@ void SqliteStore::rebuild_rollups(const RollupSettings& settings) {
   refresh_rollups(settings);
 }
 
-bool SqliteStore::rebuild_if_settings_changed(const RollupSettings& settings) {
+SqliteStore::SettingsChange SqliteStore::rebuild_if_settings_changed(const RollupSettings& settings) {
   Impl& d = *impl_;
-  const std::vector<std::pair<std::string, std::string>> current{
+  std::vector<std::pair<std::string, std::string>> current{
       {"timezone", settings.calendar->zone_name()}, {"block_hours", std::to_string(settings.block_length.count())}};
-  bool changed = false;
-  bool recorded = false;
+  if (settings.prices) current.emplace_back("prices", price_fingerprint(*settings.prices, settings.cost_mode));
+  // A setting recorded otherwise, or not at all (a database from before it was recorded), leaves
+  // rows of unknown settings when there are any.
+  std::set<std::string> changed;
   for (const auto& [key, value] : current) {
     SQLite::Statement query(d.db, sql::kRollupSetting);
     Impl::run_bind(query, d.source, key);
-    if (query.executeStep()) {
-      recorded = true;
-      changed = changed || query.getColumn(0).getString() != value;
-    }
+    if (!query.executeStep() || query.getColumn(0).getString() != value) changed.insert(key);
   }
-  // A database from before settings were recorded has rows of unknown settings: rebuild once.
-  const bool rebuild = changed || (!recorded && event_count() > 0);
-  if (rebuild) rebuild_rollups(settings);
+  SettingsChange change;
+  if (!changed.empty() && event_count() > 0) {
+    if (changed.contains("prices")) change.repriced = reprice_events(settings);
+    rebuild_rollups(settings);
+    change.rebuilt = true;
+  }
   SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
   SQLite::Statement set(d.db, sql::kSetRollupSetting);
   for (const auto& [key, value] : current) Impl::run(set, d.source, key, value);
   transaction.commit();
-  return rebuild;
+  return change;
 }
 
 std::int64_t SqliteStore::event_count() { return impl_->count_events(); }

@@ -44,10 +44,38 @@ class SqliteStore final : public Store {
   std::vector<StoredEventKey> events_of_file(const std::string& project, const std::string& session_id,
                                              const std::string& file) override;
 
-  // Rebuilds the derived tables when they were computed with another time zone or block length
-  // than `settings` (a config change between two runs), then records the current ones. Returns
-  // whether it rebuilt.
-  bool rebuild_if_settings_changed(const RollupSettings& settings);
+  // What rebuild_if_settings_changed did; true when it rebuilt.
+  struct SettingsChange {
+    bool rebuilt = false;
+    std::int64_t repriced = 0;  // events whose cost changed
+    explicit operator bool() const { return rebuilt; }
+  };
+
+  // Rebuilds the derived tables when they were computed with another time zone, block length or
+  // (when `settings.prices` is set) prices and cost mode than `settings` (a config or binary
+  // change between two runs; prices are compared by price_fingerprint), then records the current
+  // ones. Changed prices first re-price the stored events (reprice_events).
+  SettingsChange rebuild_if_settings_changed(const RollupSettings& settings);
+
+  // Recomputes every stored event's cost from its stored model, tokens, speed and logged costUSD
+  // with `settings.prices` and `settings.cost_mode` (SPEC §5), in one transaction; while shipping,
+  // each changed event gets an outbox row as a commit gives it. Returns how many changed. The
+  // derived tables are left to the caller (rebuild_rollups).
+  std::int64_t reprice_events(const RollupSettings& settings);
+
+  // Unknown models (schema/sqlite/007_unknown_models.sql, unknown_models.h).
+  // The distinct model names of the stored events (one scan of usage_events).
+  std::vector<std::string> stored_models();
+  // The models warned about, sorted.
+  std::vector<std::string> warned_models();
+  void record_warned_models(const std::vector<std::string>& models);
+  void forget_warned_models(const std::vector<std::string>& models);
+  // A logged model's events and tokens, as of the last rollup refresh.
+  struct ModelUsage {
+    std::int64_t events = 0;
+    std::int64_t tokens = 0;
+  };
+  ModelUsage model_usage(const std::string& model);
 
   // The schema version after migrations (the highest applied migration).
   int schema_version();

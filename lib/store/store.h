@@ -10,12 +10,12 @@
 
 #include "core/checkpoint.h"
 #include "core/usage_event.h"
+#include "pricing/price_table.h"
 #include "rollup/rows.h"
 
 namespace cu {
 
 class Calendar;
-class PriceTable;
 
 // One atomic unit of ingest: events displaced by better duplicates, newly kept events, and the
 // checkpoints that cover them. Committed all together or not at all.
@@ -54,6 +54,7 @@ struct RollupSettings {
   const PriceTable* prices = nullptr;   // cache savings
   std::chrono::hours block_length{5};   // rollup.block_hours
   std::int64_t now_ms = 0;              // the time blocks are judged active at; 0: the clock
+  CostMode cost_mode = CostMode::kAuto;  // pricing.mode, with `prices` what stored costs follow
 };
 
 class Store {

@@ -29,9 +29,15 @@ class LoadConfig : public ::testing::Test {
   fs::path dir_;
 };
 
+// The defaults as load_config settles them: the fake machine has neither TZ nor /etc/localtime.
+Config settled_defaults() {
+  Config config = default_config(fake_environment());
+  config.timezone = "UTC";
+  return config;
+}
+
 TEST_F(LoadConfig, MissingFileAtTheDefaultPathMeansDefaults) {
-  EXPECT_EQ(load_config(dir_ / "absent.yaml", fake_environment(), false),
-            default_config(fake_environment()));
+  EXPECT_EQ(load_config(dir_ / "absent.yaml", fake_environment(), false), settled_defaults());
 }
 
 TEST_F(LoadConfig, MissingExplicitFileIsAnError) {
@@ -54,7 +60,7 @@ TEST_F(LoadConfig, ReadsTheFile) {
 
 TEST_F(LoadConfig, AnEmptyFileMeansDefaults) {
   fs::path path = write("config.yaml", "");
-  EXPECT_EQ(load_config(path, fake_environment(), false), default_config(fake_environment()));
+  EXPECT_EQ(load_config(path, fake_environment(), false), settled_defaults());
 }
 
 TEST_F(LoadConfig, ErrorsNameTheFile) {
@@ -67,6 +73,68 @@ TEST_F(LoadConfig, ErrorsNameTheFile) {
               path.string() +
                   ":2: log.level: must be one of debug, info, notice, warning, "
                   "error, got \"verbose\"");
+  }
+}
+
+TEST_F(LoadConfig, LocalTimeZoneIsResolvedToItsName) {
+  fs::path path = write("config.yaml", "timezone: local\n");
+  EXPECT_EQ(load_config(path, fake_environment({{"TZ", ":Asia/Tokyo"}}), true).timezone, "Asia/Tokyo");
+  Environment berlin = fake_environment();
+  berlin.localtime_target = "/usr/share/zoneinfo/Europe/Berlin";
+  EXPECT_EQ(load_config(path, berlin, true).timezone, "Europe/Berlin");
+}
+
+TEST_F(LoadConfig, UnresolvableLocalTimeZoneIsAnErrorNamingTheKey) {
+  fs::path path = write("config.yaml", "timezone: local\n");
+  try {
+    load_config(path, fake_environment({{"TZ", "Mars/Olympus_Mons"}}), true);
+    FAIL() << "no error";
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(std::string(error.what()),
+              "timezone: \"local\" cannot be resolved: TZ=\"Mars/Olympus_Mons\" names no IANA time zone; "
+              "set timezone to a name such as \"Europe/Berlin\"");
+  }
+}
+
+TEST_F(LoadConfig, PricingFileReplacesTheBuiltInPrices) {
+  fs::path prices = write("prices.json", R"({"claude-mystery-9": {"input_cost_per_token": 1e-06,
+                                              "output_cost_per_token": 2e-06}})");
+  fs::path path = write("config.yaml", "pricing:\n  file: " + prices.string() + "\n");
+  const Config config = load_config(path, fake_environment(), true);
+  EXPECT_EQ(config.pricing_file, prices);
+  const PriceTable table = make_price_table(config);
+  ASSERT_NE(table.find("claude-mystery-9"), nullptr);
+  EXPECT_EQ(table.find("claude-mystery-9")->output, 2e-6);
+  EXPECT_EQ(table.find("claude-sonnet-4-5"), nullptr);  // replaced, not merged
+}
+
+TEST_F(LoadConfig, OverridesApplyOverThePricingFile) {
+  fs::path prices = write("prices.json", R"({"m-1": {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06}})");
+  fs::path path = write("config.yaml", "pricing:\n  file: " + prices.string() +
+                                           "\n  overrides:\n    m-1: {input: 4, output: 8, cache_write_5m: 0,"
+                                           " cache_write_1h: 0, cache_read: 0}\n");
+  EXPECT_EQ(make_price_table(load_config(path, fake_environment(), true)).find("m-1")->input, 4e-6);
+}
+
+TEST_F(LoadConfig, BadPricingFileIsAnErrorNamingTheKeyAndFile) {
+  fs::path prices = write("prices.json", R"({"m": {"input_cost_per_token": "cheap", "output_cost_per_token": 1}})");
+  fs::path path = write("config.yaml", "pricing:\n  file: " + prices.string() + "\n");
+  try {
+    load_config(path, fake_environment(), true);
+    FAIL() << "no error";
+  } catch (const ConfigError& error) {
+    EXPECT_EQ(std::string(error.what()), "pricing.file: " + prices.string() +
+                                             ": model \"m\": input_cost_per_token: must be a price in USD per "
+                                             "token (a number >= 0), got \"cheap\"");
+  }
+  fs::path missing = dir_ / "missing.json";
+  write("config.yaml", "pricing:\n  file: " + missing.string() + "\n");
+  try {
+    load_config(path, fake_environment(), true);
+    FAIL() << "no error";
+  } catch (const ConfigError& error) {
+    EXPECT_TRUE(std::string(error.what()).starts_with("pricing.file: " + missing.string() + ": cannot read"))
+        << error.what();
   }
 }
 

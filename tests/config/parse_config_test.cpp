@@ -68,6 +68,9 @@ const std::vector<GoodValue>& good_values() {
        [](const Config& c) { EXPECT_EQ(c.block_hours, 24); }},
       {"rollup.block_hours", "rollup:\n  block_hours: +3\n",
        [](const Config& c) { EXPECT_EQ(c.block_hours, 3); }},
+      {"pricing.file", "pricing:\n  file: ~/prices.json\n",
+       [](const Config& c) { EXPECT_EQ(c.pricing_file, "/home/ana/prices.json"); }},
+      {"pricing.file", "pricing:\n  file: \"\"\n", [](const Config& c) { EXPECT_EQ(c.pricing_file, ""); }},
       {"pricing.mode", "pricing:\n  mode: calculate\n",
        [](const Config& c) { EXPECT_EQ(c.pricing_mode, CostMode::kCalculate); }},
       {"pricing.mode", "pricing:\n  mode: auto\n",
@@ -122,6 +125,8 @@ const std::vector<BadValue>& bad_values() {
       {"storage.postgres_password_file", "storage:\n  postgres_password_file: pg.pass\n",
        "config.yaml:2: storage.postgres_password_file: must be an absolute path or start with "
        "\"~/\", got \"pg.pass\""},
+      {"pricing.file", "pricing:\n  file: prices.json\n",
+       "config.yaml:2: pricing.file: must be an absolute path or start with \"~/\", got \"prices.json\""},
       {"ctl.socket", "ctl:\n  socket: \"\"\n", "config.yaml:2: ctl.socket: must not be empty"},
       {"ctl.socket", "ctl:\n  socket: [/a, /b]\n",
        "config.yaml:2: ctl.socket: must be a path, got a list"},

@@ -80,6 +80,7 @@ TEST(RenderConfig, DefaultsAsYaml) {
       "  block_hours: 5\n"
       "pricing:\n"
       "  mode: auto\n"
+      "  file: \"\"\n"
       "  overrides: {}\n"
       "log:\n"
       "  level: info\n";

@@ -12,9 +12,9 @@ void DaemonSetup::write_config() const {
                                         "identity: {}\n"
                                         "storage:\n  sqlite_path: {}\n"
                                         "ctl:\n  socket: {}\n"
-                                        "log:\n  level: warning\n",
+                                        "log:\n  level: warning\n{}",
                                         dirs, timezone, kTestIdentity, database_path().string(),
-                                        socket_path().string()));
+                                        socket_path().string(), extra_config));
 }
 
 int DaemonSetup::run_once(const std::string& extra) const {
@@ -22,6 +22,17 @@ int DaemonSetup::run_once(const std::string& extra) const {
   const std::string command = fmt::format("{} --once --config {} {}", shell_quote((bin_dir() / "claude-usaged").string()),
                                           shell_quote(config_path().string()), extra);
   return run_command(command).exit_code;
+}
+
+CommandResult DaemonSetup::run_daemon(const std::string& env, const std::string& arguments) const {
+  write_config();
+  return run_command(fmt::format("{} {} {} --config {} 2>&1", env, shell_quote((bin_dir() / "claude-usaged").string()),
+                                 arguments, shell_quote(config_path().string())));
+}
+
+CommandResult DaemonSetup::ctl(const std::string& arguments) const {
+  return run_command(fmt::format("{} --socket {} {} 2>/dev/null", shell_quote((bin_dir() / "claude-usagectl").string()),
+                                 shell_quote(socket_path().string()), arguments));
 }
 
 }  // namespace cu::test

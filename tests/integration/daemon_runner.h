@@ -15,6 +15,7 @@ struct DaemonSetup {
   std::filesystem::path work;  // holds config.yaml and usage.db
   std::vector<std::filesystem::path> claude_dirs;
   std::string timezone = "UTC";
+  std::string extra_config = {};  // YAML appended to config.yaml (keys not written above)
 
   std::filesystem::path config_path() const { return work / "config.yaml"; }
   std::filesystem::path database_path() const { return work / "usage.db"; }
@@ -25,6 +26,13 @@ struct DaemonSetup {
 
   // Runs `claude-usaged --once --config ...` (plus `extra` arguments); returns its exit code.
   int run_once(const std::string& extra = "") const;
+
+  // `claude-usaged --once` (or what `arguments` say) with the variable assignments `env` in front
+  // ("TZ=Asia/Tokyo"); stderr joins stdout in the result.
+  CommandResult run_daemon(const std::string& env, const std::string& arguments = "--once") const;
+
+  // `claude-usagectl --socket ... <arguments>` against this setup's socket, stderr discarded.
+  CommandResult ctl(const std::string& arguments) const;
 
   // Opens the database the daemon wrote.
   SqliteStore open_store() const { return SqliteStore(database_path(), kTestIdentity); }

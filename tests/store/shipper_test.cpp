@@ -226,6 +226,26 @@ TEST_F(ShipperTest, ALocalRebuildIsReplayed) {
   test::expect_same_tables(local_, remote);
 }
 
+// New prices at a start re-price the stored events: PostgreSQL gets the new costs and rollups.
+TEST_F(ShipperTest, RepricedEventsReachPostgres) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  commit_sample_history();
+  Shipper before(local_, flaky(&database), settings(), options());
+  EXPECT_TRUE(before.drain());
+  PriceTable doubled = prices_;
+  ModelPrices sonnet = prices_.models().at("claude-sonnet-4");
+  sonnet.output *= 2;
+  doubled.set("claude-sonnet-4", sonnet);
+  RollupSettings repriced = settings();
+  repriced.prices = &doubled;
+  EXPECT_EQ(local_.rebuild_if_settings_changed(repriced).repriced, 3);
+  Shipper shipper(local_, flaky(&database), repriced, options());
+  EXPECT_TRUE(shipper.drain());
+  PostgresStore remote(database.options(), kSource);
+  test::expect_same_tables(local_, remote);
+}
+
 TEST_F(ShipperTest, AnotherDatabaseUnderTheSameSourceIsRefused) {
   CU_POSTGRES_URL_OR_SKIP(url);
   test::ScratchDatabase database(url);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/time.h"
+
 namespace cu {
 
 DailyClose::DailyClose(const Calendar& calendar, const WallClock& clock, std::chrono::milliseconds check_every)

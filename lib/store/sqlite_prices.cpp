@@ -3,6 +3,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/time.h"
 #include "rollup/calendar.h"
 #include "store/sqlite_sql.h"
 #include "store/sqlite_store_impl.h"

@@ -3,6 +3,7 @@
 // check interval, so a suspend across midnight is noticed soon after the resume.
 #include <gtest/gtest.h>
 
+#include "core/time.h"
 #include "parse/line_parser.h"
 #include "rollup/daily_close.h"
 

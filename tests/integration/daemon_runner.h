@@ -15,6 +15,7 @@ struct DaemonSetup {
   std::filesystem::path work;  // holds config.yaml and usage.db
   std::vector<std::filesystem::path> claude_dirs;
   std::string timezone = "UTC";
+  std::string postgres_url{};  // storage.postgres_url when not empty
 
   std::filesystem::path config_path() const { return work / "config.yaml"; }
   std::filesystem::path database_path() const { return work / "usage.db"; }

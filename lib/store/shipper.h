@@ -87,16 +87,17 @@ class Shipper {
   // One unit of work: when disconnected and the backoff has elapsed, a connection attempt
   // followed by one batch; when connected, one batch of at most `max_rows` outbox rows (applied
   // with the seq it reaches in one PostgreSQL transaction, then deleted locally); when the outbox
-  // is empty, pending rollup and block-status refreshes. Never throws: failures switch to
-  // sqlite-fallback and schedule a retry.
+  // is empty, pending rollup and block-status refreshes. A batch PostgreSQL refuses is not
+  // applied: the next calls ship halves of it, and quarantine the row at fault once it is alone
+  // (the connection stays). Never throws: failures switch to sqlite-fallback and schedule a retry.
   ShipStep ship_some(std::size_t max_rows);
   ShipStep ship_some() { return ship_some(options_.batch_rows); }
 
-  // Ships until the outbox is empty (true) or a failure (false), ignoring the backoff once; for
-  // --once and tests.
+  // Ships until the outbox is empty (true; refused rows quarantined) or a failure (false),
+  // ignoring the backoff once; for --once and tests.
   bool drain();
 
-  // Lets the next ship_some() try to connect at once (SIGHUP, tests).
+  // Lets the next ship_some() try to connect at once (drain(), tests).
   void retry_now() { status_.next_attempt_ms = 0; }
 
   // Thread-safe: ends the ship_some() running on another thread as soon as it can: its running

@@ -3,6 +3,7 @@
 // and shipping goes on with the rest.
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <filesystem>
 #include <memory>
 
@@ -83,7 +84,15 @@ TEST_F(PostgresDaemonTest, AHungPostgresNeverDelaysAControlAnswer) {
   }
   EXPECT_TRUE(wait_until([&] { return call("status")["events"] == 2; }));
   EXPECT_EQ(server.closed_by_client(), 0);
-  EXPECT_EQ(daemon_->terminate(), 0);  // SIGTERM does not wait for the hung attempt
+  // A reload leaves the hung attempt behind and starts another one; the answers still come.
+  daemon_->signal(SIGHUP);
+  ASSERT_TRUE(wait_until([&] { return server.accepted() >= 2; })) << read_file(daemon_log());
+  EXPECT_EQ(call("status")["backend"], "sqlite-fallback");
+  EXPECT_EQ(call("reload")["message"], "reloading");
+  ASSERT_TRUE(wait_until([&] { return server.accepted() >= 3; })) << read_file(daemon_log());
+  EXPECT_EQ(call("status")["events"], 2);
+  EXPECT_EQ(server.closed_by_client(), 0);
+  EXPECT_EQ(daemon_->terminate(), 0);  // SIGTERM does not wait for the hung attempts
 }
 
 TEST_F(PostgresDaemonTest, APostgresThatClosesAtOnceLeavesSqliteAnswering) {

@@ -98,11 +98,16 @@ struct Pipeline {
 
   cu::ShipperStatus shipping_status() const { return shipper ? shipper->status() : cu::ShipperStatus{}; }
   cu::Shipper::Connector connector() const { return cu::Shipper::connector(*postgres, config.identity); }
-  // Starts the daemon's shipping thread, when PostgreSQL is configured and it is not running.
+  // Starts the daemon's shipping thread, when PostgreSQL is configured and it is not running. When
+  // its SQLite connection cannot be opened, the outbox keeps the rows for the next start.
   void start_shipping() {
     if (!postgres || shipper) return;
-    shipper = std::make_unique<cu::ShipperThread>(cu::ShipperThread::Setup{
-        config.sqlite_path, config.identity, calendar, prices, std::chrono::hours(config.block_hours), connector(), {}});
+    try {
+      shipper = std::make_unique<cu::ShipperThread>(cu::ShipperThread::Setup{
+          config.sqlite_path, config.identity, calendar, prices, std::chrono::hours(config.block_hours), connector(), {}});
+    } catch (const std::exception& error) {
+      cu::log::error("cannot start shipping to PostgreSQL; changes wait in SQLite: {}", error.what());
+    }
   }
   cu::RollupSettings settings() const {
     return cu::RollupSettings{&calendar, &prices, std::chrono::hours(config.block_hours)};
@@ -282,7 +287,8 @@ class Daemon {
       notifier_.stopping();
       cu::log::info("stopping");
       if (control_) control_->stop();
-      // The outbox persists; the next start ships the rest. A connection attempt is not waited for.
+      // The outbox persists; the next start ships the rest. Waits for a cancelled statement, not
+      // for a connection attempt beyond the bound.
       if (pipeline_->shipper) pipeline_->shipper->stop(kShipperStopBound);
       follower_->stop();
       io_.stop();

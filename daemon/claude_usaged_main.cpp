@@ -5,6 +5,7 @@
 #include <exception>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <unistd.h>
 
@@ -28,6 +29,7 @@
 #include "rollup/daily_close.h"
 #include "store/postgres_connection.h"
 #include "store/shipper.h"
+#include "store/shipper_thread.h"
 #include "store/sqlite_store.h"
 #include "store/unknown_models.h"
 #include "tail/follower.h"
@@ -42,6 +44,9 @@ const char* malloc_conf = "narenas:1";
 namespace {
 
 namespace asio = boost::asio;
+
+// How long SIGTERM waits for the shipping thread once its statement is cancelled.
+constexpr std::chrono::milliseconds kShipperStopBound{2000};
 
 struct Options {
   std::string config_path;
@@ -63,7 +68,9 @@ struct Pipeline {
   cu::Calendar calendar;
   cu::PriceTable prices;
   std::unique_ptr<cu::SqliteStore> store;
-  std::unique_ptr<cu::Shipper> shipper;  // forwards the local outbox to PostgreSQL, when configured
+  std::optional<cu::PostgresOptions> postgres;  // storage.postgres_url, when configured
+  // The daemon's: forwards the local outbox to PostgreSQL on a thread of its own (start_shipping).
+  std::unique_ptr<cu::ShipperThread> shipper;
   std::unique_ptr<cu::Ingestor> ingestor;
   std::unique_ptr<cu::UnknownModels> unknown_models;  // priced at 0, warned once, listed in status
 
@@ -75,16 +82,15 @@ struct Pipeline {
     if (config.postgres_url.empty()) {
       store->set_shipping(false);
     } else {
-      cu::PostgresOptions postgres;
-      postgres.url = config.postgres_url;
-      postgres.password_file = config.postgres_password_file;
+      postgres.emplace();
+      postgres->url = config.postgres_url;
+      postgres->password_file = config.postgres_password_file;
       try {
-        cu::postgres_conninfo(postgres);  // a bad URL or password file is a config error, now
+        cu::postgres_conninfo(*postgres);  // a bad URL or password file is a config error, now
       } catch (const cu::PostgresConfigError& error) {
         throw cu::ConfigError(error.what());
       }
-      shipper = std::make_unique<cu::Shipper>(*store, cu::Shipper::connector(postgres, config.identity),
-                                              settings());
+      store->set_shipping(true);  // before a rebuild, which queues itself for PostgreSQL
     }
     const auto change = store->rebuild_if_settings_changed(settings());
     if (change) {
@@ -98,7 +104,19 @@ struct Pipeline {
     ingestor->load();
   }
 
-  cu::ShipperStatus shipping_status() { return shipper ? shipper->status() : cu::ShipperStatus{}; }
+  cu::ShipperStatus shipping_status() const { return shipper ? shipper->status() : cu::ShipperStatus{}; }
+  cu::Shipper::Connector connector() const { return cu::Shipper::connector(*postgres, config.identity); }
+  // Starts the daemon's shipping thread, when PostgreSQL is configured and it is not running. When
+  // its SQLite connection cannot be opened, the outbox keeps the rows for the next start.
+  void start_shipping() {
+    if (!postgres || shipper) return;
+    try {
+      shipper = std::make_unique<cu::ShipperThread>(cu::ShipperThread::Setup{
+          config.sqlite_path, config.identity, calendar, prices, std::chrono::hours(config.block_hours), connector(), {}});
+    } catch (const std::exception& error) {
+      cu::log::error("cannot start shipping to PostgreSQL; changes wait in SQLite: {}", error.what());
+    }
+  }
   cu::RollupSettings settings() const {
     return cu::RollupSettings{&calendar, &prices, std::chrono::hours(config.block_hours), 0, config.pricing_mode};
   }
@@ -196,6 +214,7 @@ nlohmann::json status_json(Pipeline& pipeline, const cu::FollowerStatus& followe
                                              ? nlohmann::json(cu::format_timestamp_ms(shipping.last_success_ms))
                                              : nlohmann::json(nullptr)},
                           {"shipped_rows", shipping.shipped_rows},
+                          {"quarantined_rows", shipping.quarantined_rows},
                           {"failures", shipping.failures}};
   }
   return status;
@@ -210,10 +229,13 @@ int run_once(const Options& options) {
   for (const std::string& error : errors) cu::log::warning("{}", error);
   cu::backfill(*pipeline.ingestor, files);
   pipeline.note_unknown_models();
-  if (pipeline.shipper && !pipeline.shipper->drain()) {
-    const cu::ShipperStatus& shipping = pipeline.shipper->status();
-    cu::log::warning("PostgreSQL not reached ({}); {} changes wait in SQLite for the next run",
-                     shipping.last_error, shipping.backlog);
+  if (pipeline.postgres) {
+    cu::Shipper shipper(*pipeline.store, pipeline.connector(), pipeline.settings());
+    if (!shipper.drain()) {
+      const cu::ShipperStatus& shipping = shipper.status();
+      cu::log::warning("PostgreSQL not reached ({}); {} changes wait in SQLite for the next run",
+                       shipping.last_error, shipping.backlog);
+    }
   }
   const cu::IngestStats& stats = pipeline.ingestor->stats();
   cu::log::info("ingested {} files ({} bytes, {} lines): {} usage entries, {} kept, {} duplicates, "
@@ -249,13 +271,13 @@ class Daemon {
     cu::log::init(pipeline->config.log_level);
     pipeline_ = std::move(pipeline);
     ++pipelines_started_;
+    pipeline_->start_shipping();  // its SQLite connection opens before the follower commits
     follower_ = std::make_unique<cu::Follower>(io_, *pipeline_->ingestor,
                                                cu::configured_claude_roots(pipeline_->config),
                                                cu::FollowerOptions{});
     follower_->start();
     if (pipeline_->shipper) {
       cu::log::info("shipping to PostgreSQL at {}", cu::redact_postgres_url(pipeline_->config.postgres_url));
-      arm_ship(std::chrono::milliseconds(0));
     }
     refresh_block_status();  // also the close of any midnight passed while the daemon was down
     cu::log::info("following {} into {} as {}", cu::describe_roots(follower_->status().roots),
@@ -302,7 +324,9 @@ class Daemon {
       notifier_.stopping();
       cu::log::info("stopping");
       if (control_) control_->stop();
-      ship_timer_.cancel();  // the outbox persists; the next start ships the rest
+      // The outbox persists; the next start ships the rest. Waits for a cancelled statement, not
+      // for a connection attempt beyond the bound.
+      if (pipeline_->shipper) pipeline_->shipper->stop(kShipperStopBound);
       follower_->stop();
       io_.stop();
     });
@@ -313,7 +337,7 @@ class Daemon {
   void reload() {
     notifier_.reloading();
     std::unique_ptr<Pipeline> next;
-    ship_timer_.cancel();
+    pipeline_->shipper.reset();  // stopped without waiting; start() runs a new one
     try {
       cu::Config config = load(options_);
       follower_->stop();  // commits what the old pipeline read, so the new one resumes after it
@@ -340,22 +364,6 @@ class Daemon {
       pipeline_->note_unknown_models();
       notifier_.status(describe(follower_->status(), pipeline_->shipping_status()));
       arm_status();
-    });
-  }
-
-  // Forwards the outbox to PostgreSQL in batches; ship_some() says when to come back (at once
-  // while rows wait, later when idle or backing off after a failure).
-  void arm_ship(std::chrono::milliseconds delay) {
-    ship_timer_.expires_after(delay);
-    ship_timer_.async_wait([this](const boost::system::error_code& ec) {
-      if (ec || !pipeline_ || !pipeline_->shipper) return;
-      std::chrono::milliseconds next{1000};
-      try {
-        next = pipeline_->shipper->ship_some().next;
-      } catch (const std::exception& error) {
-        cu::log::write_limited("shipper", cu::LogLevel::kWarning, fmt::format("shipping failed: {}", error.what()));
-      }
-      arm_ship(next);
     });
   }
 
@@ -416,7 +424,6 @@ class Daemon {
   asio::steady_timer midnight_timer_;
   cu::SystemWallClock wall_clock_;
   std::unique_ptr<cu::DailyClose> daily_close_;  // follows pipeline_->calendar
-  asio::steady_timer ship_timer_{io_};
   cu::SystemdNotifier notifier_;
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::unique_ptr<Pipeline> pipeline_;

@@ -30,7 +30,7 @@ std::int64_t PostgresStore::shipped_seq(const std::string& origin) {
   return checked_seq(t.exec_params(sql::kShipProgress, impl_->source), origin, impl_->source);
 }
 
-bool PostgresStore::apply_shipment(const ShipBatch& batch, const RollupSettings& settings, bool refresh) {
+bool PostgresStore::apply_shipment(const ShipBatch& batch, const RollupSettings& settings, bool refresh) try {
   Impl& d = *impl_;
   pqxx::work t(d.connection, "ship");
   t.exec_params(sql::kLockSource, d.source);
@@ -45,6 +45,9 @@ bool PostgresStore::apply_shipment(const ShipBatch& batch, const RollupSettings&
   t.exec_params(sql::kRecordShipProgress, d.source, batch.origin, batch.last_seq);
   t.commit();
   return true;
+} catch (const pqxx::sql_error& error) {
+  if (is_refusal_sqlstate(error.sqlstate())) throw PostgresRefused(error.what());
+  throw;
 }
 
 }  // namespace cu

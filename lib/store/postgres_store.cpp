@@ -216,6 +216,20 @@ PostgresStore::PostgresStore(const PostgresOptions& options, std::string source)
 
 PostgresStore::~PostgresStore() = default;
 
+bool is_refusal_sqlstate(std::string_view sqlstate) {
+  return sqlstate.size() == 5 && (sqlstate.starts_with("22") || sqlstate.starts_with("23"));
+}
+
+// libpq's cancel request goes over a connection of its own, so it may be sent while another thread
+// waits on this one (libpqxx: cancel_query() may be used from another thread).
+void PostgresStore::cancel() noexcept {
+  try {
+    impl_->connection.cancel_query();
+  } catch (const std::exception&) {
+    // Nothing to cancel, or the server is unreachable: the statement ends by its own timeouts.
+  }
+}
+
 int PostgresStore::schema_version() {
   pqxx::nontransaction t(impl_->connection);
   return t.exec1(sql::kMaxMigration)[0].as<int>();

@@ -5,6 +5,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "store/postgres_connection.h"
 #include "store/ship_batch.h"
@@ -24,6 +25,18 @@ class ShipConflict : public PostgresError {
  public:
   using PostgresError::PostgresError;
 };
+
+// PostgreSQL refused the data of a statement: SQLSTATE class 22 (data exception, e.g. a numeric
+// field overflow) or 23 (integrity constraint violation). Sending the same data again fails the
+// same way; the connection stays usable.
+class PostgresRefused : public PostgresError {
+ public:
+  using PostgresError::PostgresError;
+};
+
+// Whether an error of SQLSTATE `sqlstate` is a refusal of the data (class 22 or 23), as opposed to
+// one of the connection, the server or the statement.
+bool is_refusal_sqlstate(std::string_view sqlstate);
 
 class PostgresStore : public Store {
  public:
@@ -66,8 +79,13 @@ class PostgresStore : public Store {
   // Applies `batch` and records batch.last_seq as shipped, in one transaction, unless that seq is
   // already recorded (returns false: nothing applied). With `refresh`, the rollups are refreshed
   // in the same transaction; otherwise their keys stay marked dirty for a later refresh.
-  // Throws ShipConflict as shipped_seq() does.
+  // Throws ShipConflict as shipped_seq() does, and PostgresRefused when PostgreSQL refuses the
+  // batch's data (the transaction is rolled back).
   bool apply_shipment(const ShipBatch& batch, const RollupSettings& settings, bool refresh);
+
+  // Thread-safe (the one member that is): asks the server to cancel the statement this
+  // connection is running, if any; that statement then fails. Never throws.
+  void cancel() noexcept;
 
   struct Impl;  // postgres_store_impl.h
 

@@ -13,6 +13,32 @@ std::uint64_t seed_of(const ShipperOptions& options) {
   return options.jitter_seed != 0 ? options.jitter_seed : std::random_device()();
 }
 
+// PostgreSQL's multi-line message (ERROR, DETAIL, CONTEXT) on one line.
+std::string one_line(std::string_view text) {
+  std::string line;
+  for (const char c : text) {
+    if (c != '\n') {
+      line += c;
+    } else if (!line.empty() && line.back() != ' ') {
+      line += ' ';
+    }
+  }
+  while (!line.empty() && line.back() == ' ') line.pop_back();
+  return line;
+}
+
+// What a quarantined row named, for the journal.
+std::string describe(const QuarantinedRow& row) {
+  switch (row.kind) {
+    case 1:  // an event
+      return row.file.empty() ? fmt::format("event {} (no longer stored)", row.event_id)
+                              : fmt::format("event {} (file {}, offset {}, model {})", row.event_id, row.file,
+                                            row.line_offset, row.model);
+    case 2: return fmt::format("the checkpoint of {}", row.path);
+    default: return fmt::format("outbox row {} (kind {})", row.seq, row.kind);
+  }
+}
+
 }  // namespace
 
 Shipper::Shipper(SqliteStore& local, Connector connect, RollupSettings settings, ShipperOptions options)
@@ -37,13 +63,17 @@ Shipper::Connector Shipper::connector(PostgresOptions options, std::string sourc
 
 ShipStep Shipper::ship_some(std::size_t max_rows) {
   const std::int64_t now = options_.clock();
+  if (cancelled_) return ShipStep{0, options_.idle_poll};
   if (remote_ == nullptr && now < status_.next_attempt_ms) {
     return ShipStep{0, std::chrono::milliseconds(status_.next_attempt_ms - now)};
   }
   ShipStep step;
   try {
     if (remote_ == nullptr) connect();
-    step = ship_batch(std::max<std::size_t>(max_rows, 1), now);
+    if (cancelled_) return ShipStep{0, options_.idle_poll};
+    std::size_t limit = std::max<std::size_t>(max_rows, 1);
+    if (probe_rows_ > 0) limit = std::min(limit, probe_rows_);
+    step = ship_batch(limit, now);
   } catch (const std::exception& error) {
     fail(error, now);
     step = ShipStep{0, std::chrono::milliseconds(status_.next_attempt_ms - now)};
@@ -62,14 +92,25 @@ bool Shipper::drain() {
   for (;;) {
     const ShipStep step = ship_some();
     if (remote_ == nullptr) return false;
-    if (step.rows == 0) return true;
+    if (step.idle) return true;
   }
+}
+
+void Shipper::cancel() {
+  cancelled_ = true;
+  std::lock_guard lock(remote_mutex_);
+  if (remote_ != nullptr) remote_->cancel();
+}
+
+void Shipper::set_remote(std::unique_ptr<PostgresStore> remote) {
+  std::lock_guard lock(remote_mutex_);
+  remote_ = std::move(remote);
 }
 
 // After a crash between PostgreSQL's commit and the local delete, the local outbox still holds
 // rows PostgreSQL has: they are dropped here, never applied twice.
 void Shipper::connect() {
-  remote_ = connect_();
+  set_remote(connect_());
   shipped_seq_ = remote_->shipped_seq(origin_);
   remote_dirty_ = true;
   status_.skipped_rows += local_.discard_shipped(shipped_seq_);
@@ -80,12 +121,18 @@ ShipStep Shipper::ship_batch(std::size_t max_rows, std::int64_t now) {
   const ShipBatch batch = local_.read_ship_batch(shipped_seq_, max_rows);
   if (batch.empty()) {
     when_idle(now);
-    return ShipStep{0, options_.idle_poll};
+    return ShipStep{0, options_.idle_poll, true};
   }
   const bool last = static_cast<std::size_t>(batch.rows) < max_rows;
   const bool refresh = last || now - last_refresh_ms_ >= options_.refresh_interval.count();
-  const bool applied = remote_->apply_shipment(batch, settings_, refresh);
+  bool applied = false;
+  try {
+    applied = remote_->apply_shipment(batch, settings_, refresh);
+  } catch (const PostgresRefused& refusal) {
+    return refused(batch, refusal, now);
+  }
   shipped_seq_ = batch.last_seq;
+  if (shipped_seq_ >= probe_end_seq_) probe_rows_ = 0;
   status_.last_success_ms = now;
   if (applied && (refresh || batch.rebuild)) {
     remote_dirty_ = false;
@@ -99,6 +146,31 @@ ShipStep Shipper::ship_batch(std::size_t max_rows, std::int64_t now) {
   backoff_.reset();
   status_.failures = 0;
   return ShipStep{batch.rows, std::chrono::milliseconds(0)};
+}
+
+// Nothing of `batch` was applied. A batch of several rows is halved (the next batches take half
+// as many rows until PostgreSQL has every seq of this one); a single row is the one at fault.
+ShipStep Shipper::refused(const ShipBatch& batch, const PostgresRefused& refusal, std::int64_t now) {
+  if (batch.rows > 1) {
+    probe_rows_ = static_cast<std::size_t>(batch.rows / 2);
+    probe_end_seq_ = std::max(probe_end_seq_, batch.last_seq);
+    return ShipStep{0, std::chrono::milliseconds(0)};
+  }
+  quarantine(batch.last_seq, one_line(refusal.what()), now);
+  return ShipStep{1, std::chrono::milliseconds(0)};
+}
+
+// Moves outbox row `seq` aside and logs it once; the next batches are full-sized again (another
+// refused row among them is found the same way).
+void Shipper::quarantine(std::int64_t seq, const std::string& error, std::int64_t now) {
+  const std::optional<QuarantinedRow> row = local_.quarantine_ship_row(seq, error, now);
+  probe_rows_ = 0;
+  probe_end_seq_ = 0;
+  if (!row) return;
+  ++status_.quarantined_rows;
+  log(LogLevel::kError, fmt::format("PostgreSQL refused {}; it stays in SQLite (table ship_quarantine, seq {}) "
+                                    "and shipping goes on without it: {}",
+                                    describe(*row), seq, error));
 }
 
 void Shipper::when_idle(std::int64_t now) {
@@ -122,12 +194,13 @@ void Shipper::when_idle(std::int64_t now) {
 }
 
 void Shipper::fail(const std::exception& error, std::int64_t now) {
-  remote_.reset();
+  set_remote(nullptr);
   status_.backend = "sqlite-fallback";
   status_.last_error = redact_postgres_url(error.what());
   ++status_.failures;
   const std::chrono::milliseconds delay = backoff_.next_delay();
   status_.next_attempt_ms = now + delay.count();
+  if (cancelled_) return;  // the failure is the cancellation's
   if (!warned_) {
     log(LogLevel::kWarning, fmt::format("shipping to PostgreSQL failed; events stay in SQLite and are replayed "
                                         "once it works again (retrying with backoff): {}",
@@ -142,6 +215,7 @@ void Shipper::fail(const std::exception& error, std::int64_t now) {
 void Shipper::refresh_backlog() {
   try {
     status_.backlog = local_.outbox_size();
+    status_.quarantined_rows = local_.quarantined_rows();
   } catch (const std::exception& error) {
     status_.last_error = error.what();
   }

@@ -283,4 +283,17 @@ inline constexpr const char* kModelUsage =
     "SELECT COALESCE(SUM(request_count), 0), COALESCE(SUM(total_tokens), 0) FROM model_daily_usage"
     " WHERE source = ?1 AND model IN (?2, ?2 || '-fast')";
 
+// Outbox rows PostgreSQL refused (schema/sqlite/008_ship_quarantine.sql). ?2: the row's seq.
+inline constexpr const char* kQuarantineShipRow =
+    "INSERT INTO ship_quarantine (seq, source, kind, event_id, path, file, line_offset, model, error,"
+    " quarantined_at)"
+    " SELECT o.seq, o.source, o.kind, o.event_id, o.path, e.file, e.line_offset, e.model, ?3, ?4"
+    " FROM ship_outbox o LEFT JOIN usage_events e ON e.source = o.source AND e.id = o.event_id"
+    " WHERE o.source = ?1 AND o.seq = ?2";
+inline constexpr const char* kDeleteShipRow = "DELETE FROM ship_outbox WHERE source = ?1 AND seq = ?2";
+inline constexpr const char* kQuarantinedRow =
+    "SELECT seq, kind, event_id, path, file, line_offset, model, error FROM ship_quarantine"
+    " WHERE source = ?1 AND seq = ?2";
+inline constexpr const char* kQuarantineSize = "SELECT COUNT(*) FROM ship_quarantine WHERE source = ?1";
+
 }  // namespace cu::sqlite_sql

@@ -2,12 +2,25 @@
 // The embedded SQLite implementation of Store (WAL mode, prepared statements, one writer).
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "store/ship_batch.h"
 #include "store/store.h"
 
 namespace cu {
+
+// An outbox row PostgreSQL refused, as kept in ship_quarantine (schema/sqlite/008).
+struct QuarantinedRow {
+  std::int64_t seq = 0;
+  int kind = 0;                // as in ship_outbox: 1 event, 2 checkpoint, 3 resync, 4 rebuild
+  std::int64_t event_id = 0;   // kind 1
+  std::string path;            // kind 2
+  std::string file;            // kind 1: the event's file, line offset and model ("" when it was gone)
+  std::int64_t line_offset = 0;
+  std::string model;
+  std::string error;           // PostgreSQL's message
+};
 
 // Not thread-safe: one thread at a time uses a SqliteStore (its connection is opened without
 // SQLite's per-call mutex). Other threads or processes open their own. Every writing transaction
@@ -99,6 +112,11 @@ class SqliteStore final : public Store {
   std::int64_t discard_shipped(std::int64_t through_seq);
   // Outbox rows not yet shipped.
   std::int64_t outbox_size();
+  // Moves outbox row `seq` to ship_quarantine with PostgreSQL's `error` and the time `at_ms` (Unix
+  // ms), in one transaction, and returns it as stored; nullopt when the outbox has no such row.
+  std::optional<QuarantinedRow> quarantine_ship_row(std::int64_t seq, const std::string& error, std::int64_t at_ms);
+  // Rows of this source in ship_quarantine.
+  std::int64_t quarantined_rows();
 
   struct Impl;  // sqlite_store_impl.h
 

@@ -16,6 +16,7 @@ struct DaemonSetup {
   std::vector<std::filesystem::path> claude_dirs;
   std::string timezone = "UTC";
   std::string extra_config = {};  // YAML appended to config.yaml (keys not written above)
+  std::string postgres_url{};  // storage.postgres_url when not empty
 
   std::filesystem::path config_path() const { return work / "config.yaml"; }
   std::filesystem::path database_path() const { return work / "usage.db"; }

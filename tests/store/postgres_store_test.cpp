@@ -176,6 +176,31 @@ TEST_F(PostgresStoreTest, AShipmentIsAppliedOnce) {
   EXPECT_THROW(store.shipped_seq("origin-b"), ShipConflict);
 }
 
+TEST(PostgresRefusalTest, DataAndConstraintErrorsAreRefusalsOthersAreNot) {
+  for (const char* refusal : {"22003", "22P02", "22001", "23505", "23502"}) EXPECT_TRUE(is_refusal_sqlstate(refusal));
+  for (const char* other : {"57014", "08006", "40001", "53300", "42P01", "2", "", "220030"}) {
+    EXPECT_FALSE(is_refusal_sqlstate(other)) << other;
+  }
+}
+
+TEST_F(PostgresStoreTest, ARefusedShipmentLeavesNothingAndTheConnectionUsable) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchPostgresStore store(url, "me@host");
+  ShipBatch batch;
+  batch.origin = "origin-a";
+  batch.last_seq = 2;
+  batch.rows = 2;
+  batch.changes.inserted = {sample_event(1, "2026-02-01T10:00:00.000Z", "s1", 5),
+                            sample_event(2, "2026-02-01T11:00:00.000Z", "s1", 5)};
+  batch.changes.inserted[1].cost_usd = 1e12;  // NUMERIC(20,10) holds less than 1e10
+  EXPECT_THROW(store.apply_shipment(batch, settings(), true), PostgresRefused);
+  EXPECT_EQ(store.event_count(), 0);
+  EXPECT_EQ(store.shipped_seq("origin-a"), 0);
+  batch.changes.inserted.pop_back();
+  EXPECT_TRUE(store.apply_shipment(batch, settings(), true));
+  EXPECT_EQ(store.event_count(), 1);
+}
+
 TEST_F(PostgresStoreTest, RolesGiveWritersRowsAndReadersReportsOnly) {
   CU_POSTGRES_URL_OR_SKIP(url);
   test::ScratchDatabase database(url);

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "pricing/price_table.h"
 #include "rollup/calendar.h"
 #include "store/postgres_test_db.h"
@@ -244,6 +246,68 @@ TEST_F(ShipperTest, RepricedEventsReachPostgres) {
   EXPECT_TRUE(shipper.drain());
   PostgresStore remote(database.options(), kSource);
   test::expect_same_tables(local_, remote);
+}
+
+// Six events, the fourth one costing more than PostgreSQL's NUMERIC(20,10) holds.
+std::vector<UsageEvent> six_events_one_refused() {
+  std::vector<UsageEvent> events;
+  for (int i = 1; i <= 6; ++i) events.push_back(sample_event(i, fmt::format("2026-02-01T1{}:00:00.000Z", i), "s1", 5));
+  events[3].cost_usd = 1e12;
+  events[3].entry.logged_cost_usd = 1e12;
+  return events;
+}
+
+TEST_F(ShipperTest, ARowPostgresRefusesIsQuarantinedAndTheRestIsShipped) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  commit(IngestBatch{{}, six_events_one_refused(), {Checkpoint{"/logs/a.jsonl", 1, 2, "4:ab", 600}}});
+  Shipper shipper(local_, flaky(&database), settings(), options());
+  EXPECT_TRUE(shipper.drain());
+  const ShipperStatus& status = shipper.status();
+  EXPECT_EQ(status.backend, "postgres");
+  EXPECT_EQ(status.backlog, 0);
+  EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM usage_events"), 5);
+  EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM usage_events WHERE id = 4"), 0);
+  EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM ingest_checkpoints"), 1);
+  EXPECT_EQ(local_.event_count(), 6);  // SQLite keeps it
+  EXPECT_EQ(status.quarantined_rows, 1);
+  EXPECT_EQ(local_.quarantined_rows(), 1);
+  EXPECT_EQ(status.failures, 0);
+  EXPECT_EQ(attempts_, 1);  // a refusal is not a connection failure: no reconnect, no backoff
+  EXPECT_EQ(logged(LogLevel::kWarning), 0);
+  ASSERT_EQ(logged(LogLevel::kError), 1);
+  const std::string& error = logs_.back().text;
+  EXPECT_NE(error.find("event 4 (file "), std::string::npos) << error;
+  EXPECT_NE(error.find("model claude-sonnet-4"), std::string::npos) << error;
+  EXPECT_NE(error.find("numeric field overflow"), std::string::npos) << error;
+  // Later rows ship; the quarantined one is not tried again.
+  commit(IngestBatch{{}, {sample_event(7, "2026-02-02T10:00:00.000Z", "s2", 5)}, {}});
+  EXPECT_TRUE(shipper.drain());
+  EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM usage_events"), 6);
+  EXPECT_EQ(logged(LogLevel::kError), 1);
+  EXPECT_EQ(shipper.status().quarantined_rows, 1);
+}
+
+TEST_F(ShipperTest, EveryRefusedRowOfALongBacklogIsFoundAndTheRestShipped) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  std::vector<UsageEvent> events;
+  for (int i = 1; i <= 40; ++i) {
+    events.push_back(sample_event(i, fmt::format("2026-02-{:02}T10:00:00.000Z", 1 + i % 20), "s1", i));
+  }
+  for (const int refused : {3, 4, 29}) events[refused - 1].cost_usd = 2e10;
+  commit(IngestBatch{{}, events, {}});
+  ShipperOptions small = options();
+  small.batch_rows = 16;
+  Shipper shipper(local_, flaky(&database), settings(), small);
+  EXPECT_TRUE(shipper.drain());
+  EXPECT_EQ(shipper.status().backend, "postgres");
+  EXPECT_EQ(shipper.status().backlog, 0);
+  EXPECT_EQ(shipper.status().quarantined_rows, 3);
+  EXPECT_EQ(logged(LogLevel::kError), 3);
+  EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM usage_events"), 37);
+  EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM usage_events WHERE id IN (3, 4, 29)"), 0);
+  EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM daily_usage_summary"), 20);
 }
 
 TEST_F(ShipperTest, AnotherDatabaseUnderTheSameSourceIsRefused) {

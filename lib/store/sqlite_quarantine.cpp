@@ -1,5 +1,6 @@
 // Outbox rows PostgreSQL refused, kept aside so that shipping goes on with the rest
 // (schema/sqlite/008_ship_quarantine.sql, shipper.h).
+#include "core/time.h"
 #include "rollup/calendar.h"
 #include "store/sqlite_sql.h"
 #include "store/sqlite_store_impl.h"

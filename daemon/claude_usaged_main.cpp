@@ -27,6 +27,7 @@
 #include "store/postgres_connection.h"
 #include "store/shipper.h"
 #include "store/sqlite_store.h"
+#include "store/writer_lock.h"
 #include "tail/follower.h"
 
 // jemalloc's settings (claude-usaged links it; CMakeLists.txt): one arena, so that what any of a
@@ -59,6 +60,7 @@ struct Pipeline {
   cu::Config config;
   cu::Calendar calendar;
   cu::PriceTable prices;
+  std::shared_ptr<cu::WriterLock> writer_lock;  // one writing process per database
   std::unique_ptr<cu::SqliteStore> store;
   std::unique_ptr<cu::Shipper> shipper;  // forwards the local outbox to PostgreSQL, when configured
   std::unique_ptr<cu::Ingestor> ingestor;
@@ -67,7 +69,11 @@ struct Pipeline {
       : config(std::move(loaded)),
         calendar(config.timezone),
         prices(cu::make_price_table(config)),
+        writer_lock(cu::WriterLock::acquire(config.sqlite_path)),
         store(std::make_unique<cu::SqliteStore>(config.sqlite_path, config.identity)) {
+    if (const auto change = store->adopt_identity()) {
+      cu::log::write(change->kept ? cu::LogLevel::kWarning : cu::LogLevel::kNotice, cu::describe(*change));
+    }
     if (config.postgres_url.empty()) {
       store->set_shipping(false);
     } else {
@@ -84,6 +90,10 @@ struct Pipeline {
     }
     if (store->rebuild_if_settings_changed(settings())) {
       cu::log::info("time zone or block length changed: derived tables rebuilt");
+    }
+    // A kill between a commit and its refresh left dirty marks; no new data may come to clear them.
+    if (const std::int64_t keys = store->refresh_rollups(settings()); keys > 0) {
+      cu::log::info("refreshed {} rollup keys left pending by an interrupted run", keys);
     }
     ingestor = std::make_unique<cu::Ingestor>(*store, prices, settings(),
                                               cu::IngestOptions{.cost_mode = config.pricing_mode});
@@ -386,6 +396,8 @@ int main(int argc, char** argv) {
   Options options;
   app.add_option("-c,--config", options.config_path, "configuration file (YAML)");
   app.add_flag("--once", options.once, "ingest everything present, update every table, and exit");
+  app.footer("One writer per database: --once, --rebuild or a second daemon beside a running daemon exit 75\n"
+             "(EX_TEMPFAIL) naming its pid; ask the daemon instead (claude-usagectl rescan). docs/SYSTEMD.md");
   app.add_flag("--check-config", options.check_config, "validate and print the effective configuration");
   app.add_flag("--rebuild", options.rebuild, "recompute every derived table from usage_events");
   app.set_version_flag("--version", std::string("claude-usaged ") + CU_VERSION);
@@ -401,6 +413,9 @@ int main(int argc, char** argv) {
   } catch (const cu::ConfigError& error) {
     std::fprintf(stderr, "claude-usaged: %s\n", error.what());
     return 78;  // EX_CONFIG
+  } catch (const cu::DatabaseLocked& error) {
+    std::fprintf(stderr, "claude-usaged: %s\n", error.what());
+    return 75;  // EX_TEMPFAIL
   } catch (const std::exception& error) {
     std::fprintf(stderr, "claude-usaged: %s\n", error.what());
     return 1;

@@ -241,4 +241,13 @@ inline constexpr const char* kRecordShipProgress =
     " ON CONFLICT (source) DO UPDATE SET origin = excluded.origin, shipped_seq = excluded.shipped_seq,"
     " shipped_at = excluded.shipped_at";
 
+// An identity change (ShipBatch::relabel_from): every base table of the schema with a `source`
+// column, whose rows of $1 move to $2 (fmt patterns over one quoted table name; values bound).
+inline constexpr const char* kTablesWithSource =
+    "SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
+    " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')"
+    " AND a.attname = 'source' AND NOT a.attisdropped ORDER BY c.relname";
+inline constexpr const char* kDeleteRowsOfSource = "DELETE FROM {} WHERE source = $1";
+inline constexpr const char* kRelabelRows = "UPDATE {} SET source = $2 WHERE source = $1";
+
 }  // namespace cu::postgres_sql

@@ -220,7 +220,7 @@ inline constexpr const char* kProjects =
     "SELECT DISTINCT project_path FROM claude_sessions WHERE source = ?1 ORDER BY project_path";
 
 // The outbox of the PostgreSQL shipper (schema/sqlite/003_outbox.sql). Kinds: 1 event, 2
-// checkpoint, 3 resync, 4 rebuild.
+// checkpoint, 3 resync, 4 rebuild, 5 relabel (path: the previous source).
 inline constexpr const char* kShippingEnabled =
     "SELECT COALESCE((SELECT enabled FROM ship_state WHERE source = ?1), 0)";
 inline constexpr const char* kShipOrigin = "SELECT origin FROM ship_state WHERE source = ?1";
@@ -238,9 +238,12 @@ inline constexpr const char* kOutboxAllEvents =
 inline constexpr const char* kOutboxAllCheckpoints =
     "INSERT INTO ship_outbox (source, kind, path)"
     " SELECT source, 2, path FROM ingest_checkpoints WHERE source = ?1 ORDER BY path";
-inline constexpr const char* kClearOutbox = "DELETE FROM ship_outbox WHERE source = ?1";
+// Relabel rows outlive shipping being off: PostgreSQL still has to learn of the move.
+inline constexpr const char* kClearOutbox = "DELETE FROM ship_outbox WHERE source = ?1 AND kind <> 5";
+inline constexpr const char* kOutboxRelabel = "INSERT INTO ship_outbox (source, kind, path) VALUES (?1, 5, ?2)";
+inline constexpr const char* kHasShipState = "SELECT EXISTS (SELECT 1 FROM ship_state WHERE source = ?1)";
 inline constexpr const char* kOutboxHead =
-    "SELECT seq, kind FROM ship_outbox WHERE source = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+    "SELECT seq, kind, path FROM ship_outbox WHERE source = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
 // ?2/?3: the seq range (after, through] of one batch.
 inline constexpr const char* kOutboxEventIds =
     "SELECT DISTINCT event_id FROM ship_outbox"
@@ -262,5 +265,25 @@ inline constexpr const char* kRollupSetting =
 inline constexpr const char* kSetRollupSetting =
     "INSERT INTO rollup_settings (source, key, value) VALUES (?1, ?2, ?3)"
     " ON CONFLICT (source, key) DO UPDATE SET value = excluded.value";
+
+// Whose database this is (schema/sqlite/006_local_identity.sql).
+inline constexpr const char* kLocalIdentity = "SELECT identity FROM local_identity WHERE id = 1";
+inline constexpr const char* kSetLocalIdentity =
+    "INSERT INTO local_identity (id, identity) VALUES (1, ?1)"
+    " ON CONFLICT (id) DO UPDATE SET identity = excluded.identity";
+// The sources rows of a database from before local_identity carry (one row each, at most two).
+inline constexpr const char* kRowSources =
+    "SELECT source FROM usage_events UNION SELECT source FROM ingest_checkpoints LIMIT 2";
+inline constexpr const char* kSourceHasRows =
+    "SELECT EXISTS (SELECT 1 FROM usage_events WHERE source = ?1)"
+    " OR EXISTS (SELECT 1 FROM ingest_checkpoints WHERE source = ?1)";
+// Every table with a `source` column: a re-label moves the rows of all of them, including tables
+// of later migrations.
+inline constexpr const char* kTablesWithSource =
+    "SELECT m.name FROM sqlite_master m WHERE m.type = 'table'"
+    " AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) p WHERE p.name = 'source') ORDER BY m.name";
+// fmt patterns over one quoted table name of kTablesWithSource; the values stay bound.
+inline constexpr const char* kDeleteRowsOfSource = "DELETE FROM {} WHERE source = ?1";
+inline constexpr const char* kRelabelRows = "UPDATE {} SET source = ?2 WHERE source = ?1";
 
 }  // namespace cu::sqlite_sql

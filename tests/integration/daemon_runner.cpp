@@ -12,9 +12,9 @@ void DaemonSetup::write_config() const {
                                         "identity: {}\n"
                                         "storage:\n  sqlite_path: {}\n"
                                         "ctl:\n  socket: {}\n"
-                                        "log:\n  level: warning\n",
-                                        dirs, timezone, kTestIdentity, database_path().string(),
-                                        socket_path().string()));
+                                        "log:\n  level: {}\n",
+                                        dirs, timezone, identity, database_path().string(),
+                                        socket_path().string(), log_level));
 }
 
 int DaemonSetup::run_once(const std::string& extra) const {

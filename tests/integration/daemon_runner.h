@@ -15,6 +15,8 @@ struct DaemonSetup {
   std::filesystem::path work;  // holds config.yaml and usage.db
   std::vector<std::filesystem::path> claude_dirs;
   std::string timezone = "UTC";
+  std::string identity = kTestIdentity;
+  std::string log_level = "warning";
 
   std::filesystem::path config_path() const { return work / "config.yaml"; }
   std::filesystem::path database_path() const { return work / "usage.db"; }
@@ -27,7 +29,7 @@ struct DaemonSetup {
   int run_once(const std::string& extra = "") const;
 
   // Opens the database the daemon wrote.
-  SqliteStore open_store() const { return SqliteStore(database_path(), kTestIdentity); }
+  SqliteStore open_store() const { return SqliteStore(database_path(), identity); }
 };
 
 }  // namespace cu::test

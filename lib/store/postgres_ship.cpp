@@ -43,11 +43,8 @@ void adopt_rows(pqxx::work& t, const std::string& from, const std::string& to, c
   if (from == to) return;
   const pqxx::result progress = t.exec_params(sql::kShipProgress, from);
   if (progress.empty() || progress[0][0].as<std::string>() != origin) return;
-  for (const pqxx::row& row : t.exec(sql::kTablesWithSource)) {
-    const std::string table = t.quote_name(row[0].as<std::string>());
-    t.exec_params(fmt::format(fmt::runtime(sql::kDeleteRowsOfSource), table), to);
-    t.exec_params(fmt::format(fmt::runtime(sql::kRelabelRows), table), from, to);
-  }
+  t.exec_params(sql::kDeleteAllOfSource, to);
+  t.exec_params(sql::kRelabelAll, from, to);
 }
 
 }  // namespace

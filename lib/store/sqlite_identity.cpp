@@ -9,13 +9,6 @@ namespace {
 
 namespace sql = sqlite_sql;
 
-// `name` as an SQL identifier.
-std::string quoted(const std::string& name) {
-  std::string text = "\"";
-  for (const char c : name) text += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return text + "\"";
-}
-
 std::vector<std::string> strings_of(SQLite::Statement& query) {
   std::vector<std::string> values;
   while (query.executeStep()) values.push_back(query.getColumn(0).getString());
@@ -39,15 +32,14 @@ bool has_rows(SQLite::Database& db, const std::string& source) {
   return query.getColumn(0).getInt() != 0;
 }
 
-// Moves every row of `from` to `to` in every table with a source column. `to` has no events or
-// checkpoints; what else it has (derived rows without events) is dropped first.
+// Moves every row of `from` to `to`, in every table with a source column.
 void relabel_rows(SQLite::Database& db, const std::string& from, const std::string& to) {
-  SQLite::Statement tables(db, sql::kTablesWithSource);
-  for (const std::string& table : strings_of(tables)) {
-    SQLite::Statement clear(db, fmt::format(fmt::runtime(sql::kDeleteRowsOfSource), quoted(table)));
-    clear.bind(1, to);
-    clear.exec();
-    SQLite::Statement move(db, fmt::format(fmt::runtime(sql::kRelabelRows), quoted(table)));
+  for (const char* text :
+       {sql::kRelabelEvents, sql::kRelabelCheckpoints, sql::kRelabelSessions, sql::kRelabelDaily,
+        sql::kRelabelModelDaily, sql::kRelabelCache, sql::kRelabelBlocks, sql::kRelabelSessionModels,
+        sql::kRelabelDirtyDates, sql::kRelabelDirtySessions, sql::kRelabelDirtyBlocks, sql::kRelabelSettings,
+        sql::kRelabelShipState, sql::kRelabelOutbox}) {
+    SQLite::Statement move(db, text);
     move.bind(1, from);
     move.bind(2, to);
     move.exec();

@@ -277,13 +277,23 @@ inline constexpr const char* kRowSources =
 inline constexpr const char* kSourceHasRows =
     "SELECT EXISTS (SELECT 1 FROM usage_events WHERE source = ?1)"
     " OR EXISTS (SELECT 1 FROM ingest_checkpoints WHERE source = ?1)";
-// Every table with a `source` column: a re-label moves the rows of all of them, including tables
-// of later migrations.
-inline constexpr const char* kTablesWithSource =
-    "SELECT m.name FROM sqlite_master m WHERE m.type = 'table'"
-    " AND EXISTS (SELECT 1 FROM pragma_table_info(m.name) p WHERE p.name = 'source') ORDER BY m.name";
-// fmt patterns over one quoted table name of kTablesWithSource; the values stay bound.
-inline constexpr const char* kDeleteRowsOfSource = "DELETE FROM {} WHERE source = ?1";
-inline constexpr const char* kRelabelRows = "UPDATE {} SET source = ?2 WHERE source = ?1";
+// An identity change: the rows of ?1 in each table with a `source` column become ?2's; a row of
+// ?2 with the same key (none where ?2 has no events or checkpoints, but derived leftovers) gives
+// way. tests/store/sqlite_identity_test.cpp checks that no table with a `source` column is missing.
+#define CU_SQLITE_RELABEL(table) "UPDATE OR REPLACE " table " SET source = ?2 WHERE source = ?1"
+inline constexpr const char* kRelabelEvents = CU_SQLITE_RELABEL("usage_events");
+inline constexpr const char* kRelabelCheckpoints = CU_SQLITE_RELABEL("ingest_checkpoints");
+inline constexpr const char* kRelabelSessions = CU_SQLITE_RELABEL("claude_sessions");
+inline constexpr const char* kRelabelDaily = CU_SQLITE_RELABEL("daily_usage_summary");
+inline constexpr const char* kRelabelModelDaily = CU_SQLITE_RELABEL("model_daily_usage");
+inline constexpr const char* kRelabelCache = CU_SQLITE_RELABEL("cache_analytics");
+inline constexpr const char* kRelabelBlocks = CU_SQLITE_RELABEL("usage_blocks");
+inline constexpr const char* kRelabelSessionModels = CU_SQLITE_RELABEL("session_model_usage");
+inline constexpr const char* kRelabelDirtyDates = CU_SQLITE_RELABEL("rollup_dirty_dates");
+inline constexpr const char* kRelabelDirtySessions = CU_SQLITE_RELABEL("rollup_dirty_sessions");
+inline constexpr const char* kRelabelDirtyBlocks = CU_SQLITE_RELABEL("rollup_dirty_blocks");
+inline constexpr const char* kRelabelSettings = CU_SQLITE_RELABEL("rollup_settings");
+inline constexpr const char* kRelabelShipState = CU_SQLITE_RELABEL("ship_state");
+inline constexpr const char* kRelabelOutbox = CU_SQLITE_RELABEL("ship_outbox");
 
 }  // namespace cu::sqlite_sql

@@ -2,6 +2,8 @@
 // identity, it re-labels every row of the previous one in one transaction.
 #include <gtest/gtest.h>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include "pricing/price_table.h"
 #include "rollup/calendar.h"
 #include "store/sample_events.h"
@@ -164,6 +166,23 @@ TEST_F(SqliteIdentityTest, ARelabelWhileShippingIsOffWaitsForShipping) {
   const ShipBatch relabel = new_laptop.read_ship_batch(0, 100);
   EXPECT_EQ(relabel.relabel_from, "ana@old-laptop");
   EXPECT_TRUE(new_laptop.read_ship_batch(relabel.last_seq, 100).resync);
+}
+
+// A re-label moves the rows of every table with a source column; each has its statement in
+// sqlite_sql.h (kRelabel*). A new table with a source column must add one there and here.
+TEST_F(SqliteIdentityTest, EveryTableWithASourceColumnIsRelabelled) {
+  open("ana@laptop");
+  SQLite::Database db(database_.string(), SQLite::OPEN_READONLY);
+  SQLite::Statement query(db,
+                          "SELECT m.name FROM sqlite_master m WHERE m.type = 'table' AND EXISTS"
+                          " (SELECT 1 FROM pragma_table_info(m.name) p WHERE p.name = 'source') ORDER BY 1");
+  std::vector<std::string> tables;
+  while (query.executeStep()) tables.push_back(query.getColumn(0).getString());
+  EXPECT_EQ(tables, (std::vector<std::string>{
+                        "cache_analytics", "claude_sessions", "daily_usage_summary", "ingest_checkpoints",
+                        "model_daily_usage", "rollup_dirty_blocks", "rollup_dirty_dates", "rollup_dirty_sessions",
+                        "rollup_settings", "session_model_usage", "ship_outbox", "ship_state", "usage_blocks",
+                        "usage_events"}));
 }
 
 }  // namespace

@@ -104,22 +104,64 @@ void Ingestor::note_restart(const SourceFile& file, const FileStat& stat) {
 // commit (which marks their days, sessions and blocks dirty); pending ones are dropped. Its
 // checkpoint is forgotten, so that the read from 0 records a new one even when it finds nothing.
 // Events of the same relative path under another root cannot be told from these: they go too,
-// and those files are read again from 0 (read_rereads).
+// and those files are read again from 0 (read_rereads). When some of them had a message.id, the
+// project's other files are read again as well (reread_project_siblings).
 void Ingestor::replace_events_of(const SourceFile& file) {
   checkpoints_.erase(file.path.string());
   unflushed_ = true;
   if (rereading_) return;  // the path's events went when the rereads were queued
   finish_commit();         // the store is this thread's again, with every earlier batch in it
+  const bool had_message_ids = take_out_events_of(file);
+  reread_same_path_elsewhere(file);
+  if (had_message_ids) reread_project_siblings(file);
+}
+
+// Takes `file`'s stored and pending events out (see replace_events_of); returns whether any of
+// them had a message.id, and so may have been kept over a duplicate elsewhere.
+bool Ingestor::take_out_events_of(const SourceFile& file) {
+  bool had_message_ids = false;
   for (const StoredEventKey& key : store_.events_of_file(file.project, file.session_id, file.relative)) {
+    had_message_ids = had_message_ids || !key.message_id.empty();
     dedup_.forget(key.id, key.message_id);
     remove_stored(key.id);
   }
   for (const UsageEvent& event : batch_.inserted) {
     if (event.file != file.relative || pending_dropped_.contains(event.id)) continue;
+    had_message_ids = had_message_ids || !event.entry.message_id.empty();
     dedup_.forget(event.id, event.entry.message_id);
     pending_dropped_.insert(event.id);
   }
-  reread_same_path_elsewhere(file);
+  return had_message_ids;
+}
+
+// A message `file` held may have been kept over its copy in another file of the project (a
+// subagent's lines repeated in its session's transcript, a resumed session's copied history); that
+// copy was dropped, not stored. So every other file of the project under the same root is read
+// again from 0, its events replaced by what it holds now: where `file` no longer holds a message,
+// its other copy counts again. Rare (a file rewritten other than by appending) and bounded by the
+// project's size.
+void Ingestor::reread_project_siblings(const SourceFile& file) {
+  const std::string own = file.path.string();
+  if (!own.ends_with(file.relative)) return;
+  const std::string projects_dir = own.substr(0, own.size() - file.relative.size());  // ends in '/'
+  const std::string prefix = projects_dir + file.project + "/";
+  for (auto& [path, checkpoint] : checkpoints_) {
+    if (path == own || !path.starts_with(prefix)) continue;
+    const auto sibling = classify_source(projects_dir.substr(0, projects_dir.size() - 1), path.substr(projects_dir.size()));
+    if (!sibling) continue;
+    take_out_events_of(*sibling);
+    reread_from_start(path, checkpoint, *sibling);
+  }
+}
+
+// Records `checkpoint` (of `path`) as "nothing read" in the batch and queues `file` for reading
+// from 0 (read_rereads).
+void Ingestor::reread_from_start(const std::string& path, Checkpoint& checkpoint, const SourceFile& file) {
+  checkpoint.offset = 0;
+  checkpoint.fingerprint = fingerprint_bytes({});
+  batch_.checkpoints.push_back(checkpoint);
+  handles_.erase(path);  // opened afresh: whatever is at the path now is read
+  rereads_.push_back(file);
 }
 
 // Resets the checkpoints of `file`'s relative path under the other roots to "nothing read" (same
@@ -130,11 +172,7 @@ void Ingestor::reread_same_path_elsewhere(const SourceFile& file) {
   const std::string suffix = "/projects/" + file.relative;
   for (auto& [path, checkpoint] : checkpoints_) {
     if (path == own || !path.ends_with(suffix)) continue;
-    checkpoint.offset = 0;
-    checkpoint.fingerprint = fingerprint_bytes({});
-    batch_.checkpoints.push_back(checkpoint);
-    handles_.erase(path);  // opened afresh: whatever is at the path now is read
-    rereads_.push_back(SourceFile{path, file.relative, file.project, file.session_id});
+    reread_from_start(path, checkpoint, SourceFile{path, file.relative, file.project, file.session_id});
   }
 }
 

@@ -112,7 +112,10 @@ class Ingestor {
   std::int64_t resume_offset(const SourceFile& file, OpenFile& open, const FileStat& stat);
   void note_restart(const SourceFile& file, const FileStat& stat);
   void replace_events_of(const SourceFile& file);
+  bool take_out_events_of(const SourceFile& file);
   void reread_same_path_elsewhere(const SourceFile& file);
+  void reread_project_siblings(const SourceFile& file);
+  void reread_from_start(const std::string& path, Checkpoint& checkpoint, const SourceFile& file);
   void read_rereads();
   void remove_stored(std::int64_t id);
   bool checkpoint_stands(const std::string& path, const FileStat& stat, std::int64_t offset) const;
@@ -143,7 +146,8 @@ class Ingestor {
   std::int64_t batch_first_id_ = 1;  // ids from here on are in batch_.inserted, not in the store
   std::unordered_set<std::int64_t> pending_dropped_;  // ids of batch_.inserted displaced before the commit
   std::unordered_set<std::int64_t> pending_removed_;  // the ids in batch_.removed_ids
-  // Files whose relative path is one just read again from 0 under another root: read from 0 too.
+  // Files to read again from 0 because one just read again from 0 may have held what they hold:
+  // the same relative path under another root, the project's other files.
   std::vector<SourceFile> rereads_;
   bool rereading_ = false;  // reading rereads_: their path's events are already taken out
   bool unflushed_ = false;

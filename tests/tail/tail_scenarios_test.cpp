@@ -233,6 +233,27 @@ TEST_F(TailScenariosTest, AFileTruncatedToNothingLeavesNoEvents) {
   EXPECT_EQ(output_total(), 5);
 }
 
+// A session's transcript repeats its subagent's messages (progress lines) and, sorting first, keeps
+// them; the subagent file's copies are dropped as duplicates. When the transcript is rewritten
+// without them, the subagent file's copies count again, as they do for ccusage.
+TEST_F(TailScenariosTest, AMessageTheRewrittenFileNoLongerHoldsCountsFromItsOtherCopy) {
+  const std::string subagent = "/fake/projects/p/s/subagents/agent-a.jsonl";
+  fs_.write(kPath, test::usage_line(1) + test::usage_line(2, 7));
+  fs_.write(subagent, test::usage_line(1) + test::usage_line(2, 7));
+  sync();
+  sync(subagent);
+  ASSERT_EQ(store_->event_count(), 2);
+  fs_.truncate(kPath, 0);
+  fs_.append(kPath, test::usage_line(3));
+  sync();
+  EXPECT_EQ(store_->event_count(), 3);
+  EXPECT_EQ(output_total(), 5 + 7 + 5);
+  restart();
+  sync();
+  sync(subagent);
+  EXPECT_EQ(store_->event_count(), 3) << "the subagent file was read again after a restart";
+}
+
 // History outlives the transcripts: a deleted file is not read again, its events stay.
 TEST_F(TailScenariosTest, ADeletedFileKeepsItsEvents) {
   fs_.write(kPath, idless_lines(5) + test::usage_line(1));

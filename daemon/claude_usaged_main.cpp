@@ -32,6 +32,7 @@
 #include "store/shipper_thread.h"
 #include "store/sqlite_store.h"
 #include "store/unknown_models.h"
+#include "store/writer_lock.h"
 #include "tail/follower.h"
 
 // jemalloc's settings (claude-usaged links it; CMakeLists.txt): one arena, so that what any of a
@@ -67,6 +68,7 @@ struct Pipeline {
   cu::Config config;
   cu::Calendar calendar;
   cu::PriceTable prices;
+  std::shared_ptr<cu::WriterLock> writer_lock;  // one writing process per database
   std::unique_ptr<cu::SqliteStore> store;
   std::optional<cu::PostgresOptions> postgres;  // storage.postgres_url, when configured
   // The daemon's: forwards the local outbox to PostgreSQL on a thread of its own (start_shipping).
@@ -78,7 +80,11 @@ struct Pipeline {
       : config(std::move(loaded)),
         calendar(config.timezone),
         prices(cu::make_price_table(config)),
+        writer_lock(cu::WriterLock::acquire(config.sqlite_path)),
         store(std::make_unique<cu::SqliteStore>(config.sqlite_path, config.identity)) {
+    if (const auto change = store->adopt_identity()) {
+      cu::log::write(change->kept ? cu::LogLevel::kWarning : cu::LogLevel::kNotice, cu::describe(*change));
+    }
     if (config.postgres_url.empty()) {
       store->set_shipping(false);
     } else {
@@ -96,6 +102,10 @@ struct Pipeline {
     if (change) {
       cu::log::info("time zone, block length or prices changed: {} events re-priced, derived tables rebuilt",
                     change.repriced);
+    }
+    // A kill between a commit and its refresh left dirty marks; no new data may come to clear them.
+    if (const std::int64_t keys = store->refresh_rollups(settings()); keys > 0) {
+      cu::log::info("refreshed {} rollup keys left pending by an interrupted run", keys);
     }
     unknown_models = std::make_unique<cu::UnknownModels>(*store, prices);
     warn_unknown(unknown_models->reconcile());
@@ -443,6 +453,8 @@ int main(int argc, char** argv) {
   Options options;
   app.add_option("-c,--config", options.config_path, "configuration file (YAML)");
   app.add_flag("--once", options.once, "ingest everything present, update every table, and exit");
+  app.footer("One writer per database: --once, --rebuild or a second daemon beside a running daemon exit 75\n"
+             "(EX_TEMPFAIL) naming its pid; ask the daemon instead (claude-usagectl rescan). docs/SYSTEMD.md");
   app.add_flag("--check-config", options.check_config, "validate and print the effective configuration");
   app.add_flag("--rebuild", options.rebuild, "recompute every derived table from usage_events");
   app.set_version_flag("--version", std::string("claude-usaged ") + CU_VERSION);
@@ -458,6 +470,9 @@ int main(int argc, char** argv) {
   } catch (const cu::ConfigError& error) {
     std::fprintf(stderr, "claude-usaged: %s\n", error.what());
     return 78;  // EX_CONFIG
+  } catch (const cu::DatabaseLocked& error) {
+    std::fprintf(stderr, "claude-usaged: %s\n", error.what());
+    return 75;  // EX_TEMPFAIL
   } catch (const std::exception& error) {
     std::fprintf(stderr, "claude-usaged: %s\n", error.what());
     return 1;

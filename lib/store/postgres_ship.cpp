@@ -1,5 +1,7 @@
 // Shipping into the PostgreSQL backend: a batch of the local outbox and the seq it reaches are
 // one transaction (docs/ARCHITECTURE.md, "PostgreSQL").
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "store/postgres_sql.h"
@@ -23,6 +25,28 @@ std::int64_t checked_seq(const pqxx::result& progress, const std::string& origin
   return progress[0][1].as<std::int64_t>();
 }
 
+// Serializes shippers of `source` and, during a relabel, of the previous source too (in name order,
+// so that two relabels in opposite directions cannot deadlock).
+void lock_sources(pqxx::work& t, const std::string& source, const std::string& relabel_from) {
+  if (relabel_from.empty() || relabel_from == source) {
+    t.exec_params(sql::kLockSource, source);
+    return;
+  }
+  t.exec_params(sql::kLockSource, std::min(source, relabel_from));
+  t.exec_params(sql::kLockSource, std::max(source, relabel_from));
+}
+
+// Moves every row of `from` to `to`, in every table (ship_progress included), when the database
+// `origin` shipped them; rows another database shipped under `from` stay. `to` is not another
+// database's (checked by the caller), so what it has is this database's or nobody's: dropped.
+void adopt_rows(pqxx::work& t, const std::string& from, const std::string& to, const std::string& origin) {
+  if (from == to) return;
+  const pqxx::result progress = t.exec_params(sql::kShipProgress, from);
+  if (progress.empty() || progress[0][0].as<std::string>() != origin) return;
+  t.exec_params(sql::kDeleteAllOfSource, to);
+  t.exec_params(sql::kRelabelAll, from, to);
+}
+
 }  // namespace
 
 std::int64_t PostgresStore::shipped_seq(const std::string& origin) {
@@ -33,12 +57,13 @@ std::int64_t PostgresStore::shipped_seq(const std::string& origin) {
 bool PostgresStore::apply_shipment(const ShipBatch& batch, const RollupSettings& settings, bool refresh) try {
   Impl& d = *impl_;
   pqxx::work t(d.connection, "ship");
-  t.exec_params(sql::kLockSource, d.source);
+  lock_sources(t, d.source, batch.relabel_from);
   const std::int64_t shipped = checked_seq(t.exec_params(sql::kShipProgress, d.source), batch.origin, d.source);
   if (batch.last_seq <= shipped) {
     t.commit();
     return false;
   }
+  if (!batch.relabel_from.empty()) adopt_rows(t, batch.relabel_from, d.source, batch.origin);
   d.apply(t, batch.changes, settings, batch.resync ? &batch.keep_ids : nullptr);
   if (batch.rebuild) d.mark_everything(t, settings);
   if (refresh || batch.rebuild) d.refresh(t, settings);

@@ -246,4 +246,34 @@ inline constexpr const char* kRecordShipProgress =
     " ON CONFLICT (source) DO UPDATE SET origin = excluded.origin, shipped_seq = excluded.shipped_seq,"
     " shipped_at = excluded.shipped_at";
 
+// An identity change (ShipBatch::relabel_from): every row of $1 in the tables with a `source`
+// column, and then the moves of the previous source's rows ($1) to the new one ($2).
+// tests/store/postgres_store_test.cpp checks that no table with a `source` column is missing.
+inline constexpr const char* kDeleteAllOfSource =
+    "WITH a AS (DELETE FROM usage_events WHERE source = $1),"
+    " b AS (DELETE FROM ingest_checkpoints WHERE source = $1),"
+    " c AS (DELETE FROM claude_sessions WHERE source = $1),"
+    " d AS (DELETE FROM daily_usage_summary WHERE source = $1),"
+    " e AS (DELETE FROM model_daily_usage WHERE source = $1),"
+    " f AS (DELETE FROM cache_analytics WHERE source = $1),"
+    " g AS (DELETE FROM usage_blocks WHERE source = $1),"
+    " h AS (DELETE FROM session_model_usage WHERE source = $1),"
+    " i AS (DELETE FROM rollup_dirty_dates WHERE source = $1),"
+    " j AS (DELETE FROM rollup_dirty_sessions WHERE source = $1),"
+    " k AS (DELETE FROM rollup_dirty_blocks WHERE source = $1)"
+    " DELETE FROM ship_progress WHERE source = $1";
+inline constexpr const char* kRelabelAll =
+    "WITH a AS (UPDATE usage_events SET source = $2 WHERE source = $1),"
+    " b AS (UPDATE ingest_checkpoints SET source = $2 WHERE source = $1),"
+    " c AS (UPDATE claude_sessions SET source = $2 WHERE source = $1),"
+    " d AS (UPDATE daily_usage_summary SET source = $2 WHERE source = $1),"
+    " e AS (UPDATE model_daily_usage SET source = $2 WHERE source = $1),"
+    " f AS (UPDATE cache_analytics SET source = $2 WHERE source = $1),"
+    " g AS (UPDATE usage_blocks SET source = $2 WHERE source = $1),"
+    " h AS (UPDATE session_model_usage SET source = $2 WHERE source = $1),"
+    " i AS (UPDATE rollup_dirty_dates SET source = $2 WHERE source = $1),"
+    " j AS (UPDATE rollup_dirty_sessions SET source = $2 WHERE source = $1),"
+    " k AS (UPDATE rollup_dirty_blocks SET source = $2 WHERE source = $1)"
+    " UPDATE ship_progress SET source = $2 WHERE source = $1";
+
 }  // namespace cu::postgres_sql

@@ -29,6 +29,11 @@ struct ShipBatch {
   // The local rollups were rebuilt (time zone change, --rebuild): rebuild the remote ones too.
   bool rebuild = false;
 
+  // Not empty: the database's identity changed from this source to the store's (a batch of one
+  // outbox row, with `rebuild`). PostgreSQL moves that source's rows to the new one if this
+  // database (`origin`) shipped them; a resync follows.
+  std::string relabel_from;
+
   bool empty() const { return rows == 0; }
 };
 

@@ -20,21 +20,31 @@ std::string random_origin() {
   return origin;
 }
 
-// Where a batch read from `rows` (seq, kind in seq order) ends: a resync row only ever starts one.
+struct OutboxHeadRow {
+  std::int64_t seq = 0;
+  int kind = 0;
+  std::string path;
+};
+
+// Where a batch read from `rows` (in seq order) ends: a resync row only ever starts one, a relabel
+// row is one alone. A relabel also rebuilds: the rebuild rows queued before it were dropped.
 struct BatchExtent {
   std::int64_t last_seq = 0;
   std::int64_t rows = 0;
   bool resync = false;
   bool rebuild = false;
+  std::string relabel_from;
 };
 
-BatchExtent batch_extent(const std::vector<std::pair<std::int64_t, int>>& rows) {
+BatchExtent batch_extent(const std::vector<OutboxHeadRow>& rows) {
   BatchExtent extent;
-  for (const auto& [seq, kind] : rows) {
-    if (kind == kOutboxResync && extent.rows > 0) break;
-    if (kind == kOutboxResync) extent.resync = true;
-    if (kind == kOutboxRebuild) extent.rebuild = true;
-    extent.last_seq = seq;
+  for (const OutboxHeadRow& row : rows) {
+    const bool starts = row.kind == kOutboxResync || row.kind == kOutboxRelabel;
+    if ((starts && extent.rows > 0) || !extent.relabel_from.empty()) break;
+    if (row.kind == kOutboxResync) extent.resync = true;
+    if (row.kind == kOutboxRebuild || row.kind == kOutboxRelabel) extent.rebuild = true;
+    if (row.kind == kOutboxRelabel) extent.relabel_from = row.path;
+    extent.last_seq = row.seq;
     ++extent.rows;
   }
   return extent;
@@ -59,16 +69,31 @@ void SqliteStore::set_shipping(bool enabled) {
   SQLite::Statement state(d.db, sql::kInsertShipState);
   Impl::run(state, d.source, origin, enabled ? 1 : 0);
   if (enabled) {
-    Impl::run(d.outbox_marker, d.source, kOutboxResync);
-    for (const char* text : {sql::kOutboxAllEvents, sql::kOutboxAllCheckpoints}) {
-      SQLite::Statement seed(d.db, text);
-      Impl::run(seed, d.source);
-    }
+    d.queue_resync();
   } else {
     SQLite::Statement clear(d.db, sql::kClearOutbox);
     Impl::run(clear, d.source);
   }
   transaction.commit();
+}
+
+void SqliteStore::Impl::queue_resync() {
+  run(outbox_marker, source, kOutboxResync);
+  for (const char* text : {sql::kOutboxAllEvents, sql::kOutboxAllCheckpoints}) {
+    SQLite::Statement seed(db, text);
+    run(seed, source);
+  }
+}
+
+void SqliteStore::Impl::queue_relabel(const std::string& previous) {
+  SQLite::Statement shipped(db, sql::kHasShipState);
+  run_bind(shipped, source);
+  if (!shipped.executeStep() || shipped.getColumn(0).getInt() == 0) return;
+  SQLite::Statement clear(db, sql::kClearOutbox);
+  run(clear, source);
+  SQLite::Statement relabel(db, sql::kOutboxRelabel);
+  run(relabel, source, previous);
+  if (shipping_on()) queue_resync();
 }
 
 bool SqliteStore::shipping() { return impl_->shipping_on(); }
@@ -82,11 +107,13 @@ std::string SqliteStore::ship_origin() {
 ShipBatch SqliteStore::read_ship_batch(std::int64_t after_seq, std::size_t max_rows) {
   Impl& d = *impl_;
   SQLite::Transaction snapshot(d.db);  // one consistent view of outbox and tables
-  std::vector<std::pair<std::int64_t, int>> head;
+  std::vector<OutboxHeadRow> head;
   {
     SQLite::Statement query(d.db, sql::kOutboxHead);
     Impl::run_bind(query, d.source, after_seq, static_cast<std::int64_t>(std::max<std::size_t>(max_rows, 1)));
-    while (query.executeStep()) head.emplace_back(query.getColumn(0).getInt64(), query.getColumn(1).getInt());
+    while (query.executeStep()) {
+      head.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getInt(), query.getColumn(2).getString()});
+    }
   }
   const BatchExtent extent = batch_extent(head);
   ShipBatch batch;
@@ -95,6 +122,7 @@ ShipBatch SqliteStore::read_ship_batch(std::int64_t after_seq, std::size_t max_r
   batch.rows = extent.rows;
   batch.resync = extent.resync;
   batch.rebuild = extent.rebuild;
+  batch.relabel_from = extent.relabel_from;
   if (batch.empty()) return batch;
   SQLite::Statement ids(d.db, sql::kOutboxEventIds);
   Impl::run_bind(ids, d.source, after_seq, batch.last_seq);

@@ -224,7 +224,7 @@ inline constexpr const char* kProjects =
     "SELECT DISTINCT project_path FROM claude_sessions WHERE source = ?1 ORDER BY project_path";
 
 // The outbox of the PostgreSQL shipper (schema/sqlite/003_outbox.sql). Kinds: 1 event, 2
-// checkpoint, 3 resync, 4 rebuild.
+// checkpoint, 3 resync, 4 rebuild, 5 relabel (path: the previous source).
 inline constexpr const char* kShippingEnabled =
     "SELECT COALESCE((SELECT enabled FROM ship_state WHERE source = ?1), 0)";
 inline constexpr const char* kShipOrigin = "SELECT origin FROM ship_state WHERE source = ?1";
@@ -242,9 +242,12 @@ inline constexpr const char* kOutboxAllEvents =
 inline constexpr const char* kOutboxAllCheckpoints =
     "INSERT INTO ship_outbox (source, kind, path)"
     " SELECT source, 2, path FROM ingest_checkpoints WHERE source = ?1 ORDER BY path";
-inline constexpr const char* kClearOutbox = "DELETE FROM ship_outbox WHERE source = ?1";
+// Relabel rows outlive shipping being off: PostgreSQL still has to learn of the move.
+inline constexpr const char* kClearOutbox = "DELETE FROM ship_outbox WHERE source = ?1 AND kind <> 5";
+inline constexpr const char* kOutboxRelabel = "INSERT INTO ship_outbox (source, kind, path) VALUES (?1, 5, ?2)";
+inline constexpr const char* kHasShipState = "SELECT EXISTS (SELECT 1 FROM ship_state WHERE source = ?1)";
 inline constexpr const char* kOutboxHead =
-    "SELECT seq, kind FROM ship_outbox WHERE source = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+    "SELECT seq, kind, path FROM ship_outbox WHERE source = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
 // ?2/?3: the seq range (after, through] of one batch.
 inline constexpr const char* kOutboxEventIds =
     "SELECT DISTINCT event_id FROM ship_outbox"
@@ -295,5 +298,37 @@ inline constexpr const char* kQuarantinedRow =
     "SELECT seq, kind, event_id, path, file, line_offset, model, error FROM ship_quarantine"
     " WHERE source = ?1 AND seq = ?2";
 inline constexpr const char* kQuarantineSize = "SELECT COUNT(*) FROM ship_quarantine WHERE source = ?1";
+
+// Whose database this is (schema/sqlite/006_local_identity.sql).
+inline constexpr const char* kLocalIdentity = "SELECT identity FROM local_identity WHERE id = 1";
+inline constexpr const char* kSetLocalIdentity =
+    "INSERT INTO local_identity (id, identity) VALUES (1, ?1)"
+    " ON CONFLICT (id) DO UPDATE SET identity = excluded.identity";
+// The sources rows of a database from before local_identity carry (one row each, at most two).
+inline constexpr const char* kRowSources =
+    "SELECT source FROM usage_events UNION SELECT source FROM ingest_checkpoints LIMIT 2";
+inline constexpr const char* kSourceHasRows =
+    "SELECT EXISTS (SELECT 1 FROM usage_events WHERE source = ?1)"
+    " OR EXISTS (SELECT 1 FROM ingest_checkpoints WHERE source = ?1)";
+// An identity change: the rows of ?1 in each table with a `source` column become ?2's; a row of
+// ?2 with the same key (none where ?2 has no events or checkpoints, but derived leftovers) gives
+// way. tests/store/sqlite_identity_test.cpp checks that no table with a `source` column is missing.
+#define CU_SQLITE_RELABEL(table) "UPDATE OR REPLACE " table " SET source = ?2 WHERE source = ?1"
+inline constexpr const char* kRelabelEvents = CU_SQLITE_RELABEL("usage_events");
+inline constexpr const char* kRelabelCheckpoints = CU_SQLITE_RELABEL("ingest_checkpoints");
+inline constexpr const char* kRelabelSessions = CU_SQLITE_RELABEL("claude_sessions");
+inline constexpr const char* kRelabelDaily = CU_SQLITE_RELABEL("daily_usage_summary");
+inline constexpr const char* kRelabelModelDaily = CU_SQLITE_RELABEL("model_daily_usage");
+inline constexpr const char* kRelabelCache = CU_SQLITE_RELABEL("cache_analytics");
+inline constexpr const char* kRelabelBlocks = CU_SQLITE_RELABEL("usage_blocks");
+inline constexpr const char* kRelabelSessionModels = CU_SQLITE_RELABEL("session_model_usage");
+inline constexpr const char* kRelabelDirtyDates = CU_SQLITE_RELABEL("rollup_dirty_dates");
+inline constexpr const char* kRelabelDirtySessions = CU_SQLITE_RELABEL("rollup_dirty_sessions");
+inline constexpr const char* kRelabelDirtyBlocks = CU_SQLITE_RELABEL("rollup_dirty_blocks");
+inline constexpr const char* kRelabelSettings = CU_SQLITE_RELABEL("rollup_settings");
+inline constexpr const char* kRelabelShipState = CU_SQLITE_RELABEL("ship_state");
+inline constexpr const char* kRelabelOutbox = CU_SQLITE_RELABEL("ship_outbox");
+inline constexpr const char* kRelabelUnknownModels = CU_SQLITE_RELABEL("unknown_models");
+inline constexpr const char* kRelabelQuarantine = CU_SQLITE_RELABEL("ship_quarantine");
 
 }  // namespace cu::sqlite_sql

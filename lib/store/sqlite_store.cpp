@@ -32,14 +32,6 @@ int migration_version(std::string_view name) {
   return version;
 }
 
-void prepare_database_path(const std::filesystem::path& path) {
-  namespace fs = std::filesystem;
-  const fs::path dir = path.parent_path();
-  if (dir.empty() || fs::exists(dir)) return;
-  fs::create_directories(dir);
-  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
-}
-
 // Applies pending migrations, each in an IMMEDIATE transaction that re-reads the version, so that
 // several processes opening a new database at once apply each migration exactly once.
 void migrate(SQLite::Database& db) {
@@ -59,9 +51,21 @@ void migrate(SQLite::Database& db) {
   }
 }
 
+}  // namespace
+
+void prepare_database_directory(const std::filesystem::path& database) {
+  namespace fs = std::filesystem;
+  const fs::path dir = database.parent_path();
+  if (dir.empty() || fs::exists(dir)) return;
+  fs::create_directories(dir);
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
+}
+
+namespace {
+
 // Opens the database and migrates it before any statement is prepared against its tables.
 SQLite::Database open_database(const std::filesystem::path& path) {
-  prepare_database_path(path);
+  prepare_database_directory(path);
   // No per-call mutex: a SqliteStore is used by one thread at a time (sqlite_store.h).
   SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
   ::chmod(path.c_str(), 0600);

@@ -22,6 +22,22 @@ struct QuarantinedRow {
   std::string error;           // PostgreSQL's message
 };
 
+// What adopt_identity() did when the database belonged to another identity.
+struct IdentityChange {
+  std::string previous;     // the identity the rows were labelled with
+  std::string current;      // the store's source, the database's identity from now on
+  std::int64_t events = 0;  // events of `previous`
+  // The rows stayed under `previous`: `current` already had rows of its own in this database,
+  // and two sources' events are never merged.
+  bool kept = false;
+};
+
+// The one log line for `change`, e.g. "identity changed from a@x to a@y: 5 events re-labelled".
+std::string describe(const IdentityChange& change);
+
+// Creates the directory of the database at `database` (0700) when missing.
+void prepare_database_directory(const std::filesystem::path& database);
+
 // Not thread-safe: one thread at a time uses a SqliteStore (its connection is opened without
 // SQLite's per-call mutex). Other threads or processes open their own. Every writing transaction
 // begins IMMEDIATE and so waits (up to a 5 s busy timeout) for another connection's write lock: in
@@ -89,6 +105,16 @@ class SqliteStore final : public Store {
     std::int64_t tokens = 0;
   };
   ModelUsage model_usage(const std::string& model);
+
+  // Records this store's source as the database's identity (schema/sqlite/006). When the database
+  // was another identity's (the recorded one; in a database from before the record, the one
+  // source its rows carry), every row of that identity in every table (events, checkpoints,
+  // derived rows, dirty marks, settings, outbox, shipping state) is re-labelled to this source, in
+  // one transaction, unless this source already has events or checkpoints here. With shipping,
+  // the outbox then holds a relabel row and a resync (set_shipping), so that PostgreSQL moves the
+  // same rows. Returns what changed; nothing when the database was this source's, new, or its
+  // previous identity had no rows. For the one writer of the database (writer_lock.h).
+  std::optional<IdentityChange> adopt_identity();
 
   // The schema version after migrations (the highest applied migration).
   int schema_version();

@@ -25,6 +25,7 @@ inline constexpr int kOutboxEvent = 1;
 inline constexpr int kOutboxCheckpoint = 2;
 inline constexpr int kOutboxResync = 3;
 inline constexpr int kOutboxRebuild = 4;
+inline constexpr int kOutboxRelabel = 5;
 
 struct SqliteStore::Impl {
   SQLite::Database db;
@@ -89,6 +90,13 @@ struct SqliteStore::Impl {
   // Whether commits of this source append to the outbox (sqlite_outbox.cpp); read in the
   // caller's transaction, so that every connection follows set_shipping().
   bool shipping_on();
+  // Queues every stored event and checkpoint after a resync row (sqlite_outbox.cpp), in the
+  // caller's transaction.
+  void queue_resync();
+  // Queues the move of `previous`'s rows in PostgreSQL when this database ever shipped (it has a
+  // ship_state), dropping the rows queued before it but other relabels: the resync that follows
+  // while shipping is on covers them. In the caller's transaction.
+  void queue_relabel(const std::string& previous);
   std::vector<UsageEvent> select_events(SQLite::Statement& query);
   // Events of this source in usage_events.
   std::int64_t count_events();

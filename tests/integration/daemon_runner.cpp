@@ -23,9 +23,9 @@ void DaemonSetup::write_config() const {
                                         "identity: {}\n"
                                         "storage:\n  sqlite_path: {}\n{}"
                                         "ctl:\n  socket: {}\n"
-                                        "log:\n  level: warning\n{}",
-                                        dirs, timezone, kTestIdentity, database_path().string(), postgres,
-                                        socket_path().string(), extra_config));
+                                        "log:\n  level: {}\n{}",
+                                        dirs, timezone, identity, database_path().string(), postgres,
+                                        socket_path().string(), log_level, extra_config));
 }
 
 int DaemonSetup::run_once(const std::string& extra) const {

@@ -17,6 +17,8 @@ struct DaemonSetup {
   std::string timezone = "UTC";
   std::string extra_config = {};  // YAML appended to config.yaml (keys not written above)
   std::string postgres_url{};  // storage.postgres_url when not empty
+  std::string identity = kTestIdentity;
+  std::string log_level = "warning";
 
   std::filesystem::path config_path() const { return work / "config.yaml"; }
   std::filesystem::path database_path() const { return work / "usage.db"; }
@@ -36,7 +38,7 @@ struct DaemonSetup {
   CommandResult ctl(const std::string& arguments) const;
 
   // Opens the database the daemon wrote.
-  SqliteStore open_store() const { return SqliteStore(database_path(), kTestIdentity); }
+  SqliteStore open_store() const { return SqliteStore(database_path(), identity); }
 };
 
 }  // namespace cu::test

@@ -18,19 +18,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string transcript(int first, int count) {
-  std::string text;
-  for (int n = first; n < first + count; ++n) {
-    text += fmt::format(
-        R"({{"type":"assistant","timestamp":"2026-02-01T10:{:02}:00.000Z","requestId":"req_{}",)"
-        R"("message":{{"id":"msg_{}","model":"claude-sonnet-4-20250514","usage":{{"input_tokens":100,)"
-        R"("output_tokens":5,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}}}}})"
-        "\n",
-        n % 60, n, n);
-  }
-  return text;
-}
-
 class LateRootTest : public ::testing::Test {
  protected:
   void start(std::vector<fs::path> roots) {
@@ -79,7 +66,7 @@ TEST_F(LateRootTest, ARootCreatedAfterTheStartIsFollowed) {
   fs::create_directories(root);
   fs::create_directories(root / "projects");
   fs::create_directories(root / "projects" / "-home-ana-api");
-  write_file(root / "projects" / "-home-ana-api" / "s.jsonl", transcript(1, 3));
+  write_file(root / "projects" / "-home-ana-api" / "s.jsonl", usage_lines(1, 3));
   EXPECT_TRUE(events_become(3)) << status().dump() << "\n" << log();
   EXPECT_EQ(root_state(root), "watching");
   EXPECT_EQ(daemon_->terminate(), 0);
@@ -93,15 +80,15 @@ TEST_F(LateRootTest, ASymlinkedProjectsDirectoryIsWatched) {
   fs::create_directories(elsewhere / "-p");
   fs::create_directories(linked);
   fs::create_directory_symlink(elsewhere, linked / "projects");
-  write_file(elsewhere / "-p" / "a.jsonl", transcript(1, 2));
+  write_file(elsewhere / "-p" / "a.jsonl", usage_lines(1, 2));
   const fs::path late = temp_.path() / "late";
   start({linked, late});
   EXPECT_TRUE(events_become(2)) << log();
   EXPECT_EQ(root_state(linked), "watching");
   EXPECT_EQ(root_state(late), "missing");
-  write_file(elsewhere / "-p" / "b.jsonl", transcript(10, 2));
+  write_file(elsewhere / "-p" / "b.jsonl", usage_lines(10, 2));
   EXPECT_TRUE(events_become(4)) << log();
-  write_file(late / "projects" / "-q" / "c.jsonl", transcript(20, 1));
+  write_file(late / "projects" / "-q" / "c.jsonl", usage_lines(20, 1));
   EXPECT_TRUE(events_become(5)) << log();
   EXPECT_EQ(root_state(late), "watching");
 }
@@ -109,7 +96,7 @@ TEST_F(LateRootTest, ASymlinkedProjectsDirectoryIsWatched) {
 // `--once` reads what exists; a root not there yet is no error.
 TEST_F(LateRootTest, OnceReadsTheRootsThatExistAndSkipsTheMissingOnes) {
   const fs::path present = temp_.path() / "present";
-  write_file(present / "projects" / "-p" / "s.jsonl", transcript(1, 2));
+  write_file(present / "projects" / "-p" / "s.jsonl", usage_lines(1, 2));
   const DaemonSetup once{temp_.path() / "once", {temp_.path() / "absent", present}, "UTC"};
   fs::create_directories(once.work);
   EXPECT_EQ(once.run_once(), 0);

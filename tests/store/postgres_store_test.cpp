@@ -244,5 +244,25 @@ TEST_F(PostgresStoreTest, RolesGiveWritersRowsAndReadersReportsOnly) {
   EXPECT_EQ(read.exec("SELECT SUM(output_tokens) FROM daily_usage_summary")[0][0].as<int>(), 5);
 }
 
+// An identity change moves the rows of every table with a source column (postgres_sql.h
+// kDeleteAllOfSource, kRelabelAll). A new table with a source column must be added there and here.
+TEST_F(PostgresStoreTest, EveryTableWithASourceColumnIsRelabelled) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchPostgresStore store(url, "ana@laptop");
+  pqxx::connection connection(store.database().url());
+  pqxx::nontransaction t(connection);
+  std::vector<std::string> tables;
+  for (const pqxx::row& row : t.exec(
+           "SELECT c.relname FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
+           " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')"
+           " AND a.attname = 'source' AND NOT a.attisdropped ORDER BY 1")) {
+    tables.push_back(row[0].as<std::string>());
+  }
+  EXPECT_EQ(tables, (std::vector<std::string>{
+                        "cache_analytics", "claude_sessions", "daily_usage_summary", "ingest_checkpoints",
+                        "model_daily_usage", "rollup_dirty_blocks", "rollup_dirty_dates", "rollup_dirty_sessions",
+                        "session_model_usage", "ship_progress", "usage_blocks", "usage_events"}));
+}
+
 }  // namespace
 }  // namespace cu

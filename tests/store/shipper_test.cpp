@@ -55,6 +55,15 @@ class ShipperTest : public ::testing::Test {
       return std::make_unique<PostgresStore>(database->options(), kSource);
     };
   }
+  Shipper::Connector connect_as(const test::ScratchDatabase& database, const std::string& source) {
+    return [&database, source] { return std::make_unique<PostgresStore>(database.options(), source); };
+  }
+  // Another machine's database shipping to the same PostgreSQL under `source`.
+  struct Machine {
+    test::TempDir dir;
+    SqliteStore local;
+    Machine(const std::string& source) : local(dir.path() / "usage.db", source) {}
+  };
   void commit_sample_history() {
     commit(IngestBatch{{}, {sample_event(1, "2026-02-01T10:00:00.000Z", "s1", 5),
                             sample_event(2, "2026-02-01T12:00:00.000Z", "s2", 6)},
@@ -325,6 +334,97 @@ TEST_F(ShipperTest, AnotherDatabaseUnderTheSameSourceIsRefused) {
   EXPECT_NE(refused.status().last_error.find("another local database"), std::string::npos);
   PostgresStore remote(database.options(), kSource);
   test::expect_same_tables(local_, remote);
+}
+
+// An identity change moves this database's rows in PostgreSQL to the new source, once; another
+// machine's rows are not touched.
+TEST_F(ShipperTest, AnIdentityChangeMovesThisDatabasesRowsOnce) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  commit_sample_history();
+  EXPECT_TRUE(Shipper(local_, flaky(&database), settings(), options()).drain());
+  Machine bob("bob@desk");
+  bob.local.commit(IngestBatch{{}, {sample_event(1, "2026-02-01T10:00:00.000Z", "b1", 3)}, {}}, settings());
+  bob.local.refresh_rollups(settings());
+  EXPECT_TRUE(Shipper(bob.local, connect_as(database, "bob@desk"), settings(), options()).drain());
+
+  SqliteStore renamed(dir_.path() / "usage.db", "ana@new-laptop");
+  ASSERT_TRUE(renamed.adopt_identity());
+  Shipper shipper(renamed, connect_as(database, "ana@new-laptop"), settings(), options());
+  EXPECT_TRUE(shipper.drain());
+  EXPECT_EQ(shipper.status().backend, "postgres");
+  PostgresStore moved(database.options(), "ana@new-laptop");
+  test::expect_same_tables(renamed, moved);
+  EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM usage_events WHERE source = 'ana@laptop'"), 0);
+  EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM daily_usage_summary WHERE source = 'ana@laptop'"), 0);
+  EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM ship_progress WHERE source = 'ana@laptop'"), 0);
+  EXPECT_GT(moved.shipped_seq(renamed.ship_origin()), 0);  // the progress moved with the rows
+  PostgresStore bob_remote(database.options(), "bob@desk");
+  test::expect_same_tables(bob.local, bob_remote);
+}
+
+TEST_F(ShipperTest, ACrashAfterTheRelabelCommittedDoesNotApplyItTwice) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  commit_sample_history();
+  EXPECT_TRUE(Shipper(local_, flaky(&database), settings(), options()).drain());
+  SqliteStore renamed(dir_.path() / "usage.db", "ana@new-laptop");
+  ASSERT_TRUE(renamed.adopt_identity());
+  {
+    ShipperOptions crashing = options();
+    crashing.after_remote_commit = [] { throw std::runtime_error("simulated crash"); };
+    Shipper shipper(renamed, connect_as(database, "ana@new-laptop"), settings(), crashing);
+    EXPECT_FALSE(shipper.drain());
+  }
+  Shipper restarted(renamed, connect_as(database, "ana@new-laptop"), settings(), options());
+  EXPECT_TRUE(restarted.drain());
+  EXPECT_EQ(restarted.status().skipped_rows, 1);  // the relabel, found applied
+  PostgresStore moved(database.options(), "ana@new-laptop");
+  test::expect_same_tables(renamed, moved);
+  EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM usage_events WHERE source = 'ana@laptop'"), 0);
+}
+
+// Two machines shared an identity (ShipConflict); the one that changes identity leaves the other's
+// rows under the old source alone and ships its own under the new one.
+TEST_F(ShipperTest, RowsAnotherDatabaseShippedStayWhereTheyAre) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  Machine first(kSource);
+  first.local.commit(IngestBatch{{}, {sample_event(1, "2026-03-01T10:00:00.000Z", "x", 1)}, {}}, settings());
+  first.local.refresh_rollups(settings());
+  EXPECT_TRUE(Shipper(first.local, flaky(&database), settings(), options()).drain());
+  commit_sample_history();
+  EXPECT_FALSE(Shipper(local_, flaky(&database), settings(), options()).drain());  // ShipConflict
+
+  SqliteStore renamed(dir_.path() / "usage.db", "ana@new-laptop");
+  ASSERT_TRUE(renamed.adopt_identity());
+  EXPECT_TRUE(Shipper(renamed, connect_as(database, "ana@new-laptop"), settings(), options()).drain());
+  PostgresStore moved(database.options(), "ana@new-laptop");
+  test::expect_same_tables(renamed, moved);
+  PostgresStore first_remote(database.options(), kSource);
+  test::expect_same_tables(first.local, first_remote);
+}
+
+// The new identity is already another database's in PostgreSQL: a conflict, and nothing moves.
+TEST_F(ShipperTest, ANewIdentityOwnedByAnotherDatabaseIsAConflict) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  commit_sample_history();
+  EXPECT_TRUE(Shipper(local_, flaky(&database), settings(), options()).drain());
+  Machine other("ana@new-laptop");
+  other.local.commit(IngestBatch{{}, {sample_event(1, "2026-03-01T10:00:00.000Z", "x", 1)}, {}}, settings());
+  other.local.refresh_rollups(settings());
+  EXPECT_TRUE(Shipper(other.local, connect_as(database, "ana@new-laptop"), settings(), options()).drain());
+
+  SqliteStore renamed(dir_.path() / "usage.db", "ana@new-laptop");
+  ASSERT_TRUE(renamed.adopt_identity());
+  Shipper refused(renamed, connect_as(database, "ana@new-laptop"), settings(), options());
+  EXPECT_FALSE(refused.drain());
+  EXPECT_NE(refused.status().last_error.find("another local database"), std::string::npos)
+      << refused.status().last_error;
+  PostgresStore other_remote(database.options(), "ana@new-laptop");
+  test::expect_same_tables(other.local, other_remote);
+  EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM usage_events WHERE source = 'ana@laptop'"), 3);
 }
 
 }  // namespace

@@ -23,20 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 using Kind = WatchEvent::Kind;
 
-// `count` usage lines with ids from `first` on.
-std::string lines(int first, int count) {
-  std::string text;
-  for (int n = first; n < first + count; ++n) {
-    text += fmt::format(
-        R"({{"type":"assistant","timestamp":"2026-02-01T10:{:02}:00.000Z","requestId":"req_{}",)"
-        R"("message":{{"id":"msg_{}","model":"claude-sonnet-4-20250514","usage":{{"input_tokens":100,)"
-        R"("output_tokens":5,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}}}}})"
-        "\n",
-        n % 60, n, n);
-  }
-  return text;
-}
-
 class FollowerRootsTest : public ::testing::Test {
  protected:
   FollowerRootsTest()
@@ -96,7 +82,7 @@ TEST_F(FollowerRootsTest, AMissingRootIsWaitedForLevelByLevelAndFollowedOnceItAp
   fs::create_directories(dir_.path() / "home");
   emit(Kind::kEntryAdded, dir_.path() / "home");
   EXPECT_EQ(watcher_->directories, std::set<fs::path>{dir_.path() / "home"}) << "one level down";
-  test::write_file(root / "projects" / "p" / "s.jsonl", lines(1, 2));
+  test::write_file(root / "projects" / "p" / "s.jsonl", test::usage_lines(1, 2));
   emit(Kind::kEntryAdded, root);
   EXPECT_EQ(store_.event_count(), 2);
   EXPECT_EQ(state_of(0), RootState::kWatching);
@@ -111,7 +97,7 @@ TEST_F(FollowerRootsTest, AProjectsDirectoryCreatedLaterIsFollowed) {
   start({root});
   EXPECT_EQ(state_of(0), RootState::kMissing);
   EXPECT_EQ(watcher_->directories, std::set<fs::path>{root});
-  test::write_file(root / "projects" / "p" / "s.jsonl", lines(1, 2));
+  test::write_file(root / "projects" / "p" / "s.jsonl", test::usage_lines(1, 2));
   emit(Kind::kEntryAdded, root / "projects");
   EXPECT_EQ(store_.event_count(), 2);
   EXPECT_EQ(state_of(0), RootState::kWatching);
@@ -120,21 +106,21 @@ TEST_F(FollowerRootsTest, AProjectsDirectoryCreatedLaterIsFollowed) {
 TEST_F(FollowerRootsTest, ASymlinkedProjectsDirectoryIsWatchedAndFollowed) {
   const fs::path root = dir_.path() / "claude";
   const fs::path elsewhere = dir_.path() / "elsewhere";
-  test::write_file(elsewhere / "p" / "s.jsonl", lines(1, 2));
+  test::write_file(elsewhere / "p" / "s.jsonl", test::usage_lines(1, 2));
   fs::create_directories(root);
   fs::create_directory_symlink(elsewhere, root / "projects");
   start({root});
   EXPECT_EQ(store_.event_count(), 2);
   EXPECT_EQ(state_of(0), RootState::kWatching);
   EXPECT_EQ(watcher_->trees, std::set<fs::path>{root / "projects"});
-  test::write_file(elsewhere / "p" / "t.jsonl", lines(3, 1));
+  test::write_file(elsewhere / "p" / "t.jsonl", test::usage_lines(3, 1));
   emit(Kind::kFileChanged, root / "projects" / "p" / "t.jsonl");
   EXPECT_EQ(store_.event_count(), 3);
 }
 
 TEST_F(FollowerRootsTest, ARootDeletedAndRecreatedIsFollowedAgain) {
   const fs::path root = dir_.path() / "claude";
-  test::write_file(root / "projects" / "p" / "s.jsonl", lines(1, 2));
+  test::write_file(root / "projects" / "p" / "s.jsonl", test::usage_lines(1, 2));
   start({root});
   EXPECT_EQ(store_.event_count(), 2);
   fs::remove_all(root);
@@ -142,7 +128,7 @@ TEST_F(FollowerRootsTest, ARootDeletedAndRecreatedIsFollowedAgain) {
   EXPECT_EQ(state_of(0), RootState::kMissing);
   EXPECT_EQ(watcher_->directories, std::set<fs::path>{dir_.path()});
   watcher_->trees.clear();  // the kernel drops the watches of deleted directories
-  test::write_file(root / "projects" / "q" / "t.jsonl", lines(3, 2));
+  test::write_file(root / "projects" / "q" / "t.jsonl", test::usage_lines(3, 2));
   emit(Kind::kEntryAdded, root);
   EXPECT_EQ(store_.event_count(), 4) << "history kept, the new root's lines added";
   EXPECT_EQ(state_of(0), RootState::kWatching);
@@ -157,7 +143,7 @@ TEST_F(FollowerRootsTest, WithoutAWatcherTheRescanFindsARootThatAppeared) {
   start({root}, options);
   EXPECT_EQ(watcher_, nullptr);
   EXPECT_EQ(state_of(0), RootState::kMissing);
-  test::write_file(root / "projects" / "p" / "s.jsonl", lines(1, 2));
+  test::write_file(root / "projects" / "p" / "s.jsonl", test::usage_lines(1, 2));
   follower_->rescan();
   drain();
   EXPECT_EQ(store_.event_count(), 2);
@@ -168,7 +154,7 @@ TEST_F(FollowerRootsTest, WithoutAWatcherTheRescanFindsARootThatAppeared) {
 TEST_F(FollowerRootsTest, ASecondSpellingOfAFollowedRootIsNotReadTwice) {
   const fs::path root = dir_.path() / "claude";
   const fs::path alias = dir_.path() / "alias";
-  test::write_file(root / "projects" / "p" / "s.jsonl", lines(1, 2));
+  test::write_file(root / "projects" / "p" / "s.jsonl", test::usage_lines(1, 2));
   start({root, alias});
   EXPECT_EQ(state_of(1), RootState::kMissing);
   fs::create_directory_symlink(root, alias);
@@ -182,7 +168,7 @@ TEST_F(FollowerRootsTest, ASecondSpellingOfAFollowedRootIsNotReadTwice) {
 
 TEST_F(FollowerRootsTest, AFailedWatcherSwitchesToPollingAtTheDegradedInterval) {
   const fs::path root = dir_.path() / "claude";
-  test::write_file(root / "projects" / "p" / "s.jsonl", lines(1, 2));
+  test::write_file(root / "projects" / "p" / "s.jsonl", test::usage_lines(1, 2));
   FollowerOptions options;
   options.rescan_interval = std::chrono::hours(1);
   options.degraded_rescan_interval = std::chrono::milliseconds(1);
@@ -199,7 +185,7 @@ TEST_F(FollowerRootsTest, AFailedWatcherSwitchesToPollingAtTheDegradedInterval) 
   EXPECT_EQ(follower_->status().watches, 0u);
   EXPECT_EQ(state_of(0), RootState::kPolling);
   // Only the degraded timer (1 ms; the normal one is an hour) can find this file.
-  test::write_file(root / "projects" / "p" / "t.jsonl", lines(3, 1));
+  test::write_file(root / "projects" / "p" / "t.jsonl", test::usage_lines(3, 1));
   for (int turn = 0; turn < 2000 && store_.event_count() < 3; ++turn) io_.run_for(std::chrono::milliseconds(5));
   EXPECT_EQ(store_.event_count(), 3);
   EXPECT_EQ(watcher_->calls_after_failure, 0) << "the dead watcher was still asked to watch";
@@ -209,7 +195,7 @@ TEST_F(FollowerRootsTest, AFailedWatcherSwitchesToPollingAtTheDegradedInterval) 
 // slice per reading, each turn reads one slice (here one whole small file) and yields.
 TEST_F(FollowerRootsTest, AWorkTurnEndsWhenItsClockPassesTheSlice) {
   const fs::path root = dir_.path() / "claude";
-  for (int i = 0; i < 3; ++i) test::write_file(root / "projects" / "p" / fmt::format("s{}.jsonl", i), lines(i, 1));
+  for (int i = 0; i < 3; ++i) test::write_file(root / "projects" / "p" / fmt::format("s{}.jsonl", i), test::usage_lines(i, 1));
   clock_ = test::FakeClock(FollowerOptions{}.work_slice / 2);
   FollowerOptions options;
   options.use_inotify = false;

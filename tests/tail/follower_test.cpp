@@ -13,23 +13,16 @@
 #include "rollup/calendar.h"
 #include "store/sqlite_store.h"
 #include "support/test_support.h"
+#include "support/usage_lines.h"
 #include "tail/follower.h"
 
 namespace cu {
 namespace {
 
-std::string assistant_line(int n) {
-  return fmt::format(
-      R"({{"type":"assistant","timestamp":"2026-02-01T10:{:02}:00.000Z","requestId":"req_{}",)"
-      R"("message":{{"id":"msg_{}","model":"claude-sonnet-4-20250514","usage":{{"input_tokens":100,)"
-      R"("output_tokens":5,"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}}}}})",
-      n % 60, n, n) + "\n";
-}
-
 class FollowerTest : public ::testing::Test {
  protected:
   FollowerTest() : calendar_("UTC"), prices_(PriceTable::builtin()) {
-    test::write_file(dir_.path() / "logs/projects/p/s.jsonl", assistant_line(1) + assistant_line(2));
+    test::write_file(dir_.path() / "logs/projects/p/s.jsonl", test::usage_line(1) + test::usage_line(2));
   }
 
   // An Ingestor loaded from `store`, a loop, and a Follower of the test's logs on that loop
@@ -82,7 +75,7 @@ TEST_F(FollowerTest, ARestartWithNothingUnreadIsNotBackfilling) {
 // Claude Code mid-write leaves the last line without its newline: rescans read it again and find
 // nothing complete, so the follower commits nothing and refreshes nothing (SPEC §9: idle is idle).
 TEST_F(FollowerTest, RescansOfAnUnterminatedLastLineWriteNothing) {
-  test::write_file(dir_.path() / "logs/projects/p/s.jsonl", assistant_line(1) + assistant_line(2).substr(0, 50));
+  test::write_file(dir_.path() / "logs/projects/p/s.jsonl", test::usage_line(1) + test::usage_line(2).substr(0, 50));
   SqliteStore store(dir_.path() / "usage.db", "me@host");
   Rig rig(*this, store);
   rig.follower->start();

@@ -17,14 +17,6 @@ namespace {
 
 constexpr const char* kPath = "/fake/projects/p/s.jsonl";
 
-std::string line(int n, int output = 5) {
-  return fmt::format(
-      R"({{"type":"assistant","timestamp":"2026-02-01T10:{:02}:00.000Z","requestId":"req_{}",)"
-      R"("message":{{"id":"msg_{}","model":"claude-sonnet-4-20250514","usage":{{"input_tokens":100,)"
-      R"("output_tokens":{},"cache_creation_input_tokens":0,"cache_read_input_tokens":0}}}}}})",
-      n % 60, n, n, output) + "\n";
-}
-
 // An entry without message.id (never deduplicated: SPEC §4).
 std::string idless_line(int n, int output = 5) {
   return fmt::format(
@@ -86,17 +78,17 @@ class TailScenariosTest : public ::testing::Test {
 };
 
 TEST_F(TailScenariosTest, AppendsAreReadIncrementally) {
-  fs_.write(kPath, line(1));
+  fs_.write(kPath, test::usage_line(1));
   sync();
-  fs_.append(kPath, line(2) + line(3));
+  fs_.append(kPath, test::usage_line(2) + test::usage_line(3));
   sync();
   EXPECT_EQ(output_total(), 15);
-  EXPECT_EQ(ingestor_->stats().bytes_consumed, static_cast<std::int64_t>((line(1) + line(2) + line(3)).size()));
+  EXPECT_EQ(ingestor_->stats().bytes_consumed, static_cast<std::int64_t>((test::usage_line(1) + test::usage_line(2) + test::usage_line(3)).size()));
 }
 
 TEST_F(TailScenariosTest, PartialLineWaitsForItsNewlineAcrossRestarts) {
-  const std::string second = line(2);
-  fs_.write(kPath, line(1) + second.substr(0, 30));
+  const std::string second = test::usage_line(2);
+  fs_.write(kPath, test::usage_line(1) + second.substr(0, 30));
   sync();
   EXPECT_EQ(output_total(), 5);
   restart();
@@ -109,7 +101,7 @@ TEST_F(TailScenariosTest, PartialLineWaitsForItsNewlineAcrossRestarts) {
 }
 
 TEST_F(TailScenariosTest, SplitUtf8SequenceIsReadWhole) {
-  std::string text = line(1);
+  std::string text = test::usage_line(1);
   text.insert(text.find("\"type\""), "\"note\":\"caf\xC3\xA9\",");
   fs_.write(kPath, text.substr(0, text.find('\xA9')));
   sync();
@@ -120,20 +112,20 @@ TEST_F(TailScenariosTest, SplitUtf8SequenceIsReadWhole) {
 }
 
 TEST_F(TailScenariosTest, RestartResumesFromTheCheckpoint) {
-  fs_.write(kPath, line(1) + line(2));
+  fs_.write(kPath, test::usage_line(1) + test::usage_line(2));
   sync();
   restart();
-  fs_.append(kPath, line(3));
+  fs_.append(kPath, test::usage_line(3));
   sync();
   EXPECT_EQ(ingestor_->stats().lines, 1);
   EXPECT_EQ(output_total(), 15);
 }
 
 TEST_F(TailScenariosTest, TruncationRestartsFromZeroWithoutDoubleCounting) {
-  fs_.write(kPath, line(1) + line(2));
+  fs_.write(kPath, test::usage_line(1) + test::usage_line(2));
   sync();
   fs_.truncate(kPath, 0);
-  fs_.append(kPath, line(1) + line(3));
+  fs_.append(kPath, test::usage_line(1) + test::usage_line(3));
   restart();
   sync();
   EXPECT_EQ(ingestor_->stats().restarts, 1);
@@ -141,9 +133,9 @@ TEST_F(TailScenariosTest, TruncationRestartsFromZeroWithoutDoubleCounting) {
 }
 
 TEST_F(TailScenariosTest, RewriteWithOtherFirstBytesRestartsFromZero) {
-  fs_.write(kPath, line(1) + line(2));
+  fs_.write(kPath, test::usage_line(1) + test::usage_line(2));
   sync();
-  fs_.overwrite(kPath, line(7) + line(8) + line(9));  // longer, but not an append
+  fs_.overwrite(kPath, test::usage_line(7) + test::usage_line(8) + test::usage_line(9));  // longer, but not an append
   restart();
   sync();
   EXPECT_EQ(ingestor_->stats().restarts, 1);
@@ -151,11 +143,11 @@ TEST_F(TailScenariosTest, RewriteWithOtherFirstBytesRestartsFromZero) {
 }
 
 TEST_F(TailScenariosTest, RotationDrainsTheOpenFileThenReadsTheNewOne) {
-  fs_.write(kPath, line(1));
+  fs_.write(kPath, test::usage_line(1));
   sync();
-  fs_.append(kPath, line(2));  // written just before the rename, not read yet
+  fs_.append(kPath, test::usage_line(2));  // written just before the rename, not read yet
   fs_.rename(kPath, "/fake/archive/s.jsonl.1");
-  fs_.write(kPath, line(3));
+  fs_.write(kPath, test::usage_line(3));
   sync();
   EXPECT_EQ(ingestor_->stats().lines, 3) << "line 2 was not drained from the rotated file";
   EXPECT_EQ(output_total(), 5);  // the new file at the path replaces what the rotated one held
@@ -163,9 +155,9 @@ TEST_F(TailScenariosTest, RotationDrainsTheOpenFileThenReadsTheNewOne) {
 }
 
 TEST_F(TailScenariosTest, DeletionDrainsThenForgets) {
-  fs_.write(kPath, line(1));
+  fs_.write(kPath, test::usage_line(1));
   sync();
-  fs_.append(kPath, line(2));
+  fs_.append(kPath, test::usage_line(2));
   fs_.remove(kPath);
   sync();
   EXPECT_EQ(output_total(), 10);
@@ -177,7 +169,7 @@ TEST_F(TailScenariosTest, DeletionDrainsThenForgets) {
 // Claude Code mid-write: the last line has no newline yet. Every rescan reads the file again and
 // consumes nothing, so nothing may be written: no checkpoint, no transaction, no refresh.
 TEST_F(TailScenariosTest, AnUnterminatedLastLineWritesNothingUntilItEnds) {
-  fs_.write(kPath, line(1) + line(2).substr(0, 40));
+  fs_.write(kPath, test::usage_line(1) + test::usage_line(2).substr(0, 40));
   sync();
   const std::int64_t version = data_version();
   for (int rescan = 0; rescan < 3; ++rescan) {
@@ -185,7 +177,7 @@ TEST_F(TailScenariosTest, AnUnterminatedLastLineWritesNothingUntilItEnds) {
     sync();
   }
   EXPECT_EQ(data_version(), version) << "the database was written with no new line";
-  fs_.append(kPath, line(2).substr(40));
+  fs_.append(kPath, test::usage_line(2).substr(40));
   sync();
   EXPECT_NE(data_version(), version);
   EXPECT_EQ(output_total(), 10);
@@ -226,7 +218,7 @@ TEST_F(TailScenariosTest, AFileReplacedBeforeItsBatchCommittedCountsOnce) {
 }
 
 TEST_F(TailScenariosTest, AFileTruncatedToNothingLeavesNoEvents) {
-  fs_.write(kPath, idless_lines(3) + line(1));
+  fs_.write(kPath, idless_lines(3) + test::usage_line(1));
   sync();
   fs_.truncate(kPath, 0);
   sync();
@@ -235,14 +227,14 @@ TEST_F(TailScenariosTest, AFileTruncatedToNothingLeavesNoEvents) {
   restart();
   sync();
   EXPECT_EQ(data_version(), version) << "the empty file was read again after its restart";
-  fs_.append(kPath, line(1));  // the same message again: counted, its earlier copy is gone
+  fs_.append(kPath, test::usage_line(1));  // the same message again: counted, its earlier copy is gone
   sync();
   EXPECT_EQ(output_total(), 5);
 }
 
 // History outlives the transcripts: a deleted file is not read again, its events stay.
 TEST_F(TailScenariosTest, ADeletedFileKeepsItsEvents) {
-  fs_.write(kPath, idless_lines(5) + line(1));
+  fs_.write(kPath, idless_lines(5) + test::usage_line(1));
   sync();
   fs_.remove(kPath);
   sync();
@@ -272,9 +264,9 @@ TEST_F(TailScenariosTest, TheSameFileUnderTwoRootsIsReplacedOnlyWhereItChanged) 
 }
 
 TEST_F(TailScenariosTest, VeryLongLinesAreReadInSlicesWithBoundedMemory) {
-  std::string big = line(1);
+  std::string big = test::usage_line(1);
   big.insert(big.find("\"type\""), "\"toolResult\":\"" + std::string(12u << 20, 'x') + "\",");
-  fs_.write(kPath, line(2) + big + line(3));
+  fs_.write(kPath, test::usage_line(2) + big + test::usage_line(3));
   IngestOptions options;
   options.slice_bytes = 1 << 20;
   restart(options);
@@ -287,11 +279,11 @@ TEST_F(TailScenariosTest, MoreFilesThanOpenDescriptorsStillComplete) {
   IngestOptions options;
   options.max_open_files = 2;
   restart(options);
-  for (int i = 0; i < 5; ++i) fs_.write(fmt::format("/fake/projects/p/s{}.jsonl", i), line(i));
+  for (int i = 0; i < 5; ++i) fs_.write(fmt::format("/fake/projects/p/s{}.jsonl", i), test::usage_line(i));
   for (int round = 0; round < 2; ++round) {
     for (int i = 0; i < 5; ++i) {
       const std::string path = fmt::format("/fake/projects/p/s{}.jsonl", i);
-      if (round == 1) fs_.append(path, line(10 + i));
+      if (round == 1) fs_.append(path, test::usage_line(10 + i));
       sync(path);
     }
   }

@@ -3,7 +3,7 @@
 // model no built-in price knows) while a chaos loop kills and restarts the daemon, stops PostgreSQL
 // or points it at one that never answers, rotates/truncates/deletes files, overflows the inotify
 // queue, exhausts the watch limit, reloads good and bad configs, moves the machine to another time
-// zone, prices the unknown model and (with --identity-changes) changes the identity, and a ctl
+// zone, prices the unknown model and changes the machine's identity, and a ctl
 // thread hammers the socket. At the end the daemon's SQLite and PostgreSQL tables must equal a
 // clean `--once` run with the final configuration and zone over the final files plus the last
 // version of each file the chaos moved away or deleted and that nothing replaced, with no row left
@@ -53,7 +53,7 @@ struct Options {
   std::string work;      // default: a new temporary directory, removed unless --keep
   bool keep = false;
   int catch_up_s = 600;
-  bool identity_changes = false;
+  bool no_identity_changes = false;
 };
 
 // The built-in model whose name the corpus gets as cu::soak::kUnknownModel instead.
@@ -170,7 +170,7 @@ int run(const Options& options) {
   cu::soak::Archive archive(work);
   cu::soak::Chaos chaos(cu::soak::ChaosSetup{daemon, tree, archive, context, config, config_path,
                                              postgres.get(), watch_faults ? &watch_limit : nullptr,
-                                             spare, options.seed, hung_postgres.get(), options.identity_changes,
+                                             spare, options.seed, hung_postgres.get(), !options.no_identity_changes,
                                              kFirstZone, std::chrono::seconds(options.duration_s)});
   context.begin_disruption();  // until the first answer
   if (!cu::test::wait_until([&] {
@@ -321,8 +321,7 @@ int main(int argc, char** argv) {
   app.add_option("--work", options.work, "working directory (default: a new temporary one)");
   app.add_flag("--keep", options.keep, "keep the working directory (it is always kept on failure)");
   app.add_option("--catch-up", options.catch_up_s, "seconds the daemon gets to catch up at the end (default 600)");
-  app.add_flag("--identity-changes", options.identity_changes,
-               "change `identity` now and then (needs re-labelling of stored rows)");
+  app.add_flag("--no-identity-changes", options.no_identity_changes, "never change `identity`");
   CLI11_PARSE(app, argc, argv);
 
   std::signal(SIGPIPE, SIG_IGN);

@@ -162,11 +162,13 @@ void count_left_behind(const std::string& former_identity, Store& store, Compari
       {"claude_sessions", store.sessions().size()},
       {"session_model_usage", store.session_models().size()},
   };
+  std::string left;
   for (const auto& [table, rows] : tables) {
     if (rows == 0) continue;
-    out.details.push_back(fmt::format("{}: {} rows left under the former identity {}", table, rows, former_identity));
+    left += fmt::format("{}{} {}", left.empty() ? "" : ", ", table, rows);
     out.mismatches += static_cast<std::int64_t>(rows);
   }
+  if (!left.empty()) out.details.push_back(fmt::format("rows left under the former identity {}: {}", former_identity, left));
 }
 
 bool same_events_and_days(Store& reference, Store& actual) {

@@ -5,6 +5,7 @@
 
 #include "config/config.h"
 #include "config/default_paths.h"
+#include "core/path_identity.h"
 
 namespace cu {
 
@@ -38,13 +39,6 @@ std::vector<fs::path> roots_from_variable(std::string_view value, const Environm
   return roots;
 }
 
-// The identity used to spot the same root spelled twice: canonical when it resolves.
-fs::path identity_of(const fs::path& root) {
-  std::error_code ec;
-  fs::path canonical = fs::canonical(root, ec);
-  return ec ? root.lexically_normal() : canonical;
-}
-
 }  // namespace
 
 std::vector<fs::path> default_claude_roots(const Environment& env) {
@@ -60,7 +54,7 @@ std::vector<fs::path> configured_claude_roots(const Config& config) {
   std::vector<fs::path> roots;
   std::set<fs::path> seen;
   for (const fs::path& root : config.claude_dirs) {
-    if (seen.insert(identity_of(root)).second) roots.push_back(root);
+    if (seen.insert(path_identity(root)).second) roots.push_back(root);
   }
   return roots;
 }

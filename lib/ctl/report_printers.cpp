@@ -237,6 +237,34 @@ std::string status_value(const Json& value) {
   return value.dump();
 }
 
+// Each root as "path (state)".
+std::string roots_value(const Json& roots) {
+  if (!roots.is_array()) return status_value(roots);
+  std::string text;
+  for (const Json& root : roots) {
+    text += fmt::format("{}{} ({})", text.empty() ? "" : ", ", text_at(root, "path"), text_at(root, "state"));
+  }
+  return text.empty() ? "none" : text;
+}
+
+// Each unpriced model as "model (N events, T tokens)".
+std::string unknown_models_value(const Json& models) {
+  if (!models.is_array()) return status_value(models);
+  std::string text;
+  for (const Json& model : models) {
+    text += fmt::format("{}{} ({} events, {} tokens)", text.empty() ? "" : ", ", text_at(model, "model"),
+                        format_number(int_at(model, "events")), format_number(int_at(model, "tokens")));
+  }
+  return text.empty() ? "none" : text;
+}
+
+// One status line's value: lists of objects the daemon documents get a reading of their own.
+std::string status_line_value(std::string_view key, const Json& value) {
+  if (key == "roots") return roots_value(value);
+  if (key == "unknown_models") return unknown_models_value(value);
+  return status_value(value);
+}
+
 }  // namespace
 
 void print_daily(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out) {
@@ -320,10 +348,13 @@ void print_status(const nlohmann::json& data, const CommandArgs&, const PrintCon
       {"parse_errors", "parse errors"}, {"skipped_lines", "skipped lines"},
       {"unknown_models", "unknown models"}, {"store_failures", "store failures"},
       {"last_store_error", "store error"}, {"last_event", "last event"},
+      {"roots", "roots"},
   };
   print_title("claude-usaged", context, out);
   for (const auto& [key, label] : kLabels) {
-    if (data.is_object() && data.contains(key)) out << fmt::format("{:<16}{}\n", std::string(label) + ":", status_value(at(data, key)));
+    if (data.is_object() && data.contains(key)) {
+      out << fmt::format("{:<16}{}\n", std::string(label) + ":", status_line_value(key, at(data, key)));
+    }
   }
   if (!data.is_object()) return;
   for (const auto& item : data.items()) {

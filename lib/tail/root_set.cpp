@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "core/path_identity.h"
+
 namespace cu {
 
 namespace fs = std::filesystem;
@@ -23,13 +25,6 @@ fs::path nearest_directory(fs::path path) {
     path = path.parent_path();
   }
   return path;
-}
-
-// The identity of a projects/ directory reached through any spelling or symlink.
-fs::path identity_of(const fs::path& dir) {
-  std::error_code ec;
-  fs::path canonical = fs::canonical(dir, ec);
-  return ec ? dir.lexically_normal() : canonical;
 }
 
 }  // namespace
@@ -98,7 +93,7 @@ bool RootSet::wait_for(const Root& root, Watcher* watcher, std::set<fs::path>& a
 void RootSet::mark_duplicates() {
   std::set<fs::path> seen;
   for (Root& root : roots_) {
-    root.duplicate = root.present && !seen.insert(identity_of(root.path / "projects")).second;
+    root.duplicate = root.present && !seen.insert(path_identity(root.path / "projects")).second;
   }
 }
 

@@ -112,5 +112,17 @@ TEST(Printers, StatusListsKnownKeysThenTheRest) {
   EXPECT_LT(text.find("state:"), text.find("zeta:"));
 }
 
+TEST(Printers, StatusReadsRootsAndUnknownModelsOneByOne) {
+  std::ostringstream out;
+  const Json roots = Json::array({{{"path", "/home/a/.claude"}, {"state", "watching"}},
+                                  {{"path", "/home/a/.config/claude"}, {"state", "missing"}}});
+  const Json models = Json::array({{{"model", "claude-new-9"}, {"events", 1200}, {"tokens", 34567}}});
+  print_status(Json{{"roots", roots}, {"unknown_models", models}}, CommandArgs{}, PrintContext{}, out);
+  const std::string text = out.str();
+  EXPECT_NE(text.find("roots:          /home/a/.claude (watching), /home/a/.config/claude (missing)\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("unknown models: claude-new-9 (1,200 events, 34,567 tokens)\n"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace cu::ctl

@@ -11,6 +11,7 @@
 #include "integration/daemon_runner.h"
 #include "integration/live_daemon.h"
 #include "support/test_support.h"
+#include "support/usage_lines.h"
 
 namespace cu::test {
 namespace {

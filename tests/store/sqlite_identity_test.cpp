@@ -181,8 +181,8 @@ TEST_F(SqliteIdentityTest, EveryTableWithASourceColumnIsRelabelled) {
   EXPECT_EQ(tables, (std::vector<std::string>{
                         "cache_analytics", "claude_sessions", "daily_usage_summary", "ingest_checkpoints",
                         "model_daily_usage", "rollup_dirty_blocks", "rollup_dirty_dates", "rollup_dirty_sessions",
-                        "rollup_settings", "session_model_usage", "ship_outbox", "ship_state", "usage_blocks",
-                        "usage_events"}));
+                        "rollup_settings", "session_model_usage", "ship_outbox", "ship_quarantine", "ship_state",
+                        "unknown_models", "usage_blocks", "usage_events"}));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "rollup/calendar.h"
 #include "store/sqlite_store.h"
 #include "support/test_support.h"
+#include "support/usage_lines.h"
 #include "tail/fake_clock.h"
 #include "tail/fake_watcher.h"
 #include "tail/follower.h"

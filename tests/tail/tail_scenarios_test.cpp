@@ -10,6 +10,7 @@
 #include "rollup/calendar.h"
 #include "store/sqlite_store.h"
 #include "support/test_support.h"
+#include "support/usage_lines.h"
 #include "tail/fake_file_system.h"
 
 namespace cu {

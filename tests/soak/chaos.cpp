@@ -1,5 +1,6 @@
 #include "soak/chaos.h"
 
+#include <array>
 #include <csignal>
 #include <fstream>
 #include <map>
@@ -26,6 +27,13 @@ constexpr const char* kOverflowLog = "inotify queue overflowed";
 constexpr const char* kWatchLimitLog = "inotify watch limit reached";
 constexpr const char* kReloadedLog = "configuration reloaded";
 constexpr const char* kReloadFailedLog = "reload failed";
+// The zones the daemon travels through (TZ with `timezone: local`): whole, negative and half-hour
+// offsets, so that days and blocks move differently.
+constexpr std::array<const char*, 4> kZones = {"UTC", "Asia/Tokyo", "America/New_York", "Asia/Kolkata"};
+// Prices the unknown model gets in turn ($ per million tokens): a first price, then changes.
+constexpr std::array<const char*, 2> kUnknownModelPrices = {
+    "{input: 3, output: 15, cache_write_5m: 3.75, cache_write_1h: 6, cache_read: 0.3}",
+    "{input: 7, output: 21, cache_write_5m: 8.75, cache_write_1h: 14, cache_read: 0.7}"};
 
 struct FileNow {
   std::uint64_t device = 0;
@@ -53,12 +61,14 @@ std::string tail_of(const std::string& text, std::size_t bytes) {
 
 }  // namespace
 
-std::optional<CommittedCheckpoint> committed_checkpoint(const fs::path& database, const fs::path& path) {
+std::optional<CommittedCheckpoint> committed_checkpoint(const fs::path& database, const std::string& source,
+                                                        const fs::path& path) {
   try {
     SQLite::Database db(database.string(), SQLite::OPEN_READONLY);
     db.setBusyTimeout(5000);
-    SQLite::Statement query(db, "SELECT device, inode, offset FROM ingest_checkpoints WHERE path = ?");
-    query.bind(1, path.string());
+    SQLite::Statement query(db, "SELECT device, inode, offset FROM ingest_checkpoints WHERE source = ? AND path = ?");
+    query.bind(1, source);
+    query.bind(2, path.string());
     if (!query.executeStep()) return std::nullopt;
     return CommittedCheckpoint{static_cast<std::uint64_t>(query.getColumn(0).getInt64()),
                                static_cast<std::uint64_t>(query.getColumn(1).getInt64()),
@@ -68,7 +78,14 @@ std::optional<CommittedCheckpoint> committed_checkpoint(const fs::path& database
   }
 }
 
-Chaos::Chaos(ChaosSetup setup) : s_(std::move(setup)), random_(s_.seed * 104729 + 3) {}
+Chaos::Chaos(ChaosSetup setup)
+    : s_(std::move(setup)), random_(s_.seed * 104729 + 3), time_zone_(s_.time_zone),
+      real_postgres_url_(s_.config.postgres_url) {
+  // Each of the newer faults at least once, even in a short run; later ones come at random.
+  planned_ = {{0.15, &Chaos::change_zone}, {0.3, &Chaos::price_unknown_model}};
+  if (s_.hung_postgres != nullptr) planned_.push_back({0.45, &Chaos::hang_postgres});
+  if (s_.identity_changes) planned_.push_back({0.6, &Chaos::change_identity});
+}
 
 bool Chaos::wait_answering(std::chrono::seconds timeout) {
   return test::wait_until(
@@ -103,6 +120,7 @@ void Chaos::restart_after_crash(int status) {
 void Chaos::tick() {
   if (const auto status = s_.daemon.exited_on_its_own()) restart_after_crash(*status);
   s_.daemon.sample_peak_rss();
+  if (hung_ && std::chrono::steady_clock::now() >= hang_over_at_) end_postgres_hang();
   if (s_.postgres != nullptr && s_.postgres->paused() && std::chrono::steady_clock::now() >= postgres_back_at_) {
     if (!s_.postgres->resume()) s_.context.problem("scripts/pg-test-server resume failed");
   }
@@ -110,6 +128,7 @@ void Chaos::tick() {
 
 void Chaos::settle() {
   tick();
+  if (hung_) end_postgres_hang();
   if (s_.postgres != nullptr && s_.postgres->paused() && !s_.postgres->resume()) {
     s_.context.problem("scripts/pg-test-server resume failed");
   }
@@ -117,15 +136,31 @@ void Chaos::settle() {
   write_config(render_good_config(s_.config));
 }
 
+bool Chaos::run_planned() {
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  for (auto it = planned_.begin(); it != planned_.end(); ++it) {
+    if (elapsed < it->at * static_cast<double>(s_.duration.count())) continue;
+    const auto run = it->run;
+    planned_.erase(it);
+    if (run == &Chaos::hang_postgres && hung_) return false;
+    (this->*run)();
+    return true;
+  }
+  return false;
+}
+
 void Chaos::inject_one() {
+  if (run_planned()) return;
   struct Kind {
     double weight;
     void (Chaos::*run)();
   };
   std::vector<Kind> kinds = {
       {3, &Chaos::kill_and_restart}, {2, &Chaos::rotate}, {2, &Chaos::truncate}, {2, &Chaos::remove},
-      {1, &Chaos::overflow_queue},
+      {1, &Chaos::overflow_queue}, {1, &Chaos::change_zone}, {0.5, &Chaos::price_unknown_model},
   };
+  if (s_.hung_postgres != nullptr && !hung_) kinds.push_back({1, &Chaos::hang_postgres});
+  if (s_.identity_changes) kinds.push_back({0.7, &Chaos::change_identity});
   if (s_.postgres != nullptr && !s_.postgres->paused()) kinds.push_back({2, &Chaos::pause_postgres});
   if (s_.watch_limit != nullptr && s_.watch_limit->available() && next_spare_ < s_.spare_files.size() &&
       watch_fault_generation_ != generation_) {
@@ -181,14 +216,14 @@ bool Chaos::wait_consumed(const fs::path& path, std::chrono::seconds timeout) {
   const bool consumed = test::wait_until(
       [&] {
         const auto now = stat_file(path);
-        const auto checkpoint = committed_checkpoint(s_.config.database, path);
+        const auto checkpoint = committed_checkpoint(s_.config.database, s_.config.identity, path);
         return now && checkpoint && checkpoint->device == now->device && checkpoint->inode == now->inode &&
                checkpoint->offset == now->size;
       },
       timeout);
   if (!consumed) {
     const auto now = stat_file(path);
-    const auto checkpoint = committed_checkpoint(s_.config.database, path);
+    const auto checkpoint = committed_checkpoint(s_.config.database, s_.config.identity, path);
     s_.context.problem(fmt::format("the daemon did not consume {} within {} s (size {}, checkpoint {})",
                                    path.string(), timeout.count(), now ? now->size : -1,
                                    checkpoint ? checkpoint->offset : -1));
@@ -228,7 +263,7 @@ void Chaos::move_away(bool rotate) {
     std::unique_lock guard(*lock);
     const auto now = stat_file(picked->path);
     if (!now) return;
-    const auto checkpoint = committed_checkpoint(s_.config.database, picked->path);
+    const auto checkpoint = committed_checkpoint(s_.config.database, s_.config.identity, picked->path);
     open = checkpoint && checkpoint->inode == now->inode && s_.daemon.holds_open(now->device, now->inode);
     if (open) {
       s_.context.begin_disruption();
@@ -258,7 +293,7 @@ void Chaos::move_away(bool rotate) {
   }
   const bool committed = test::wait_until(
       [&] {
-        const auto checkpoint = committed_checkpoint(s_.config.database, picked->path);
+        const auto checkpoint = committed_checkpoint(s_.config.database, s_.config.identity, picked->path);
         return !checkpoint || checkpoint->inode != moved.inode || checkpoint->offset >= moved.size;
       },
       90s);
@@ -348,6 +383,128 @@ void Chaos::reload(bool good) {
   s_.context.end_disruption();
   if (!good) write_config(render_good_config(s_.config));
   s_.context.count(good ? "hup_good" : "hup_bad");
+}
+
+bool Chaos::wait_status(const std::string& key, const std::string& value, std::chrono::seconds timeout) {
+  std::string last;
+  const bool seen = test::wait_until(
+      [&] {
+        try {
+          const nlohmann::json status = daemon_status(s_.config.socket, 10s);
+          last = status.value(key, std::string("?"));
+          return last == value;
+        } catch (const ctl::ClientError&) {
+          return false;
+        }
+      },
+      timeout, 100ms);
+  if (!seen) {
+    s_.context.problem(fmt::format("status {} is {}, not {}, {} s later", key, last, value, timeout.count()));
+  }
+  return seen;
+}
+
+bool Chaos::reload_current(const std::string& why) {
+  const int before = s_.daemon.count_in_log(kReloadedLog);
+  write_config(render_good_config(s_.config));
+  s_.context.begin_disruption();
+  s_.daemon.signal(SIGHUP);
+  const bool seen = test::wait_until([&] { return s_.daemon.count_in_log(kReloadedLog) > before; }, 90s);
+  ++generation_;
+  if (!seen) s_.context.problem(fmt::format("SIGHUP with {}: the daemon did not log \"{}\"", why, kReloadedLog));
+  const bool answering = wait_answering(60s);
+  if (!answering) s_.context.problem(fmt::format("the daemon does not answer after SIGHUP with {}", why));
+  s_.context.end_disruption();
+  return seen && answering;
+}
+
+void Chaos::restart(const std::string& why) {
+  if (const auto status = s_.daemon.exited_on_its_own()) restart_after_crash(*status);
+  s_.context.begin_disruption();
+  const int status = s_.daemon.terminate();
+  if (status != 0) s_.context.problem(fmt::format("SIGTERM before a restart ({}): exit status {}", why, status));
+  s_.daemon.start();
+  ++generation_;
+  if (!wait_answering(120s)) s_.context.problem(fmt::format("the daemon does not answer after a restart ({})", why));
+  s_.context.end_disruption();
+}
+
+// The machine's zone changes (a laptop travelling): the daemon runs with `timezone: local` and is
+// restarted with another TZ. It must resolve the zone to its IANA name (status `timezone`) and
+// rebuild every date-keyed table in it: the final equality holds against a reference made in the
+// last zone.
+void Chaos::change_zone() {
+  time_zone_ = kZones[++zone_index_ % kZones.size()];
+  s_.daemon.set_environment("TZ", time_zone_);
+  restart("TZ=" + time_zone_);
+  wait_status("timezone", time_zone_, 60s);
+  s_.context.count("zone");
+}
+
+// PostgreSQL hangs: storage.postgres_url is reloaded to a listener that accepts connections and
+// never answers, for 3–10 s while writes, kills and reloads go on (every good config meanwhile
+// names it), then reloaded back to the real server. The ctl hammer's answers in between are
+// counted apart, with their slowest in the summary; the final equality shows nothing was lost.
+void Chaos::hang_postgres() {
+  hung_accepted_before_ = s_.hung_postgres->accepted();
+  s_.config.postgres_url = s_.hung_postgres->url(2);
+  hung_ = true;
+  hang_over_at_ = std::chrono::steady_clock::now() + std::chrono::milliseconds(3000 + random_() % 7000);
+  if (reload_current("a PostgreSQL that never answers")) s_.context.postgres_hung = true;
+}
+
+// Verified when the daemon did try the hung server (its connection attempts reached it).
+void Chaos::end_postgres_hang() {
+  s_.context.postgres_hung = false;
+  hung_ = false;
+  const bool tried = s_.hung_postgres->accepted() > hung_accepted_before_;
+  s_.config.postgres_url = real_postgres_url_;
+  reload_current("the real PostgreSQL back");
+  if (tried) {
+    s_.context.count("pg_hang");
+  } else {
+    s_.context.count("pg_hang_unverified");
+    s_.context.note("storage.postgres_url pointed at a hung server but the daemon never connected to it");
+  }
+}
+
+// The model no built-in price knows gets a price (pricing.overrides and a reload), later another
+// one: the stored events are re-priced, and status no longer lists the model. The final equality
+// holds against a reference made with the last price.
+void Chaos::price_unknown_model() {
+  const char* price = kUnknownModelPrices[static_cast<std::size_t>(prices_given_++) % kUnknownModelPrices.size()];
+  s_.config.price_overrides = fmt::format("    {}: {}\n", kUnknownModel, price);
+  if (!reload_current(fmt::format("a price for {}", kUnknownModel))) return;
+  std::string listed;
+  const bool forgotten = test::wait_until(
+      [&] {
+        try {
+          listed = daemon_status(s_.config.socket, 10s).value("unknown_models", nlohmann::json()).dump();
+          return listed.find(kUnknownModel) == std::string::npos;
+        } catch (const ctl::ClientError&) {
+          return false;
+        }
+      },
+      60s, 100ms);
+  if (!forgotten) s_.context.problem(fmt::format("{} has a price but status still lists it: {}", kUnknownModel, listed));
+  s_.context.count("price");
+}
+
+// The machine's identity changes (`identity:`, or a new hostname behind its default), by a reload
+// or a restart: the daemon re-labels its rows (status `source` says the new one); the final
+// comparison finds every row under the last identity and none under a former one, in SQLite and
+// in PostgreSQL.
+void Chaos::change_identity() {
+  former_identities_.push_back(s_.config.identity);
+  s_.config.identity = fmt::format("soak@host-{}", former_identities_.size());
+  if (random_() % 2 == 0) {
+    reload_current("identity " + s_.config.identity);
+  } else {
+    write_config(render_good_config(s_.config));
+    restart("identity " + s_.config.identity);
+  }
+  wait_status("source", s_.config.identity, 120s);
+  s_.context.count("identity");
 }
 
 }  // namespace cu::soak

@@ -50,8 +50,19 @@ double CtlHammer::latency_percentile_ms(double percentile) const {
   return sorted[at];
 }
 
+std::int64_t CtlHammer::hung_answered() const {
+  std::lock_guard lock(mutex_);
+  return hung_answered_;
+}
+
+double CtlHammer::hung_max_latency_ms() const {
+  std::lock_guard lock(mutex_);
+  return hung_max_latency_ms_;
+}
+
 bool CtlHammer::valid_request(const std::string& cmd, const nlohmann::json& args) {
   const std::int64_t token = context_.clean_token();
+  const bool hung_before = context_.postgres_hung;
   const auto started = std::chrono::steady_clock::now();
   try {
     ctl::ClientOptions options;
@@ -70,6 +81,10 @@ bool CtlHammer::valid_request(const std::string& cmd, const nlohmann::json& args
       if (ms > max_latency_ms_) {
         max_latency_ms_ = ms;
         slowest_ = cmd;
+      }
+      if (hung_before && context_.postgres_hung) {
+        ++hung_answered_;
+        hung_max_latency_ms_ = std::max(hung_max_latency_ms_, ms);
       }
     }
     return true;

@@ -33,6 +33,10 @@ class CtlHammer {
   std::string slowest_command() const;
   // The given percentile (0..100) of the timed latencies, in milliseconds.
   double latency_percentile_ms(double percentile) const;
+  // The timed answers that began and ended while PostgreSQL hung (SoakContext::postgres_hung),
+  // and the slowest of them.
+  std::int64_t hung_answered() const;
+  double hung_max_latency_ms() const;
 
  private:
   void run();
@@ -50,6 +54,8 @@ class CtlHammer {
   double max_latency_ms_ = 0;
   std::string slowest_;
   std::vector<double> latencies_ms_;
+  std::int64_t hung_answered_ = 0;
+  double hung_max_latency_ms_ = 0;
 };
 
 }  // namespace cu::soak

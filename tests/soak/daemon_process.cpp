@@ -19,10 +19,24 @@ namespace {
 
 int status_code(int status) { return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status); }
 
+// The soak's environment with `overrides` replacing or adding variables; built before fork (the
+// child of a threaded process may only call async-signal-safe functions).
+std::vector<std::string> environment_with(const std::map<std::string, std::string>& overrides) {
+  std::vector<std::string> entries;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string text = *entry;
+    if (overrides.count(text.substr(0, text.find('='))) == 0) entries.push_back(text);
+  }
+  for (const auto& [name, value] : overrides) entries.push_back(name + "=" + value);
+  return entries;
+}
+
 }  // namespace
 
-DaemonProcess::DaemonProcess(fs::path binary, fs::path config, fs::path log)
-    : binary_(std::move(binary)), config_(std::move(config)), log_(std::move(log)) {
+DaemonProcess::DaemonProcess(fs::path binary, fs::path config, fs::path log,
+                             std::map<std::string, std::string> environment)
+    : binary_(std::move(binary)), config_(std::move(config)), log_(std::move(log)),
+      environment_(std::move(environment)) {
   start();
 }
 
@@ -31,6 +45,10 @@ DaemonProcess::~DaemonProcess() { kill_hard(); }
 void DaemonProcess::start() {
   std::lock_guard lock(mutex_);
   if (pid_ > 0) return;
+  const std::vector<std::string> environment = environment_with(environment_);
+  std::vector<char*> envp;
+  for (const std::string& entry : environment) envp.push_back(const_cast<char*>(entry.c_str()));
+  envp.push_back(nullptr);
   const pid_t pid = ::fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
@@ -43,10 +61,16 @@ void DaemonProcess::start() {
       ::dup2(fd, STDERR_FILENO);
       ::dup2(fd, STDOUT_FILENO);
     }
-    ::execl(binary_.c_str(), binary_.c_str(), "--config", config_.c_str(), static_cast<char*>(nullptr));
+    const char* argv[] = {binary_.c_str(), "--config", config_.c_str(), nullptr};
+    ::execve(binary_.c_str(), const_cast<char* const*>(argv), envp.data());
     ::_exit(127);
   }
   pid_ = pid;
+}
+
+void DaemonProcess::set_environment(const std::string& name, const std::string& value) {
+  std::lock_guard lock(mutex_);
+  environment_[name] = value;
 }
 
 pid_t DaemonProcess::pid() const {

@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <map>
 #include <string>
+#include <vector>
 
 #include <sys/types.h>
 
@@ -14,13 +16,18 @@ namespace cu::soak {
 
 class DaemonProcess {
  public:
-  // Starts `claude-usaged --config config` at once, stdout and stderr appended to `log`.
-  DaemonProcess(std::filesystem::path binary, std::filesystem::path config, std::filesystem::path log);
+  // Starts `claude-usaged --config config` at once, stdout and stderr appended to `log`, with
+  // `environment` added to the soak's own.
+  DaemonProcess(std::filesystem::path binary, std::filesystem::path config, std::filesystem::path log,
+                std::map<std::string, std::string> environment = {});
   ~DaemonProcess();  // SIGKILL when still running
   DaemonProcess(const DaemonProcess&) = delete;
   DaemonProcess& operator=(const DaemonProcess&) = delete;
 
+  // Starts the daemon unless it runs, with the environment variables set so far.
   void start();
+  // `name=value` in the environment of every later start (the running daemon keeps its own).
+  void set_environment(const std::string& name, const std::string& value);
   void kill_hard();            // SIGKILL, then reap
   int terminate();             // SIGTERM, then reap; the exit status (128 + signal when killed)
   void signal(int number);     // SIGHUP, SIGSTOP, SIGCONT...
@@ -45,6 +52,7 @@ class DaemonProcess {
  private:
   std::filesystem::path binary_, config_, log_;
   mutable std::mutex mutex_;
+  std::map<std::string, std::string> environment_;  // overrides of the soak's own
   pid_t pid_ = -1;
   std::int64_t peak_rss_ = 0;
 };

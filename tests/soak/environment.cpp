@@ -25,8 +25,12 @@ std::string storage_block(const DaemonConfig& config) {
 }
 
 std::string header(const DaemonConfig& config, const std::string& timezone) {
-  return fmt::format("sources:\n  claude_dirs:\n    - {}\ntimezone: {}\nidentity: {}\n", config.logs.string(),
-                     timezone, config.identity);
+  std::string roots = fmt::format("    - {}\n", config.logs.string());
+  for (const fs::path& root : config.more_roots) roots += fmt::format("    - {}\n", root.string());
+  std::string text = fmt::format("sources:\n  claude_dirs:\n{}timezone: {}\nidentity: {}\n", roots, timezone,
+                                 config.identity);
+  if (!config.price_overrides.empty()) text += "pricing:\n  overrides:\n" + config.price_overrides;
+  return text;
 }
 
 // The original limit as text, for the signal handler; empty when nothing is lowered.
@@ -36,17 +40,17 @@ std::atomic<bool> g_limit_lowered{false};
 }  // namespace
 
 std::string render_good_config(const DaemonConfig& config) {
-  return header(config, "UTC") + storage_block(config) +
+  return header(config, config.timezone) + storage_block(config) +
          fmt::format("ctl:\n  socket: {}\nlog:\n  level: info\n", config.socket.string());
 }
 
 std::string render_bad_config(const DaemonConfig& config, std::uint64_t variant) {
   const std::string tail = fmt::format("ctl:\n  socket: {}\nlog:\n  level: info\n", config.socket.string());
   switch (variant % 4) {
-    case 0: return header(config, "UTC") + storage_block(config) + "  no_such_key: 1\n" + tail;
+    case 0: return header(config, config.timezone) + storage_block(config) + "  no_such_key: 1\n" + tail;
     case 1: return header(config, "Mars/Olympus_Mons") + storage_block(config) + tail;
-    case 2: return header(config, "UTC") + storage_block(config) + tail + "rollup: [block_hours, 5\n";
-    default: return header(config, "UTC") + storage_block(config) + tail + "rollup:\n  block_hours: 99\n";
+    case 2: return header(config, config.timezone) + storage_block(config) + tail + "rollup: [block_hours, 5\n";
+    default: return header(config, config.timezone) + storage_block(config) + tail + "rollup:\n  block_hours: 99\n";
   }
 }
 

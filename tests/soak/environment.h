@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cu::soak {
 
@@ -15,7 +16,13 @@ struct DaemonConfig {
   std::filesystem::path socket;    // ctl.socket
   std::string postgres_url;        // empty: SQLite only
   std::string identity;
+  std::string timezone = "local";  // resolved by the daemon from its TZ
+  std::string price_overrides{};   // the YAML below `pricing: overrides:` (indented), or empty
+  std::vector<std::filesystem::path> more_roots{};  // further Claude roots (the reference's archive)
 };
+
+// The model the workload writes that no built-in price knows (the chaos prices it later).
+inline constexpr const char* kUnknownModel = "claude-soak-unknown-1";
 
 // The YAML the daemon runs with (log level info, so reloads and fallbacks are visible).
 std::string render_good_config(const DaemonConfig& config);

@@ -49,6 +49,9 @@ class SoakContext {
 
   std::atomic<bool> saw_polling{false};           // status said watch_mode: polling
   std::atomic<bool> saw_sqlite_fallback{false};   // status said backend: sqlite-fallback
+  // storage.postgres_url points at a server that accepts and never answers (the pg_hang fault),
+  // and the daemon has loaded that configuration.
+  std::atomic<bool> postgres_hung{false};
 
  private:
   mutable std::mutex mutex_;

@@ -1,11 +1,13 @@
 // cu-soak: a bounded end-to-end soak of the real claude-usaged (docs/RELIABILITY.md, "Soak").
-// Writer threads replay a generated corpus like concurrent Claude Code sessions while a chaos loop
-// kills and restarts the daemon, stops PostgreSQL, rotates/truncates/deletes files, overflows the
-// inotify queue, exhausts the watch limit, reloads good and bad configs, and a ctl thread hammers
-// the socket. At the end the daemon's SQLite and PostgreSQL tables must equal a clean `--once` run
-// over the final files plus the last version of each file the chaos moved away or deleted and that
-// nothing replaced. Prints one summary line; exits 0
-// only without mismatches and problems.
+// Writer threads replay a generated corpus like concurrent Claude Code sessions (some of it with a
+// model no built-in price knows) while a chaos loop kills and restarts the daemon, stops PostgreSQL
+// or points it at one that never answers, rotates/truncates/deletes files, overflows the inotify
+// queue, exhausts the watch limit, reloads good and bad configs, moves the machine to another time
+// zone, prices the unknown model and changes the machine's identity, and a ctl
+// thread hammers the socket. At the end the daemon's SQLite and PostgreSQL tables must equal a
+// clean `--once` run with the final configuration and zone over the final files plus the last
+// version of each file the chaos moved away or deleted and that nothing replaced, with no row left
+// under a former identity. Prints one summary line; exits 0 only without mismatches and problems.
 #include <algorithm>
 #include <atomic>
 #include <csignal>
@@ -19,6 +21,7 @@
 
 #include "ctl/control_client.h"
 #include "integration/daemon_runner.h"
+#include "integration/fake_postgres.h"
 #include "integration/live_daemon.h"
 #include "soak/chaos.h"
 #include "soak/ctl_hammer.h"
@@ -50,7 +53,12 @@ struct Options {
   std::string work;      // default: a new temporary directory, removed unless --keep
   bool keep = false;
   int catch_up_s = 600;
+  bool no_identity_changes = false;
 };
+
+// The built-in model whose name the corpus gets as cu::soak::kUnknownModel instead.
+constexpr const char* kRenamedModel = "claude-opus-4-1-20250805";
+constexpr const char* kFirstZone = "UTC";
 
 // Sleeps up to `duration`, returning early when interrupted.
 void nap(std::chrono::milliseconds duration) {
@@ -67,6 +75,26 @@ fs::path make_work_dir(const Options& options) {
   std::string pattern = std::string(base != nullptr && *base != '\0' ? base : "/tmp") + "/cu-soak-XXXXXX";
   if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   return pattern;
+}
+
+// Runs the reference `claude-usaged --once` in `dir` with `final_config`'s identity, prices and
+// `timezone: local` under TZ=`zone`, over its roots and `archive_roots`; returns its database.
+fs::path make_reference(const fs::path& dir, cu::soak::DaemonConfig final_config,
+                        const std::vector<fs::path>& archive_roots, const std::string& zone) {
+  fs::create_directories(dir);
+  final_config.database = dir / "usage.db";
+  final_config.socket = dir / "ctl.sock";
+  final_config.postgres_url.clear();
+  final_config.more_roots = archive_roots;
+  cu::test::write_file(dir / "config.yaml", cu::soak::render_good_config(final_config));
+  const std::string command = fmt::format("TZ={} {} --once --config {} >{} 2>&1", cu::test::shell_quote(zone),
+                                          cu::test::shell_quote((cu::test::bin_dir() / "claude-usaged").string()),
+                                          cu::test::shell_quote((dir / "config.yaml").string()),
+                                          cu::test::shell_quote((dir / "once.log").string()));
+  if (cu::test::run_command(command).exit_code != 0) {
+    throw std::runtime_error("the reference --once run failed: " + cu::test::read_file(dir / "once.log"));
+  }
+  return final_config.database;
 }
 
 std::string mb(std::int64_t bytes) { return fmt::format("{:.0f} MB", static_cast<double>(bytes) / (1024.0 * 1024.0)); }
@@ -87,6 +115,9 @@ int run(const Options& options) {
                                            cu::test::shell_quote((cu::test::bin_dir() / "cu-gen-logs").string()),
                                            cu::test::shell_quote(staging.string()), corpus_mb, options.seed);
   if (cu::test::run_command(generate).exit_code != 0) throw std::runtime_error("cu-gen-logs failed: " + generate);
+  if (cu::soak::rename_model(staging / "projects", kRenamedModel, cu::soak::kUnknownModel) == 0) {
+    context.note(fmt::format("the corpus has no {} to rename: no unknown model", kRenamedModel));
+  }
   std::vector<fs::path> files;
   for (const auto& entry : fs::recursive_directory_iterator(staging / "projects")) {
     if (entry.is_regular_file() && entry.path().extension() == ".jsonl") files.push_back(entry.path());
@@ -117,12 +148,15 @@ int run(const Options& options) {
   files.erase(files.begin(), files.begin() + static_cast<std::ptrdiff_t>(seeded));
 
   std::unique_ptr<cu::soak::PrivatePostgres> postgres;
+  std::unique_ptr<cu::test::FakePostgres> hung_postgres;  // accepts connections, never answers
   if (!options.no_postgres) {
     std::string why;
     postgres = cu::soak::PrivatePostgres::start(fs::temp_directory_path() / fmt::format("cu-soak-pg-{}", ::getpid()), why);
     if (!postgres) {
       if (cu::test::running_in_ci()) throw std::runtime_error("PostgreSQL is required under CI=true: " + why);
       context.note(why + "; running without PostgreSQL");
+    } else {
+      hung_postgres = std::make_unique<cu::test::FakePostgres>(cu::test::FakePostgres::Mode::kSilent);
     }
   }
 
@@ -130,12 +164,14 @@ int run(const Options& options) {
                                 postgres ? postgres->url() : "", cu::test::kTestIdentity};
   const fs::path config_path = work / "live" / "config.yaml";
   cu::test::write_file(config_path, cu::soak::render_good_config(config));
-  cu::soak::DaemonProcess daemon(cu::test::bin_dir() / "claude-usaged", config_path, work / "live" / "daemon.log");
+  cu::soak::DaemonProcess daemon(cu::test::bin_dir() / "claude-usaged", config_path, work / "live" / "daemon.log",
+                                 {{"TZ", kFirstZone}});
 
   cu::soak::Archive archive(work);
   cu::soak::Chaos chaos(cu::soak::ChaosSetup{daemon, tree, archive, context, config, config_path,
                                              postgres.get(), watch_faults ? &watch_limit : nullptr,
-                                             spare, options.seed});
+                                             spare, options.seed, hung_postgres.get(), !options.no_identity_changes,
+                                             kFirstZone, std::chrono::seconds(options.duration_s)});
   context.begin_disruption();  // until the first answer
   if (!cu::test::wait_until([&] {
         try {
@@ -168,13 +204,12 @@ int run(const Options& options) {
   hammer.stop();
   if (g_interrupted) throw std::runtime_error("interrupted");
 
-  // The reference: one clean --once over the final tree and the archive of the files it lost.
+  // The reference: one clean --once over the final tree and the archive of the files it lost,
+  // with the final configuration (identity, prices) and zone.
   archive.drop_present(tree.projects());
-  cu::test::DaemonSetup reference{work / "reference", {logs}, "UTC"};
-  for (const fs::path& root : archive.roots()) reference.claude_dirs.push_back(root);
-  fs::create_directories(reference.work);
-  if (reference.run_once() != 0) throw std::runtime_error("the reference --once run failed");
-  cu::SqliteStore expected = reference.open_store();
+  const std::string identity = chaos.config().identity;
+  const fs::path reference_database = make_reference(work / "reference", chaos.config(), archive.roots(), chaos.time_zone());
+  cu::SqliteStore expected(reference_database, identity);
 
   // Catching up: SQLite equal to the reference, nothing waiting for PostgreSQL.
   cu::PostgresOptions postgres_options;
@@ -200,10 +235,10 @@ int run(const Options& options) {
           }
           if (backlog != 0) return false;
           if (postgres && status.value("backend", "") != "postgres") return false;
-          cu::SqliteStore live(config.database, cu::test::kTestIdentity);
+          cu::SqliteStore live(config.database, identity);
           bool equal = cu::soak::same_events_and_days(expected, live);
           if (equal && postgres) {
-            cu::PostgresStore remote(postgres_options, cu::test::kTestIdentity);
+            cu::PostgresStore remote(postgres_options, identity);
             equal = cu::soak::same_events_and_days(expected, remote);
           }
           settled_unequal = !equal && std::chrono::steady_clock::now() - last_change > 60s;
@@ -223,13 +258,21 @@ int run(const Options& options) {
   const int exit_status = daemon.terminate();
   if (exit_status != 0) context.problem(fmt::format("SIGTERM: the daemon exited with status {}", exit_status));
 
-  cu::SqliteStore live(config.database, cu::test::kTestIdentity);
-  const cu::soak::Comparison sqlite = cu::soak::compare_stores(expected, live);
+  cu::SqliteStore live(config.database, identity);
+  cu::soak::Comparison sqlite = cu::soak::compare_stores(expected, live);
+  for (const std::string& former : chaos.former_identities()) {
+    cu::SqliteStore left(config.database, former);
+    cu::soak::count_left_behind(former, left, sqlite);
+  }
   for (const std::string& line : sqlite.details) fmt::print("soak: sqlite {}\n", line);
   cu::soak::Comparison remote_result;
   if (postgres) {
-    cu::PostgresStore remote(postgres_options, cu::test::kTestIdentity);
+    cu::PostgresStore remote(postgres_options, identity);
     remote_result = cu::soak::compare_stores(expected, remote);
+    for (const std::string& former : chaos.former_identities()) {
+      cu::PostgresStore left(postgres_options, former);
+      cu::soak::count_left_behind(former, left, remote_result);
+    }
     for (const std::string& line : remote_result.details) fmt::print("soak: postgres {}\n", line);
   }
 
@@ -240,10 +283,14 @@ int run(const Options& options) {
   const auto problems = context.problems();
   for (const std::string& problem : problems) fmt::print("soak: problem: {}\n", problem);
   fmt::print("soak: observed: watch_mode polling {}, backend sqlite-fallback {}; archive {} in {} roots; "
-             "{} ctl answers timed (median {:.1f} ms, p99 {:.1f} ms)\n",
+             "{} ctl answers timed (median {:.1f} ms, p99 {:.1f} ms), {} while PostgreSQL hung (max {:.0f} ms); "
+             "{} warned {}; final zone {}, identity {}\n",
              context.saw_polling ? "yes" : "no", context.saw_sqlite_fallback ? "yes" : "no", mb(archive.bytes()),
              archive.roots().size(), hammer.valid_answered(), hammer.latency_percentile_ms(50),
-             hammer.latency_percentile_ms(99));
+             hammer.latency_percentile_ms(99), hammer.hung_answered(), hammer.hung_max_latency_ms(),
+             cu::soak::kUnknownModel,
+             daemon.count_in_log(fmt::format("unknown model \"{}\"", cu::soak::kUnknownModel)) > 0 ? "yes" : "no",
+             chaos.time_zone(), identity);
   fmt::print("soak: {} s seed {} sessions {} — faults{}; written {} lines ({}, {} bursts); events checked {} "
              "(sqlite) {}; mismatches {}; problems {}; peak RSS {}; max ctl latency {:.0f} ms ({})\n",
              options.duration_s, options.seed, options.sessions, faults, written.lines, mb(written.bytes),
@@ -274,6 +321,7 @@ int main(int argc, char** argv) {
   app.add_option("--work", options.work, "working directory (default: a new temporary one)");
   app.add_flag("--keep", options.keep, "keep the working directory (it is always kept on failure)");
   app.add_option("--catch-up", options.catch_up_s, "seconds the daemon gets to catch up at the end (default 600)");
+  app.add_flag("--no-identity-changes", options.no_identity_changes, "never change `identity`");
   CLI11_PARSE(app, argc, argv);
 
   std::signal(SIGPIPE, SIG_IGN);

@@ -152,6 +152,25 @@ Comparison compare_stores(Store& reference, Store& actual) {
   return out;
 }
 
+void count_left_behind(const std::string& former_identity, Store& store, Comparison& out) {
+  const std::vector<std::pair<const char*, std::size_t>> tables = {
+      {"usage_events", store.events_between(0, kYear2100Ms).size()},
+      {"daily_usage_summary", store.daily_summaries().size()},
+      {"model_daily_usage", store.model_daily().size()},
+      {"cache_analytics", store.cache_analytics().size()},
+      {"usage_blocks", store.usage_blocks().size()},
+      {"claude_sessions", store.sessions().size()},
+      {"session_model_usage", store.session_models().size()},
+  };
+  std::string left;
+  for (const auto& [table, rows] : tables) {
+    if (rows == 0) continue;
+    left += fmt::format("{}{} {}", left.empty() ? "" : ", ", table, rows);
+    out.mismatches += static_cast<std::int64_t>(rows);
+  }
+  if (!left.empty()) out.details.push_back(fmt::format("rows left under the former identity {}: {}", former_identity, left));
+}
+
 bool same_events_and_days(Store& reference, Store& actual) {
   if (reference.event_count() != actual.event_count()) return false;
   Comparison out;

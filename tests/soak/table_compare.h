@@ -20,6 +20,10 @@ struct Comparison {
 
 Comparison compare_stores(Store& reference, Store& actual);
 
+// A former identity's rows in `store` (opened under that identity), which an identity change must
+// have moved: each table's rows count as mismatches in `out`, with one detail line naming them.
+void count_left_behind(const std::string& former_identity, Store& store, Comparison& out);
+
 // Cheap check for waiting: same event count and same daily rows.
 bool same_events_and_days(Store& reference, Store& actual);
 

@@ -34,6 +34,27 @@ std::string slurp(const fs::path& path) {
   return text.str();
 }
 
+std::int64_t rename_model(const fs::path& projects, const std::string& from, const std::string& to) {
+  const std::string needle = '"' + from + '"';
+  const std::string replacement = '"' + to + '"';
+  std::int64_t renamed = 0;
+  for (const auto& entry : fs::recursive_directory_iterator(projects)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".jsonl") continue;
+    std::string text = slurp(entry.path());
+    std::int64_t here = 0;
+    for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + replacement.size())) {
+      text.replace(at, needle.size(), replacement);
+      ++here;
+    }
+    if (here == 0) continue;
+    std::ofstream out(entry.path(), std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) throw std::runtime_error("cannot write " + entry.path().string());
+    renamed += here;
+  }
+  return renamed;
+}
+
 std::shared_ptr<std::mutex> Tree::lock_of(const fs::path& relative) {
   std::lock_guard lock(mutex_);
   auto& entry = locks_[relative];

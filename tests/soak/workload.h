@@ -102,6 +102,10 @@ class Writers {
   WriterTotals totals_;
 };
 
+// Renames the model `from` to `to` wherever `"from"` occurs in the .jsonl files below `projects`
+// (so every line of a message, and its copies in resumed sessions, agree); returns how often.
+std::int64_t rename_model(const std::filesystem::path& projects, const std::string& from, const std::string& to);
+
 // Appends `text` to `path` (O_APPEND, created when missing, directories too).
 void append_bytes(const std::filesystem::path& path, std::string_view text);
 std::string slurp(const std::filesystem::path& path);

@@ -138,15 +138,15 @@ bool Ingestor::take_out_events_of(const SourceFile& file) {
 // subagent's lines repeated in its session's transcript, a resumed session's copied history); that
 // copy was dropped, not stored. So every other file of the project under the same root is read
 // again from 0, its events replaced by what it holds now: where `file` no longer holds a message,
-// its other copy counts again. Rare (a file rewritten other than by appending) and bounded by the
-// project's size.
+// its other copy counts again. A sibling that is gone keeps its events (history outlives the
+// transcripts). Rare (a file rewritten other than by appending) and bounded by the project's size.
 void Ingestor::reread_project_siblings(const SourceFile& file) {
   const std::string own = file.path.string();
   if (!own.ends_with(file.relative)) return;
   const std::string projects_dir = own.substr(0, own.size() - file.relative.size());  // ends in '/'
   const std::string prefix = projects_dir + file.project + "/";
   for (auto& [path, checkpoint] : checkpoints_) {
-    if (path == own || !path.starts_with(prefix)) continue;
+    if (path == own || !path.starts_with(prefix) || !file_system_.stat(path)) continue;
     const auto sibling = classify_source(projects_dir.substr(0, projects_dir.size() - 1), path.substr(projects_dir.size()));
     if (!sibling) continue;
     take_out_events_of(*sibling);

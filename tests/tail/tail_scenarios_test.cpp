@@ -254,6 +254,21 @@ TEST_F(TailScenariosTest, AMessageTheRewrittenFileNoLongerHoldsCountsFromItsOthe
   EXPECT_EQ(store_->event_count(), 3) << "the subagent file was read again after a restart";
 }
 
+// The project's other files are read again when one is rewritten; one that is gone keeps its events.
+TEST_F(TailScenariosTest, ADeletedSiblingOfARewrittenFileKeepsItsEvents) {
+  const std::string other = "/fake/projects/p/t.jsonl";
+  fs_.write(kPath, test::usage_line(1));
+  fs_.write(other, test::usage_line(2, 7));
+  sync();
+  sync(other);
+  fs_.remove(other);
+  fs_.truncate(kPath, 0);
+  fs_.append(kPath, test::usage_line(3));
+  sync();
+  EXPECT_EQ(store_->event_count(), 2);
+  EXPECT_EQ(output_total(), 7 + 5);
+}
+
 // History outlives the transcripts: a deleted file is not read again, its events stay.
 TEST_F(TailScenariosTest, ADeletedFileKeepsItsEvents) {
   fs_.write(kPath, idless_lines(5) + test::usage_line(1));

@@ -172,6 +172,19 @@ class DaemonSystemTest : public ::testing::Test {
            !daemon.ended();
   }
 
+  // Starts the daemon with `ctl.group: <group>` and checks that its socket is 0660 and `gid`'s.
+  void expect_group_socket(const std::string& group, gid_t gid) {
+    write_config("  group: " + group + "\n");
+    LogFile log(dir_.path() / "daemon.log");
+    auto daemon = start_daemon({log.fd(), log.fd()});
+    ASSERT_TRUE(answers(*daemon)) << log.text();
+    struct stat info{};
+    ASSERT_EQ(::stat(socket_.c_str(), &info), 0);
+    EXPECT_EQ(info.st_mode & 07777, 0660u);
+    EXPECT_EQ(info.st_gid, gid);
+    EXPECT_EQ(daemon->terminate(), 0);
+  }
+
   TempDir dir_;
   fs::path logs_ = dir_.path() / "logs";
   fs::path config_ = dir_.path() / "config.yaml";
@@ -275,28 +288,12 @@ TEST_F(DaemonSystemTest, CtlGroupMakesTheSocketGroupReadableAndWritable) {
   const auto adm = group_named("adm");
   if (!adm) GTEST_SKIP() << "no group adm on this machine";
   if (::geteuid() != 0 && ::getegid() != *adm) GTEST_SKIP() << "needs root or membership of adm";
-  write_config("  group: adm\n");
-  LogFile log(dir_.path() / "daemon.log");
-  auto daemon = start_daemon({log.fd(), log.fd()});
-  ASSERT_TRUE(answers(*daemon)) << log.text();
-  struct stat info{};
-  ASSERT_EQ(::stat(socket_.c_str(), &info), 0);
-  EXPECT_EQ(info.st_mode & 07777, 0660u);
-  EXPECT_EQ(info.st_gid, *adm);
-  EXPECT_EQ(daemon->terminate(), 0);
+  expect_group_socket("adm", *adm);
 }
 
 TEST_F(DaemonSystemTest, CtlGroupTakesANumericGid) {
   if (::geteuid() != 0) GTEST_SKIP() << "needs root to give the socket another group";
-  write_config("  group: 4242\n");
-  LogFile log(dir_.path() / "daemon.log");
-  auto daemon = start_daemon({log.fd(), log.fd()});
-  ASSERT_TRUE(answers(*daemon)) << log.text();
-  struct stat info{};
-  ASSERT_EQ(::stat(socket_.c_str(), &info), 0);
-  EXPECT_EQ(info.st_mode & 07777, 0660u);
-  EXPECT_EQ(info.st_gid, 4242u);
-  EXPECT_EQ(daemon->terminate(), 0);
+  expect_group_socket("4242", 4242);
 }
 
 TEST_F(DaemonSystemTest, WithoutCtlGroupTheSocketIsPrivate) {

@@ -63,6 +63,11 @@ std::filesystem::path default_config_path(const Environment& env);
 // (resolve_time_zone) and `pricing.file` is read and checked (make_price_table).
 Config load_config(const std::filesystem::path& path, const Environment& env, bool path_is_explicit);
 
+// load_config without settling what depends on the machine (`timezone` may stay "local",
+// `pricing.file` is not read): for claude-usagectl, which needs the socket and the zone's setting
+// on every call and should not pay for the time-zone database or the price table.
+Config read_config(const std::filesystem::path& path, const Environment& env, bool path_is_explicit);
+
 // Parses YAML text over the defaults (what load_config does after reading the file). Errors read
 // "<source_name>:<line>: <key>: <problem>".
 Config parse_config(const std::string& yaml_text, const Environment& env,

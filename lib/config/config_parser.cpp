@@ -182,9 +182,13 @@ Config parse_config(const std::string& yaml_text, const Environment& env,
 }
 
 Config load_config(const fs::path& path, const Environment& env, bool path_is_explicit) {
+  return settled(read_config(path, env, path_is_explicit), env);
+}
+
+Config read_config(const fs::path& path, const Environment& env, bool path_is_explicit) {
   std::error_code ec;
   bool exists = fs::exists(path, ec);
-  if (!exists && !ec && !path_is_explicit) return settled(default_config(env), env);
+  if (!exists && !ec && !path_is_explicit) return default_config(env);
   if (fs::is_directory(path, ec)) {
     throw ConfigError(fmt::format("{}: is a directory, not a config file", path.string()));
   }
@@ -198,7 +202,7 @@ Config load_config(const fs::path& path, const Environment& env, bool path_is_ex
   if (in.bad()) {
     throw ConfigError(fmt::format("{}: cannot read the config file", path.string()));
   }
-  return settled(parse_config(text.str(), env, path.string()), env);
+  return parse_config(text.str(), env, path.string());
 }
 
 }  // namespace cu

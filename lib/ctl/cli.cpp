@@ -97,8 +97,8 @@ Settings settings_of(const GlobalOptions& global, const Environment& env) {
   Settings settings;
   std::optional<Config> config;
   try {
-    config = global.config.empty() ? load_config(default_config_path(env), env, false)
-                                   : load_config(global.config, env, true);
+    config = global.config.empty() ? read_config(default_config_path(env), env, false)
+                                   : read_config(global.config, env, true);
   } catch (const ConfigError&) {
     // With an explicit socket the config only picks the time zone of tables: not worth failing.
     if (global.socket.empty()) throw;

@@ -96,6 +96,18 @@ TEST_F(LoadConfig, UnresolvableLocalTimeZoneIsAnErrorNamingTheKey) {
   }
 }
 
+// The client's reading: what depends on the machine is left for who needs it (no time-zone
+// database for TZ's zone, no price file read), so a bad one does not stop it finding its socket.
+TEST_F(LoadConfig, ReadConfigLeavesTheMachineDependentPartsUnsettled) {
+  fs::path path = write("config.yaml", "timezone: local\npricing:\n  file: " + (dir_ / "absent.json").string() +
+                                           "\nctl:\n  socket: /run/x.sock\n");
+  const Environment mars = fake_environment({{"TZ", "Mars/Olympus_Mons"}});
+  const Config config = read_config(path, mars, true);
+  EXPECT_EQ(config.timezone, "local");
+  EXPECT_EQ(config.ctl_socket, "/run/x.sock");
+  EXPECT_THROW(load_config(path, mars, true), ConfigError);
+}
+
 TEST_F(LoadConfig, PricingFileReplacesTheBuiltInPrices) {
   fs::path prices = write("prices.json", R"({"claude-mystery-9": {"input_cost_per_token": 1e-06,
                                               "output_cost_per_token": 2e-06}})");

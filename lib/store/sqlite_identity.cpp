@@ -9,27 +9,18 @@ namespace {
 
 namespace sql = sqlite_sql;
 
-std::vector<std::string> strings_of(SQLite::Statement& query) {
-  std::vector<std::string> values;
-  while (query.executeStep()) values.push_back(query.getColumn(0).getString());
-  return values;
-}
-
 // The recorded identity; in a database from before the record, the one source its rows carry.
 std::optional<std::string> previous_identity(SQLite::Database& db) {
   SQLite::Statement recorded(db, sql::kLocalIdentity);
   if (recorded.executeStep()) return recorded.getColumn(0).getString();
   SQLite::Statement sources(db, sql::kRowSources);
-  const std::vector<std::string> found = strings_of(sources);
+  const std::vector<std::string> found = SqliteStore::Impl::strings_of(sources);
   if (found.size() == 1) return found.front();
   return std::nullopt;
 }
 
-bool has_rows(SQLite::Database& db, const std::string& source) {
-  SQLite::Statement query(db, sql::kSourceHasRows);
-  query.bind(1, source);
-  query.executeStep();
-  return query.getColumn(0).getInt() != 0;
+bool has_rows(SqliteStore::Impl& d, const std::string& source) {
+  return SqliteStore::Impl::integer_of(d.cached(sql::kSourceHasRows), source) != 0;
 }
 
 // Moves every row of `from` to `to`, in every table with a source column.
@@ -44,13 +35,6 @@ void relabel_rows(SQLite::Database& db, const std::string& from, const std::stri
     move.bind(2, to);
     move.exec();
   }
-}
-
-std::int64_t events_of(SQLite::Database& db, const std::string& source) {
-  SQLite::Statement query(db, sql::kEventCount);
-  query.bind(1, source);
-  query.executeStep();
-  return query.getColumn(0).getInt64();
 }
 
 }  // namespace
@@ -70,8 +54,9 @@ std::optional<IdentityChange> SqliteStore::adopt_identity() {
   SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
   std::optional<IdentityChange> change;
   const std::optional<std::string> previous = previous_identity(d.db);
-  if (previous && *previous != d.source && has_rows(d.db, *previous)) {
-    change = IdentityChange{*previous, d.source, events_of(d.db, *previous), has_rows(d.db, d.source)};
+  if (previous && *previous != d.source && has_rows(d, *previous)) {
+    change = IdentityChange{*previous, d.source, Impl::integer_of(d.cached(sql::kEventCount), *previous),
+                            has_rows(d, d.source)};
     if (!change->kept) {
       relabel_rows(d.db, *previous, d.source);
       d.queue_relabel(*previous);

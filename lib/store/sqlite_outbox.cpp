@@ -154,10 +154,7 @@ std::int64_t SqliteStore::discard_shipped(std::int64_t through_seq) {
 }
 
 std::int64_t SqliteStore::outbox_size() {
-  SQLite::Statement query(impl_->db, sql::kOutboxSize);
-  query.bind(1, impl_->source);
-  query.executeStep();
-  return query.getColumn(0).getInt64();
+  return Impl::integer_of(impl_->cached(sql::kOutboxSize), impl_->source);
 }
 
 }  // namespace cu

@@ -26,12 +26,6 @@ std::vector<std::pair<std::int64_t, double>> changed_costs(SqliteStore::Impl& d,
   return changed;
 }
 
-std::vector<std::string> strings_of(SQLite::Statement& query) {
-  std::vector<std::string> values;
-  while (query.executeStep()) values.push_back(query.getColumn(0).getString());
-  return values;
-}
-
 }  // namespace
 
 std::int64_t SqliteStore::reprice_events(const RollupSettings& settings) {
@@ -51,13 +45,13 @@ std::int64_t SqliteStore::reprice_events(const RollupSettings& settings) {
 std::vector<std::string> SqliteStore::stored_models() {
   SQLite::Statement query(impl_->db, sql::kStoredModels);
   Impl::run_bind(query, impl_->source);
-  return strings_of(query);
+  return Impl::strings_of(query);
 }
 
 std::vector<std::string> SqliteStore::warned_models() {
   SQLite::Statement query(impl_->db, sql::kWarnedModels);
   Impl::run_bind(query, impl_->source);
-  return strings_of(query);
+  return Impl::strings_of(query);
 }
 
 void SqliteStore::record_warned_models(const std::vector<std::string>& models) {

@@ -35,10 +35,7 @@ std::optional<QuarantinedRow> SqliteStore::quarantine_ship_row(std::int64_t seq,
 }
 
 std::int64_t SqliteStore::quarantined_rows() {
-  SQLite::Statement query(impl_->db, sql::kQuarantineSize);
-  query.bind(1, impl_->source);
-  query.executeStep();
-  return query.getColumn(0).getInt64();
+  return Impl::integer_of(impl_->cached(sql::kQuarantineSize), impl_->source);
 }
 
 }  // namespace cu

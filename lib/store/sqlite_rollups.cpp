@@ -222,14 +222,7 @@ void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dates, con
   by_session.finish();
 }
 
-std::int64_t SqliteStore::Impl::count_events() {
-  SQLite::Statement& query = cached(sql::kEventCount);
-  run_bind(query, source);
-  query.executeStep();
-  const std::int64_t count = query.getColumn(0).getInt64();
-  query.reset();
-  return count;
-}
+std::int64_t SqliteStore::Impl::count_events() { return integer_of(cached(sql::kEventCount), source); }
 
 std::int64_t SqliteStore::refresh_block_status(const RollupSettings& settings) {
   Impl& d = *impl_;

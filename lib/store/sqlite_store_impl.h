@@ -74,6 +74,22 @@ struct SqliteStore::Impl {
   static void bind_value(SQLite::Statement& statement, int index, const std::optional<std::string>& value) {
     if (value) statement.bind(index, *value);
   }
+  // The first column of the one row `query` (a count or a flag) returns with `values` bound. The
+  // statement is reset afterwards, so that a cached one holds no read snapshot open.
+  template <typename... Values>
+  static std::int64_t integer_of(SQLite::Statement& query, const Values&... values) {
+    run_bind(query, values...);
+    query.executeStep();
+    const std::int64_t value = query.getColumn(0).getInt64();
+    query.reset();
+    return value;
+  }
+  // The first column of every row `query` returns, as text.
+  static std::vector<std::string> strings_of(SQLite::Statement& query) {
+    std::vector<std::string> values;
+    while (query.executeStep()) values.push_back(query.getColumn(0).getString());
+    return values;
+  }
 
   // The statement for `sql` (one of the sqlite_sql.h constants), prepared once per connection.
   SQLite::Statement& cached(const char* sql);

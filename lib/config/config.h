@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/log_level.h"
+#include "limits/limit_settings.h"
 #include "pricing/price_table.h"
 
 namespace cu {
@@ -29,6 +30,7 @@ struct Config {
   std::filesystem::path pricing_file;  // LiteLLM-format JSON replacing the built-in prices; empty: none
   std::map<std::string, ModelPrices> pricing_overrides;
   LogLevel log_level = LogLevel::kInfo;
+  LimitSettings limits;  // limits.*: the constants of the limit estimates (SPEC §11)
 
   friend bool operator==(const Config&, const Config&) = default;
 };

@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "limits/rate_limit_input.h"
+
 namespace cu::ctl {
 
 struct ActionResult {
@@ -27,6 +29,9 @@ struct ControlHooks {
   // Changes whenever the stored data or the report settings may have changed (a commit, a
   // reload); empty: answers are never reused (command_registry.h, ResponseCache).
   std::function<std::uint64_t()> data_generation;
+  // Keeps what a statusline request carried in `rate_limits`: records the valid snapshots and counts
+  // the absent and rejected windows for `status`. Empty: nothing is kept.
+  std::function<void(const RateLimitReading&)> record_rate_limits;
   // Unix epoch milliseconds; the wall clock when empty. Injectable for tests.
   std::function<std::int64_t()> now_ms;
 };

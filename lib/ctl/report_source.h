@@ -6,7 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "core/rate_limit.h"
+#include "limits/limit_settings.h"
 #include "rollup/rows.h"
+#include "store/store.h"
 
 namespace cu {
 
@@ -31,9 +34,17 @@ class ReportSource {
   // Project folders that have usage, sorted.
   virtual std::vector<std::string> projects() = 0;
 
+  // Official rate-limit readings and the event figures of the limit estimates (Store's
+  // rate_limit_snapshots, latest_rate_limits and usage_points, of this source).
+  virtual std::vector<RateLimitSnapshot> rate_limit_snapshots(const RateLimitFilter& filter) = 0;
+  virtual std::vector<RateLimitSnapshot> latest_rate_limits() = 0;
+  virtual std::vector<UsagePoint> usage_points(std::int64_t from_ms, std::int64_t to_ms) = 0;
+
   // The zone local dates are computed in.
   virtual const Calendar& calendar() const = 0;
   virtual int block_hours() const = 0;
+  // The constants of the limit estimates (config keys limits.*).
+  virtual const LimitSettings& limit_settings() const = 0;
 };
 
 }  // namespace cu

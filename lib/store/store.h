@@ -4,11 +4,13 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/checkpoint.h"
+#include "core/rate_limit.h"
 #include "core/usage_event.h"
 #include "pricing/price_table.h"
 #include "rollup/rows.h"
@@ -46,6 +48,15 @@ struct StoredIdentity {
 struct StoredEventKey {
   std::int64_t id = 0;
   std::string message_id;
+};
+
+// Which rate-limit snapshots to read: captured_at in [from_ms, to_ms), of one window and one
+// instance of it (its resets_at) when given.
+struct RateLimitFilter {
+  std::optional<RateLimitWindow> window;
+  std::optional<std::int64_t> resets_at_ms;
+  std::int64_t from_ms = std::numeric_limits<std::int64_t>::min();
+  std::int64_t to_ms = std::numeric_limits<std::int64_t>::max();
 };
 
 // What a rollup refresh needs to know about the configuration.
@@ -110,6 +121,19 @@ class Store {
                                                  const std::string& project = {}) = 0;
   virtual std::vector<std::string> projects() = 0;
   virtual std::int64_t event_count() = 0;
+
+  // Official rate-limit readings (SPEC §11), table rate_limit_snapshots. Each snapshot is stored
+  // under (source, window, rate_limit_minute(captured_at)); one of a minute that already has a row
+  // replaces it when it was captured at the same time or later, and is ignored when earlier. One
+  // transaction; while shipping, the touched rows are queued for PostgreSQL like events.
+  virtual void record_rate_limits(const std::vector<RateLimitSnapshot>& snapshots) = 0;
+  // Snapshots matching `filter`, ascending by captured_at, then window.
+  virtual std::vector<RateLimitSnapshot> rate_limit_snapshots(const RateLimitFilter& filter) = 0;
+  // The newest snapshot of each window that has one (at most one per window), in window order.
+  virtual std::vector<RateLimitSnapshot> latest_rate_limits() = 0;
+  // Kept events with timestamp in [from_ms, to_ms), ascending by timestamp: the figures the limit
+  // estimates sum.
+  virtual std::vector<UsagePoint> usage_points(std::int64_t from_ms, std::int64_t to_ms) = 0;
 };
 
 }  // namespace cu

@@ -19,6 +19,7 @@
 #include "config/config.h"
 #include "core/time.h"
 #include "ctl/control_server.h"
+#include "ctl/rate_limit_recorder.h"
 #include "ctl/store_report_source.h"
 #include "ingest/backfill.h"
 #include "ingest/ingestor.h"
@@ -185,7 +186,7 @@ nlohmann::json roots_json(const std::vector<cu::RootStatus>& roots) {
 
 // The `status` command's answer (docs/PROTOCOL.md, "Status").
 nlohmann::json status_json(Pipeline& pipeline, const cu::FollowerStatus& follower,
-                           std::chrono::steady_clock::time_point started) {
+                           const cu::ctl::RateLimitRecorder& rate_limits, std::chrono::steady_clock::time_point started) {
   const cu::IngestStats& stats = pipeline.ingestor->stats();
   nlohmann::json skipped = nlohmann::json::object();
   for (std::size_t i = 0; i < cu::kSkipReasonCount; ++i) {
@@ -209,6 +210,7 @@ nlohmann::json status_json(Pipeline& pipeline, const cu::FollowerStatus& followe
       {"parse_errors", stats.skipped_total()},
       {"skipped_lines", skipped},
       {"unknown_models", pipeline.unknown_models_json()},
+      {"rate_limits", rate_limits.status()},
       {"store_failures", follower.store_failures},
       {"last_store_error", follower.last_store_error.empty() ? nlohmann::json(nullptr)
                                                              : nlohmann::json(follower.last_store_error)},
@@ -297,9 +299,12 @@ class Daemon {
   // The control socket lives as long as the daemon; reloads retarget what it reads.
   void start_control() {
     reports_ = std::make_unique<cu::StoreReportSource>(*pipeline_->store, pipeline_->calendar,
-                                                       std::chrono::hours(pipeline_->config.block_hours));
+                                                       std::chrono::hours(pipeline_->config.block_hours),
+                                                       pipeline_->config.limits);
+    rate_limits_ = std::make_unique<cu::ctl::RateLimitRecorder>(*pipeline_->store);
     cu::ctl::ControlHooks hooks;
-    hooks.status = [this] { return status_json(*pipeline_, follower_->status(), started_); };
+    hooks.status = [this] { return status_json(*pipeline_, follower_->status(), *rate_limits_, started_); };
+    hooks.record_rate_limits = [this](const cu::RateLimitReading& reading) { rate_limits_->record(reading); };
     // Every commit of the follower and every pipeline (start, reload) may change what reports show.
     hooks.data_generation = [this] {
       return (pipelines_started_ << 32) + static_cast<std::uint64_t>(follower_->status().commits);
@@ -360,8 +365,10 @@ class Daemon {
     if (reloaded) pipeline_ = std::move(next);
     start(std::move(pipeline_));
     if (reports_) {
-      reports_->retarget(*pipeline_->store, pipeline_->calendar, std::chrono::hours(pipeline_->config.block_hours));
+      reports_->retarget(*pipeline_->store, pipeline_->calendar, std::chrono::hours(pipeline_->config.block_hours),
+                         pipeline_->config.limits);
     }
+    if (rate_limits_) rate_limits_->retarget(*pipeline_->store);
     arm_midnight();  // the zone may have changed
     if (reloaded) cu::log::info("configuration reloaded");
     notifier_.ready();
@@ -440,6 +447,7 @@ class Daemon {
   std::uint64_t pipelines_started_ = 0;  // the high half of ControlHooks::data_generation
   std::unique_ptr<cu::Follower> follower_;
   std::unique_ptr<cu::StoreReportSource> reports_;
+  std::unique_ptr<cu::ctl::RateLimitRecorder> rate_limits_;  // statusline readings; counts since the start
   std::unique_ptr<cu::ctl::ControlServer> control_;
 };
 

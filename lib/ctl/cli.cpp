@@ -20,6 +20,8 @@ using Json = nlohmann::json;
 // The statusline runs on every Claude Code refresh: give up on a missing daemon quickly.
 constexpr std::chrono::milliseconds kStatuslineConnectTimeout{100};
 constexpr std::chrono::milliseconds kStatuslineResponseTimeout{1000};
+// command_args.cpp's limit for a JSON argument.
+constexpr std::size_t kMaxForwardedRateLimitsBytes = 4096;
 
 struct GlobalOptions {
   std::string socket;
@@ -69,6 +71,10 @@ bool all_digits(const std::string& text) {
 // A flag's text as the JSON the protocol expects; text that does not fit stays a string, which
 // validation then rejects with the argument's own message.
 Json json_of(const ArgSpec& spec, const std::string& text) {
+  if (spec.kind == ArgKind::kJson) {
+    Json value = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+    return value.is_discarded() ? Json(text) : value;
+  }
   const bool numeric = spec.kind == ArgKind::kCount || spec.kind == ArgKind::kTokenLimit;
   if (numeric && all_digits(text)) return std::stoll(text);
   return text;
@@ -137,6 +143,12 @@ std::string fallback_reason(const ClientError& error) {
   }
 }
 
+// The hook's rate_limits as sent to the daemon, which records the valid windows and counts the
+// rest; one too large for a request argument is sent as a marker it counts as malformed.
+Json forwarded_rate_limits(const Json& rate_limits) {
+  return rate_limits.dump().size() <= kMaxForwardedRateLimitsBytes ? rate_limits : Json("too large");
+}
+
 std::string read_all(std::istream& in) { return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()}; }
 
 int run_statusline(const Subcommand& sub, const GlobalOptions& global, CliIo& io) {
@@ -146,6 +158,9 @@ int run_statusline(const Subcommand& sub, const GlobalOptions& global, CliIo& io
   try {
     Json args = given_args(sub);
     if (!args.contains("session_id") && !context.hook.session_id.empty()) args["session_id"] = context.hook.session_id;
+    if (!args.contains("rate_limits") && !context.hook.rate_limits.is_null()) {
+      args["rate_limits"] = forwarded_rate_limits(context.hook.rate_limits);
+    }
     const CommandArgs parsed = parse_command_args(sub.command->args, args, /*include_printer_args=*/true);
     const ClientOptions options{settings_of(global, io.env).socket, kStatuslineConnectTimeout, kStatuslineResponseTimeout};
     const Json data = call_daemon(options, sub.command->name, request_args_of(args));
@@ -174,16 +189,20 @@ int run_command(const Subcommand& sub, const GlobalOptions& global, CliIo& io) {
     return kExitUsage;
   }
   try {
-    if (global.json) {
+    if (global.json && sub.command->exit_code == nullptr) {
       io.out << call_daemon_rendered(ClientOptions{settings.socket}, sub.command->name, request_args_of(args)) << "\n";
       return kExitOk;
     }
     const Json data = call_daemon(ClientOptions{settings.socket}, sub.command->name, request_args_of(args));
-    PrintContext context;
-    context.colour = colour_wanted(global, io);
-    context.zone = settings.zone;
-    sub.command->print(data, parsed, context, io.out);
-    return kExitOk;
+    if (global.json) {
+      io.out << render_json(data) << "\n";
+    } else {
+      PrintContext context;
+      context.colour = colour_wanted(global, io);
+      context.zone = settings.zone;
+      sub.command->print(data, parsed, context, io.out);
+    }
+    return sub.command->exit_code != nullptr ? sub.command->exit_code(data) : kExitOk;
   } catch (const ClientError& error) {
     io.err << "claude-usagectl " << sub.command->name << ": " << error.what() << "\n";
     return exit_code_of(error);

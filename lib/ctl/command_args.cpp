@@ -106,6 +106,11 @@ std::vector<ArgSpec> make_arg_specs() {
        [](CommandArgs& a, const Json& v) { a.session_length = v.get<std::int64_t>(); }},
       {"session_id", '\0', kText, kRequest, "the Claude Code session the statusline is for", {},
        [](CommandArgs& a, const Json& v) { a.session_id = v.get<std::string>(); }},
+      {"rate_limits", '\0', kJson, kRequest,
+       "the statusline hook's rate_limits object (Claude Code 2.1.80+), recorded by the daemon", {},
+       [](CommandArgs& a, const Json& v) { a.rate_limits = v; }},
+      {"history", '\0', kFlag, kRequest, "the recorded readings and each past window's peak, cost and tokens", {},
+       [](CommandArgs& a, const Json& v) { a.history = v.get<bool>(); }},
       {"breakdown", 'b', kFlag, kPrinter, "show a row per model under each row (tables only)", {},
        [](CommandArgs& a, const Json& v) { a.breakdown = v.get<bool>(); }},
       {"chart", '\0', kFlag, kPrinter, "draw a bar chart of the cost per day instead of the table", {},
@@ -157,6 +162,9 @@ std::optional<std::string> validate_arg(const ArgSpec& spec, const nlohmann::jso
       if (positive_integer(value, kMaxCount)) return std::nullopt;
       return fmt::format("must be an integer from 1 to {}", kMaxCount);
     case ArgKind::kTokenLimit: return check_token_limit(value);
+    case ArgKind::kJson:
+      if (value.dump().size() <= kMaxTextBytes) return std::nullopt;
+      return fmt::format("must be at most {} bytes of JSON", kMaxTextBytes);
   }
   return "has an unknown kind";
 }

@@ -37,6 +37,10 @@ struct CommandArgs {
   std::optional<TokenLimit> token_limit;
   std::optional<std::int64_t> session_length;  // hours
   std::optional<std::string> session_id;
+  // The statusline hook's `rate_limits` as Claude Code sent it (any JSON; null when absent):
+  // read_rate_limits sorts out what is valid.
+  nlohmann::json rate_limits;
+  bool history = false;  // limits: the recorded snapshots and each past window instead
   // Printer options: they change only the CLI's rendering and are never sent.
   bool breakdown = false;
   bool chart = false;
@@ -50,6 +54,7 @@ enum class ArgKind {
   kChoice,      // one of `choices`
   kCount,       // a positive integer
   kTokenLimit,  // a positive integer or "max"
+  kJson,        // any JSON value of at most 4 KiB serialized; CLI: JSON text
 };
 
 // Where an argument is consumed: in the daemon (sent in the request) or by the CLI's printer.

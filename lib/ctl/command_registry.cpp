@@ -34,7 +34,16 @@ Json run_weekly(const CommandArgs& args, CommandContext& c) { return weekly_repo
 Json run_monthly(const CommandArgs& args, CommandContext& c) { return monthly_report(c.source, args, c.now_ms); }
 Json run_session(const CommandArgs& args, CommandContext& c) { return session_report(c.source, args); }
 Json run_blocks(const CommandArgs& args, CommandContext& c) { return blocks_report(c.source, args, c.now_ms); }
-Json run_statusline(const CommandArgs& args, CommandContext& c) { return statusline_report(c.source, args, c.now_ms); }
+Json run_limits(const CommandArgs& args, CommandContext& c) { return limits_report(c.source, args, c.now_ms); }
+
+// Records the hook's official readings (ControlHooks::record_rate_limits) and answers with them.
+Json run_statusline(const CommandArgs& args, CommandContext& c) {
+  const RateLimitReading reading = read_rate_limits(args.rate_limits, c.now_ms);
+  if (c.hooks.record_rate_limits) c.hooks.record_rate_limits(reading);
+  Json data = statusline_report(c.source, args, c.now_ms);
+  data["rate_limits"] = official_limits_json(reading.snapshots, c.source.calendar());
+  return data;
+}
 
 // daily, weekly and monthly read the clock only for --last (periods up to today).
 bool without_last(const CommandArgs& args) { return !args.last; }
@@ -56,8 +65,13 @@ std::vector<CommandSpec> make_registry() {
        {"since", "until", "order", "project", "breakdown"}, run_session, print_session, always},
       {"blocks", "Billing blocks (5 hours) with gaps, burn rate and projection (ccusage blocks --json)",
        {"since", "until", "order", "active", "recent", "token_limit", "session_length"}, run_blocks, print_blocks},
-      {"statusline", "One line for Claude Code's statusLine hook: session, today and block cost, burn rate",
-       {"session_id", "visual_burn_rate"}, run_statusline, print_statusline},
+      {"statusline",
+       "One line for Claude Code's statusLine hook: session, today and block cost, burn rate, official limits",
+       {"session_id", "rate_limits", "visual_burn_rate"}, run_statusline, print_statusline},
+      {"limits",
+       "Official 5-hour and 7-day limits: latest reading, window cost, estimated limit, when it fills; P90 "
+       "token limit. Exit 10 near, 11 full, 20 no data",
+       {"history", "since", "until", "order"}, run_limits, print_limits, nullptr, limits_exit_code},
       {"rescan", "Rescan every log root now (what an inotify overflow triggers)", {}, run_rescan, print_action},
       {"reload", "Re-read the config file (like SIGHUP)", {}, run_reload, print_action},
   };
@@ -97,6 +111,7 @@ std::string arg_kind_text(const ArgSpec& spec) {
     }
     case ArgKind::kCount: return "positive integer";
     case ArgKind::kTokenLimit: return "positive integer \\| `\"max\"`";
+    case ArgKind::kJson: return "any JSON";
   }
   return "";
 }

@@ -35,6 +35,8 @@ struct CommandSpec {
   // Whether the answer to `args` depends only on the stored data and the settings (not on the
   // clock or the daemon's state), so that it may be reused until the data changes; null: never.
   bool (*data_only)(const CommandArgs& args) = nullptr;
+  // The CLI's exit status for a successful answer (scripts test it); null: always 0.
+  int (*exit_code)(const nlohmann::json& data) = nullptr;
 };
 
 // Answers of data-only requests, by request line, while ControlHooks::data_generation stays

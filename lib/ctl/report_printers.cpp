@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/time.h"
+#include "ctl/json_fields.h"
 #include "ctl/text_format.h"
 #include "ctl/text_table.h"
 
@@ -17,42 +18,6 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr std::size_t kChartWidth = 40;
-
-// Safe readers: the data came from a daemon, maybe another build; a missing or mistyped key
-// prints as empty or zero rather than throwing.
-const Json& at(const Json& object, std::string_view key) {
-  static const Json kNull;
-  if (!object.is_object()) return kNull;
-  const auto it = object.find(key);
-  return it == object.end() ? kNull : *it;
-}
-
-std::int64_t int_at(const Json& object, std::string_view key) {
-  const Json& value = at(object, key);
-  return value.is_number() ? value.get<std::int64_t>() : 0;
-}
-
-double number_at(const Json& object, std::string_view key) {
-  const Json& value = at(object, key);
-  return value.is_number() ? value.get<double>() : 0;
-}
-
-std::string text_at(const Json& object, std::string_view key) {
-  const Json& value = at(object, key);
-  return value.is_string() ? value.get<std::string>() : std::string();
-}
-
-std::int64_t time_at(const Json& object, std::string_view key) {
-  std::int64_t ms = 0;
-  const std::string text = text_at(object, key);
-  return !text.empty() && parse_timestamp_ms(text, ms) ? ms : 0;
-}
-
-const Json& list_at(const Json& object, std::string_view key) {
-  static const Json kEmpty = Json::array();
-  const Json& value = at(object, key);
-  return value.is_array() ? value : kEmpty;
-}
 
 std::string model_lines(const Json& models) {
   std::vector<std::string> names;

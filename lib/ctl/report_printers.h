@@ -25,6 +25,8 @@ void print_monthly(const nlohmann::json& data, const CommandArgs& args, const Pr
 void print_session(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context,
                    std::ostream& out);
 void print_blocks(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);
+// limits: the official windows now; with --history, each past window.
+void print_limits(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);
 void print_status(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);
 // rescan and reload: the daemon's message.
 void print_action(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);

@@ -30,8 +30,34 @@ nlohmann::json blocks_report(ReportSource& source, const CommandArgs& args, std:
 // {"date", "today_cost_usd", "session_cost_usd" (null when the session is unknown),
 //  "block": null | {"cost_usd", "end_time", "remaining_minutes",
 //                   "burn_rate": null | {"cost_per_hour", "tokens_per_minute",
-//                                        "tokens_per_minute_for_indicator"}}}.
+//                                        "tokens_per_minute_for_indicator"}}},
+//  "rate_limits" (official_limits_json; added by the command from the request's rate_limits)}.
 nlohmann::json statusline_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms);
+
+// The statusline answer's "rate_limits": the request's valid official readings,
+// {"five_hour"|"seven_day": {"used_percentage", "resets_at" (ISO-8601 UTC), "resets_at_local"
+// (HH:MM in the daemon's zone)}}, only the windows present; null when there are none.
+nlohmann::json official_limits_json(std::span<const RateLimitSnapshot> snapshots, const Calendar& calendar);
+
+// limits (SPEC §11): {"windows": [{"window", "usedPercentage", "resetsAt", "capturedAt", "ageSeconds",
+// "stale", "resetPassed", "windowCostUSD", "burnRateUSDPerHour", "estimatedLimitUSD",
+// "projectedFullAt", "hitsBeforeReset"}], "p90Tokens"}: one entry per window with a reading, from
+// its latest. With args.history: {"snapshots": [{"window", "capturedAt", "usedPercentage",
+// "resetsAt"}], "windows": [{"window", "start", "resetsAt", "readings", "peakPercentage", "peakAt",
+// "costUSD", "inputOutputTokens", "totalTokens", "impliedLimitUSD"}]} for readings captured in
+// --since … --until (local dates), ascending (args.order).
+nlohmann::json limits_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms);
+
+// `claude-usagectl limits`' exit status for scripts, from the report: kLimitsFull when a window
+// not yet reset is at 100 % or more, else kLimitsNear when one is at kLimitsNearPercentage or more or
+// projected to fill before its reset, else 0; kLimitsNoData without such a window (none recorded,
+// or only readings of windows that have since reset). For the history: 0, or kLimitsNoData
+// without any reading in range.
+inline constexpr int kLimitsNear = 10;
+inline constexpr int kLimitsFull = 11;
+inline constexpr int kLimitsNoData = 20;
+inline constexpr double kLimitsNearPercentage = 90;
+int limits_exit_code(const nlohmann::json& data);
 
 // `blocks` (non-gap, ascending by start) with a gap block [previous last event + length, next first
 // event) wherever two consecutive blocks' events are more than `length_ms` apart, in ccusage's

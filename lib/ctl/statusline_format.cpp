@@ -15,6 +15,8 @@ constexpr double kModerateTokensPerMinute = 2000;
 constexpr double kHighTokensPerMinute = 5000;
 constexpr double kContextLowPercent = 50;
 constexpr double kContextMediumPercent = 80;
+constexpr double kLimitLowPercent = 50;
+constexpr double kLimitHighPercent = 80;
 
 const Json* member(const Json& object, std::string_view key) {
   if (!object.is_object()) return nullptr;
@@ -82,6 +84,34 @@ std::string burn_part(const Json& block, BurnRateDisplay display, bool colour) {
   return fmt::format(" | 🔥 {}{}", paint(cost, level_colour(level), colour), indicator(level, display));
 }
 
+Colour limit_colour(double percent) {
+  if (percent < kLimitLowPercent) return Colour::kGreen;
+  return percent < kLimitHighPercent ? Colour::kYellow : Colour::kRed;
+}
+
+// "5h 42% ↻14:00": the reset time only for the 5-hour window (the 7-day one is days away).
+std::string official_window(const Json& window, std::string_view label, bool with_reset, bool colour) {
+  const double percent = number_at(window, "used_percentage").value_or(0);
+  std::string text = fmt::format("{} {}", label,
+                                 paint(fmt::format("{}%", std::llround(percent)), limit_colour(percent), colour));
+  const auto reset = text_at(window, "resets_at_local");
+  if (with_reset && reset) text += " ↻" + *reset;
+  return text;
+}
+
+std::string limits_part(const Json& data, bool colour) {
+  const Json* limits = member(data, "rate_limits");
+  if (limits == nullptr || !limits->is_object()) return "";
+  std::string text;
+  if (const Json* five = member(*limits, "five_hour"); five != nullptr && five->is_object()) {
+    text = official_window(*five, "5h", true, colour);
+  }
+  if (const Json* seven = member(*limits, "seven_day"); seven != nullptr && seven->is_object()) {
+    text += (text.empty() ? "" : " · ") + official_window(*seven, "7d", false, colour);
+  }
+  return text.empty() ? "" : " | ⏳ " + text;
+}
+
 std::string context_part(const StatuslineHook& hook, bool colour) {
   if (!hook.context_tokens || !hook.context_size || *hook.context_size <= 0) return "";
   const double percent = std::round(static_cast<double>(*hook.context_tokens) * 100 / static_cast<double>(*hook.context_size));
@@ -108,6 +138,7 @@ StatuslineHook parse_statusline_hook(std::string_view text) {
     hook.context_tokens = count_at(*context, "total_input_tokens");
     hook.context_size = count_at(*context, "context_window_size");
   }
+  if (const Json* limits = member(input, "rate_limits")) hook.rate_limits = *limits;
   return hook;
 }
 
@@ -122,9 +153,9 @@ std::string statusline_text(const nlohmann::json& data, const StatuslineHook& ho
   const Json* block = member(data, "block");
   const Json none;
   const Json& active = block != nullptr ? *block : none;
-  return fmt::format("🤖 {} | 💰 {} session / {} today / {}{}{}", hook.model_name, session_part(data, hook),
+  return fmt::format("🤖 {} | 💰 {} session / {} today / {}{}{}{}", hook.model_name, session_part(data, hook),
                      format_currency(number_at(data, "today_cost_usd").value_or(0)), block_part(active),
-                     burn_part(active, display, colour), context_part(hook, colour));
+                     burn_part(active, display, colour), limits_part(data, colour), context_part(hook, colour));
 }
 
 std::string statusline_fallback(const StatuslineHook& hook, std::string_view reason) {

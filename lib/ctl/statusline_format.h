@@ -19,6 +19,7 @@ struct StatuslineHook {
   std::optional<double> cost_usd;            // cost.total_cost_usd: Claude Code's own session cost
   std::optional<std::int64_t> context_tokens;  // context_window.total_input_tokens
   std::optional<std::int64_t> context_size;    // context_window.context_window_size
+  nlohmann::json rate_limits;  // rate_limits as sent (Claude Code 2.1.80+), for the daemon; null when absent
 };
 
 // Reads the hook JSON leniently: missing, mistyped or unparsable fields keep their defaults, so a
@@ -31,7 +32,8 @@ enum class BurnLevel { kNormal, kModerate, kHigh };
 // moderate, else high.
 BurnLevel burn_level(double tokens_per_minute_for_indicator);
 
-// The line for the daemon's `statusline` data (see reports.h). The session cost is the hook's
+// The line for the daemon's `statusline` data (see reports.h); its "rate_limits", when any, add
+// e.g. " | ⏳ 5h 42% ↻14:00 · 7d 18%". The session cost is the hook's
 // when it carries one (ccusage's --cost-source auto), else the daemon's.
 std::string statusline_text(const nlohmann::json& data, const StatuslineHook& hook, BurnRateDisplay display,
                             bool colour);

@@ -60,6 +60,17 @@ Json active_block(ReportSource& source, std::int64_t now_ms) {
 
 }  // namespace
 
+nlohmann::json official_limits_json(std::span<const RateLimitSnapshot> snapshots, const Calendar& calendar) {
+  if (snapshots.empty()) return nullptr;
+  Json windows = Json::object();
+  for (const RateLimitSnapshot& snapshot : snapshots) {
+    windows[std::string(to_string(snapshot.window))] = {{"used_percentage", snapshot.used_percentage},
+                                                        {"resets_at", format_timestamp_ms(snapshot.resets_at_ms)},
+                                                        {"resets_at_local", calendar.time_of_day(snapshot.resets_at_ms)}};
+  }
+  return windows;
+}
+
 nlohmann::json statusline_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms) {
   const std::string today = source.calendar().date_of(now_ms);
   return {{"date", today},

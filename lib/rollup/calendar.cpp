@@ -38,6 +38,13 @@ std::string Calendar::date_of(std::int64_t timestamp_ms) const {
                      static_cast<unsigned>(day.day()));
 }
 
+std::string Calendar::time_of_day(std::int64_t timestamp_ms) const {
+  const date::zoned_time<Milliseconds> local(zone_, SysMs(Milliseconds(timestamp_ms)));
+  const auto since_midnight = local.get_local_time() - date::floor<date::days>(local.get_local_time());
+  const date::hh_mm_ss<Milliseconds> time(since_midnight);
+  return fmt::format("{:02}:{:02}", time.hours().count(), time.minutes().count());
+}
+
 std::pair<std::int64_t, std::int64_t> Calendar::day_range_ms(std::string_view text) const {
   int y = 0;
   unsigned m = 0;

@@ -20,6 +20,9 @@ class Calendar {
   // The local date of a Unix epoch millisecond, as YYYY-MM-DD.
   std::string date_of(std::int64_t timestamp_ms) const;
 
+  // The local time of day of a Unix epoch millisecond, as HH:MM.
+  std::string time_of_day(std::int64_t timestamp_ms) const;
+
   // [first ms, first ms of the next day) of local date `date` (YYYY-MM-DD); DST-safe.
   std::pair<std::int64_t, std::int64_t> day_range_ms(std::string_view date) const;
 

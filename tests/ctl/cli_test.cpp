@@ -83,6 +83,28 @@ TEST_F(Cli, FlagsBecomeArguments) {
   EXPECT_EQ(Json::parse(blocks.out).at("blocks").at(0).at("id"), "2026-02-01T09:00:00.000Z");
 }
 
+TEST_F(Cli, LimitsExitCodesTellScriptsHowCloseTheLimitIs) {
+  const CliRun none = run({"--socket", socket(), "limits"});
+  EXPECT_EQ(none.code, 20) << none.err;
+  EXPECT_NE(none.out.find("No official limits recorded yet"), std::string::npos) << none.out;
+  // 95 % read a minute before now, the window resetting in an hour.
+  server_.on_loop([this] {
+    source_.snapshots = {{RateLimitWindow::kFiveHour, test::kHistoryNowMs - 60'000, 95, test::kHistoryNowMs + 3'600'000}};
+  });
+  const CliRun near = run({"--socket", socket(), "limits", "--json"});
+  EXPECT_EQ(near.code, 10) << near.err;
+  EXPECT_EQ(Json::parse(near.out).at("windows").at(0).at("usedPercentage"), 95.0);
+  const CliRun table = run({"--socket", socket(), "limits"});
+  EXPECT_EQ(table.code, 10);
+  EXPECT_NE(table.out.find("5-hour"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("95.0%"), std::string::npos) << table.out;
+  server_.on_loop([this] { source_.snapshots.back().used_percentage = 100.5; });
+  EXPECT_EQ(run({"--socket", socket(), "limits"}).code, 11);
+  const CliRun history = run({"--socket", socket(), "limits", "--history"});
+  EXPECT_EQ(history.code, 0) << history.err;
+  EXPECT_NE(history.out.find("1 reading recorded"), std::string::npos) << history.out;
+}
+
 TEST_F(Cli, ProjectFoldersStartingWithADash) {
   for (const char* option : {"--project", "-p"}) {
     const CliRun result = run({"--socket", socket(), "daily", option, "-home-ana-web", "--json"});

@@ -205,6 +205,44 @@ std::vector<std::string> EventReportSource::projects() {
   return {names.begin(), names.end()};
 }
 
+std::vector<RateLimitSnapshot> EventReportSource::rate_limit_snapshots(const RateLimitFilter& filter) {
+  ++calls;
+  std::vector<RateLimitSnapshot> kept;
+  for (const RateLimitSnapshot& snapshot : snapshots) {
+    if (filter.window && snapshot.window != *filter.window) continue;
+    if (filter.resets_at_ms && snapshot.resets_at_ms != *filter.resets_at_ms) continue;
+    if (snapshot.captured_at_ms >= filter.from_ms && snapshot.captured_at_ms < filter.to_ms) kept.push_back(snapshot);
+  }
+  std::stable_sort(kept.begin(), kept.end(), [](const RateLimitSnapshot& a, const RateLimitSnapshot& b) {
+    return std::pair(a.captured_at_ms, a.window) < std::pair(b.captured_at_ms, b.window);
+  });
+  return kept;
+}
+
+std::vector<RateLimitSnapshot> EventReportSource::latest_rate_limits() {
+  std::vector<RateLimitSnapshot> latest;
+  for (const RateLimitWindow window : kRateLimitWindows) {
+    RateLimitFilter filter;
+    filter.window = window;
+    const std::vector<RateLimitSnapshot> all = rate_limit_snapshots(filter);
+    if (!all.empty()) latest.push_back(all.back());
+  }
+  return latest;
+}
+
+std::vector<UsagePoint> EventReportSource::usage_points(std::int64_t from_ms, std::int64_t to_ms) {
+  ++calls;
+  std::vector<UsagePoint> points;
+  for (const UsageEvent& event : events_) {
+    if (event.entry.timestamp_ms < from_ms || event.entry.timestamp_ms >= to_ms) continue;
+    const TokenCounts& t = event.entry.tokens;
+    points.push_back({event.entry.timestamp_ms, event.cost_usd, t.input + t.output, t.total()});
+  }
+  std::stable_sort(points.begin(), points.end(),
+                   [](const UsagePoint& a, const UsagePoint& b) { return a.timestamp_ms < b.timestamp_ms; });
+  return points;
+}
+
 std::string json_difference(const nlohmann::json& actual, const nlohmann::json& expected, const std::string& path) {
   if (actual.is_number() && expected.is_number()) return difference_of_numbers(actual, expected, path);
   if (actual.type() != expected.type()) return path + ": " + actual.dump() + " is not like " + expected.dump();

@@ -45,7 +45,14 @@ class EventReportSource : public ReportSource {
   std::vector<std::string> projects() override;
   const Calendar& calendar() const override { return calendar_; }
   int block_hours() const override { return block_hours_; }
+  // Over `snapshots` and the events, like the store.
+  std::vector<RateLimitSnapshot> rate_limit_snapshots(const RateLimitFilter& filter) override;
+  std::vector<RateLimitSnapshot> latest_rate_limits() override;
+  std::vector<UsagePoint> usage_points(std::int64_t from_ms, std::int64_t to_ms) override;
+  const LimitSettings& limit_settings() const override { return limits; }
 
+  std::vector<RateLimitSnapshot> snapshots;  // one per window and minute, as the store keeps them
+  LimitSettings limits;
   int calls = 0;  // how many queries were made, for tests of the server's dispatch
 
  private:

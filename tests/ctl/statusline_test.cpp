@@ -50,6 +50,44 @@ TEST(Statusline, CcusagesLayout) {
             "🤖 Sonnet 4 | 💰 $0.06 session / $0.04 today / $0.04 block (3h 56m left) | 🔥 $0.09/hr 🟢 (Normal) | 🧠 42,500 (21%)");
 }
 
+TEST(Statusline, ForwardsTheHooksRateLimitsAsSent) {
+  const auto path = std::filesystem::path(CU_SHARED_DATA_DIR) / "statusline-hook" / "statusline-rate-limits.json";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "no shared statusline-hook data";
+  const StatuslineHook hook = parse_statusline_hook(test::read_file(path));
+  EXPECT_EQ(hook.rate_limits["five_hour"]["used_percentage"], 23.5);
+  EXPECT_EQ(hook.rate_limits["seven_day"]["resets_at"], 1796659200);
+  EXPECT_TRUE(parse_statusline_hook(R"({"session_id":"s"})").rate_limits.is_null());
+  EXPECT_EQ(parse_statusline_hook(R"({"rate_limits":"x"})").rate_limits, "x");  // the daemon counts it
+}
+
+TEST(Statusline, ShowsTheOfficialLimitsWhenTheDaemonGivesThem) {
+  Json data = kData;
+  data["rate_limits"] = {{"five_hour", {{"used_percentage", 42.4}, {"resets_at_local", "14:00"}}},
+                         {"seven_day", {{"used_percentage", 17.6}, {"resets_at_local", "09:00"}}}};
+  StatuslineHook hook;
+  hook.model_name = "Sonnet 4";
+  EXPECT_EQ(statusline_text(data, hook, BurnRateDisplay::kOff, false),
+            "🤖 Sonnet 4 | 💰 $0.03 session / $0.04 today / $0.04 block (3h 56m left) | 🔥 $0.09/hr"
+            " | ⏳ 5h 42% ↻14:00 · 7d 18%");
+  data["rate_limits"].erase("five_hour");
+  EXPECT_TRUE(statusline_text(data, hook, BurnRateDisplay::kOff, false).ends_with(" | ⏳ 7d 18%"));
+  data["rate_limits"] = nullptr;
+  EXPECT_EQ(statusline_text(data, hook, BurnRateDisplay::kOff, false), statusline_text(kData, hook, BurnRateDisplay::kOff, false));
+}
+
+TEST(Statusline, OfficialLimitsAreColouredAt50And80PercentOnlyWithColour) {
+  Json data = kData;
+  auto line_with = [&](double percent, bool colour) {
+    data["rate_limits"] = {{"five_hour", {{"used_percentage", percent}, {"resets_at_local", "14:00"}}}};
+    const std::string line = statusline_text(data, StatuslineHook{}, BurnRateDisplay::kOff, colour);
+    return line.substr(line.find("⏳"));
+  };
+  EXPECT_EQ(line_with(49.4, false), "⏳ 5h 49% ↻14:00");
+  EXPECT_EQ(line_with(49.4, true), "⏳ 5h \x1b[32m49%\x1b[0m ↻14:00");
+  EXPECT_EQ(line_with(50, true), "⏳ 5h \x1b[33m50%\x1b[0m ↻14:00");
+  EXPECT_EQ(line_with(80, true), "⏳ 5h \x1b[31m80%\x1b[0m ↻14:00");
+}
+
 TEST(Statusline, NoBlockNoSession) {
   const Json data{{"date", "2026-11-23"}, {"today_cost_usd", 0}, {"session_cost_usd", nullptr}, {"block", nullptr}};
   EXPECT_EQ(statusline_text(data, StatuslineHook{}, BurnRateDisplay::kEmoji, false),

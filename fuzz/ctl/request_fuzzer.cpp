@@ -72,11 +72,33 @@ class FixedSource : public cu::ReportSource {
             block_at(hour, hour + 1, std::max(hour + 1, now_ms - 60'000), true)};
   }
   std::vector<std::string> projects() override { return {"-home-ana-api", "-home-ana-web"}; }
+  // Two instances of the 5-hour window (a reset in between) and one 7-day reading, whatever the
+  // filter: the limit estimates and the history see several instances.
+  std::vector<cu::RateLimitSnapshot> rate_limit_snapshots(const cu::RateLimitFilter&) override {
+    const std::int64_t hour = kNowMs - kNowMs % kHourMs;
+    return {{cu::RateLimitWindow::kFiveHour, hour - 6 * kHourMs, 80, hour - 4 * kHourMs},
+            {cu::RateLimitWindow::kSevenDay, hour - kHourMs, 35.5, hour + 50 * kHourMs},
+            {cu::RateLimitWindow::kFiveHour, hour - kHourMs, 12.5, hour + 2 * kHourMs},
+            {cu::RateLimitWindow::kFiveHour, kNowMs - 60'000, 20, hour + 2 * kHourMs}};
+  }
+  std::vector<cu::RateLimitSnapshot> latest_rate_limits() override {
+    const std::vector<cu::RateLimitSnapshot> all = rate_limit_snapshots({});
+    return {all[3], all[1]};
+  }
+  std::vector<cu::UsagePoint> usage_points(std::int64_t from_ms, std::int64_t to_ms) override {
+    std::vector<cu::UsagePoint> points;
+    for (std::int64_t at = kNowMs - 9 * kHourMs; at < kNowMs; at += kHourMs / 2) {
+      if (at >= from_ms && at < to_ms) points.push_back({at, 0.75, 1200, 5500});
+    }
+    return points;
+  }
   const cu::Calendar& calendar() const override { return calendar_; }
   int block_hours() const override { return 5; }
+  const cu::LimitSettings& limit_settings() const override { return limits_; }
 
  private:
   cu::Calendar calendar_;
+  cu::LimitSettings limits_;
 };
 
 cu::ctl::ControlHooks fixed_hooks() {
@@ -85,6 +107,7 @@ cu::ctl::ControlHooks fixed_hooks() {
   hooks.status = [] { return Json{{"state", "watching"}}; };
   hooks.rescan = [] { return cu::ctl::ActionResult::success("rescan started"); };
   hooks.reload = [] { return cu::ctl::ActionResult::failure("bad config"); };
+  hooks.record_rate_limits = [](const cu::RateLimitReading&) {};
   return hooks;
 }
 

@@ -45,8 +45,10 @@ class EventReportSource : public ReportSource {
   std::vector<std::string> projects() override;
   const Calendar& calendar() const override { return calendar_; }
   int block_hours() const override { return block_hours_; }
+  const LimitSettings& limit_settings() const override { return limits; }
 
   int calls = 0;  // how many queries were made, for tests of the server's dispatch
+  LimitSettings limits;  // what limit_settings() gives
 
  private:
   std::vector<UsageEvent> selected(const ReportFilter& filter) const;

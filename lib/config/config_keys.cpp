@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <climits>
+#include <cstdint>
+#include <limits>
 #include <utility>
 #include <vector>
 
@@ -213,6 +215,74 @@ ConfigKey price_overrides_key(const KeyText& text) {
   return key;
 }
 
+// The limits.* keys (SPEC §11): defaults are LimitSettings' own.
+std::string integer_range(std::int64_t low, std::int64_t high) {
+  if (high == std::numeric_limits<std::int64_t>::max()) return fmt::format("an integer of at least {}", low);
+  return fmt::format("an integer from {} to {}", low, high);
+}
+
+// A whole number of limits.* in [low, high].
+ConfigKey limit_integer_key(const KeyText& text, std::int64_t LimitSettings::*member, std::int64_t low,
+                            std::int64_t high = std::numeric_limits<std::int64_t>::max()) {
+  ConfigKey key = make_key(text);
+  key.set_default = [=](const Environment&, Config& c) { c.limits.*member = LimitSettings{}.*member; };
+  key.parse = [=](const YAML::Node& node, const Environment&, Config& c) {
+    auto value = parse_integer(scalar_text(node).value_or(""));
+    if (!value || *value < low || *value > high) {
+      throw ValueError(node, fmt::format("must be {}, got {}", integer_range(low, high), describe(node)));
+    }
+    c.limits.*member = *value;
+  };
+  key.render = [=](const Config& c) { return YAML::Node(c.limits.*member); };
+  return key;
+}
+
+// A fraction of limits.* in (0, 1].
+ConfigKey limit_ratio_key(const KeyText& text, double LimitSettings::*member) {
+  ConfigKey key = make_key(text);
+  key.set_default = [=](const Environment&, Config& c) { c.limits.*member = LimitSettings{}.*member; };
+  key.parse = [=](const YAML::Node& node, const Environment&, Config& c) {
+    auto value = parse_number(scalar_text(node).value_or(""));
+    if (!value || !(*value > 0) || *value > 1) {
+      throw ValueError(node, fmt::format("must be a number above 0 and at most 1, got {}", describe(node)));
+    }
+    c.limits.*member = *value;
+  };
+  // The shortest text that reads back to the same double.
+  key.render = [=](const Config& c) { return YAML::Node(fmt::format("{}", c.limits.*member)); };
+  return key;
+}
+
+// A positive whole number, or ValueError naming `node` as part of a list of them.
+std::int64_t positive_list_item(const YAML::Node& node) {
+  auto value = parse_integer(scalar_text(node).value_or(""));
+  if (!value || *value < 1) {
+    throw ValueError(node, fmt::format("must be a non-empty list of positive integers, got {}", describe(node)));
+  }
+  return *value;
+}
+
+// A non-empty list of positive whole numbers of limits.*, shown as a flow list.
+ConfigKey limit_list_key(const KeyText& text, std::vector<std::int64_t> LimitSettings::*member) {
+  ConfigKey key = make_key(text);
+  key.set_default = [=](const Environment&, Config& c) { c.limits.*member = LimitSettings{}.*member; };
+  key.parse = [=](const YAML::Node& node, const Environment&, Config& c) {
+    if (!node.IsSequence() || node.size() == 0) {
+      throw ValueError(node, fmt::format("must be a non-empty list of positive integers, got {}", describe(node)));
+    }
+    std::vector<std::int64_t> values;
+    for (const YAML::Node& item : node) values.push_back(positive_list_item(item));
+    c.limits.*member = std::move(values);
+  };
+  key.render = [=](const Config& c) {
+    YAML::Node list(YAML::NodeType::Sequence);
+    for (const std::int64_t value : c.limits.*member) list.push_back(value);
+    list.SetStyle(YAML::EmitterStyle::Flow);
+    return list;
+  };
+  return key;
+}
+
 constexpr std::array<Choice<CostMode>, 2> kCostModes = {{
     {"auto", CostMode::kAuto},
     {"calculate", CostMode::kCalculate},
@@ -292,6 +362,24 @@ std::vector<ConfigKey> build_keys() {
                            "none", kOverridesExample}),
       choice_key({"log.level", "Lowest level logged: debug, info, notice, warning or error."},
                  &Config::log_level, LogLevel::kInfo, kLogLevels),
+      limit_integer_key({"limits.p90_window_hours",
+                         "P90 token limit: completed blocks that started within this many hours count (1 to 8760)."},
+                        &LimitSettings::p90_window_hours, 1, 8760),
+      limit_ratio_key({"limits.p90_hit_ratio",
+                       "P90: a block \"hit a limit\" when its input + output tokens reach this fraction of a "
+                       "common limit (above 0, at most 1)."},
+                      &LimitSettings::p90_hit_ratio),
+      limit_list_key({"limits.p90_common_limits", "P90: the plans' usual 5-hour token limits a block may have hit."},
+                     &LimitSettings::p90_common_limits),
+      limit_integer_key({"limits.p90_floor", "P90: the least token limit it reports (0 or more)."},
+                        &LimitSettings::p90_floor, 0),
+      limit_integer_key({"limits.stale_minutes",
+                         "An official rate-limit reading older than this many minutes is stale (1 to 1440)."},
+                        &LimitSettings::stale_minutes, 1, 1440),
+      limit_integer_key({"limits.burn_minutes",
+                         "Burn rate of a limit window: its cost in this many minutes before now, per minute "
+                         "(1 to 1440)."},
+                        &LimitSettings::burn_minutes, 1, 1440),
   };
 }
 

@@ -6,6 +6,7 @@
 #include "core/time.h"
 #include "ctl/protocol.h"
 #include "ctl/reports.h"
+#include "limits/p90_limit.h"
 #include "rollup/block_projection.h"
 #include "rollup/calendar.h"
 
@@ -44,8 +45,19 @@ std::vector<UsageBlock> in_date_range(std::vector<UsageBlock> blocks, const Comm
   return blocks;
 }
 
-std::int64_t resolve_limit(const TokenLimit& limit, std::span<const UsageBlock> blocks) {
-  return limit.use_max ? max_completed_block_tokens(blocks) : limit.tokens;
+// `--token-limit p90` over all the source's blocks, before the filters: it keeps its own recent
+// window (SPEC §11). 0 when not asked for or without blocks to compute it from.
+std::int64_t p90_limit(const CommandArgs& args, std::span<const UsageBlock> all, const ReportSource& source,
+                       std::int64_t now_ms) {
+  if (!args.token_limit || !args.token_limit->use_p90) return 0;
+  return p90_token_limit(all, now_ms, source.limit_settings()).value_or(0);
+}
+
+// The number `limit` names: N; `max` over the blocks the filters left (ccusage's rule); the P90
+// computed before them. 0: none.
+std::int64_t resolve_limit(const TokenLimit& limit, std::span<const UsageBlock> shown, std::int64_t p90) {
+  if (limit.use_p90) return p90;
+  return limit.use_max ? max_completed_block_tokens(shown) : limit.tokens;
 }
 
 Json burn_rate_json(const BurnRate& rate) {
@@ -116,15 +128,16 @@ nlohmann::json blocks_report(ReportSource& source, const CommandArgs& args, std:
   const int hours = source.block_hours();
   check_session_length(args, hours);
   // Gap blocks at the edges of the range need the neighbours outside it: filter after adding them.
-  std::vector<UsageBlock> blocks =
-      in_date_range(with_gap_blocks(source.blocks(ReportFilter{}, now_ms), hours * kHourMs), args, source.calendar());
+  std::vector<UsageBlock> blocks = with_gap_blocks(source.blocks(ReportFilter{}, now_ms), hours * kHourMs);
+  const std::int64_t p90 = p90_limit(args, blocks, source, now_ms);
+  blocks = in_date_range(std::move(blocks), args, source.calendar());
   if (args.recent) {
     std::erase_if(blocks, [&](const UsageBlock& b) { return b.start_ms < now_ms - kRecentMs && !b.is_active; });
   }
   if (args.active) std::erase_if(blocks, [](const UsageBlock& b) { return !b.is_active; });
   // ccusage 20.0.24 takes `max` from the blocks left after every filter: with --active there is
   // no completed block, so no limit and no status.
-  const std::int64_t limit = args.token_limit ? resolve_limit(*args.token_limit, blocks) : 0;
+  const std::int64_t limit = args.token_limit ? resolve_limit(*args.token_limit, blocks, p90) : 0;
   if (args.order == SortOrder::kDesc) std::reverse(blocks.begin(), blocks.end());
   Json list = Json::array();
   for (const UsageBlock& block : blocks) list.push_back(block_json(block, limit, now_ms));

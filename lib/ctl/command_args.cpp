@@ -59,9 +59,16 @@ std::optional<std::string> check_choice(const ArgSpec& spec, const Json& value) 
 }
 
 std::optional<std::string> check_token_limit(const Json& value) {
-  if (value.is_string() && value.get_ref<const std::string&>() == "max") return std::nullopt;
+  if (value == "max" || value == "p90") return std::nullopt;
   if (positive_integer(value, kMaxTokenLimit)) return std::nullopt;
-  return "must be a positive integer or \"max\"";
+  return "must be a positive integer, \"max\" or \"p90\"";
+}
+
+// A value check_token_limit accepted.
+TokenLimit token_limit_of(const Json& value) {
+  if (value == "max") return TokenLimit{.use_max = true};
+  if (value == "p90") return TokenLimit{.use_p90 = true};
+  return TokenLimit{.tokens = value.get<std::int64_t>()};
 }
 
 SortOrder order_of(const Json& value) { return value.get<std::string>() == "desc" ? SortOrder::kDesc : SortOrder::kAsc; }
@@ -98,10 +105,8 @@ std::vector<ArgSpec> make_arg_specs() {
       {"recent", 'r', kFlag, kRequest, "only blocks started in the last 3 days, and the active one", {},
        [](CommandArgs& a, const Json& v) { a.recent = v.get<bool>(); }},
       {"token_limit", 't', kTokenLimit, kRequest,
-       "token limit for the active block's status: N, or max (the largest completed block)", {},
-       [](CommandArgs& a, const Json& v) {
-         a.token_limit = v.is_string() ? TokenLimit{true, 0} : TokenLimit{false, v.get<std::int64_t>()};
-       }},
+       "token limit for the active block's status: N, max (the largest completed block) or p90 (SPEC §11)", {},
+       [](CommandArgs& a, const Json& v) { a.token_limit = token_limit_of(v); }},
       {"session_length", 'n', kCount, kRequest, "block length in hours; must equal the daemon's rollup.block_hours", {},
        [](CommandArgs& a, const Json& v) { a.session_length = v.get<std::int64_t>(); }},
       {"session_id", '\0', kText, kRequest, "the Claude Code session the statusline is for", {},

@@ -20,7 +20,8 @@ enum class BurnRateDisplay { kOff, kEmoji, kText, kEmojiText };
 
 struct TokenLimit {
   bool use_max = false;     // "max": the largest completed block in range
-  std::int64_t tokens = 0;  // when !use_max; positive
+  std::int64_t tokens = 0;  // when neither use_max nor use_p90; positive
+  bool use_p90 = false;     // "p90": the P90 token limit of the recent blocks (SPEC §11)
 };
 
 // Every argument any command takes, validated. A command reads only the ones it declares.
@@ -53,7 +54,7 @@ enum class ArgKind {
   kText,        // a non-empty string
   kChoice,      // one of `choices`
   kCount,       // a positive integer
-  kTokenLimit,  // a positive integer or "max"
+  kTokenLimit,  // a positive integer, "max" or "p90"
   kJson,        // any JSON value of at most 4 KiB serialized; CLI: JSON text
 };
 

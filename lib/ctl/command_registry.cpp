@@ -110,7 +110,7 @@ std::string arg_kind_text(const ArgSpec& spec) {
       return choices;
     }
     case ArgKind::kCount: return "positive integer";
-    case ArgKind::kTokenLimit: return "positive integer \\| `\"max\"`";
+    case ArgKind::kTokenLimit: return "positive integer \\| `\"max\"` \\| `\"p90\"`";
     case ArgKind::kJson: return "any JSON";
   }
   return "";

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <functional>
 #include <set>
 
@@ -90,6 +91,29 @@ const std::vector<GoodValue>& good_values() {
        [](const Config& c) { EXPECT_EQ(c.log_level, LogLevel::kWarning); }},
       {"log.level", "log:\n  level: error\n",
        [](const Config& c) { EXPECT_EQ(c.log_level, LogLevel::kError); }},
+      {"limits.p90_window_hours", "limits:\n  p90_window_hours: 1\n",
+       [](const Config& c) { EXPECT_EQ(c.limits.p90_window_hours, 1); }},
+      {"limits.p90_window_hours", "limits:\n  p90_window_hours: 8760\n",
+       [](const Config& c) { EXPECT_EQ(c.limits.p90_window_hours, 8760); }},
+      {"limits.p90_hit_ratio", "limits:\n  p90_hit_ratio: 1\n",
+       [](const Config& c) { EXPECT_EQ(c.limits.p90_hit_ratio, 1.0); }},
+      {"limits.p90_hit_ratio", "limits:\n  p90_hit_ratio: 0.001\n",
+       [](const Config& c) { EXPECT_EQ(c.limits.p90_hit_ratio, 0.001); }},
+      {"limits.p90_common_limits", "limits:\n  p90_common_limits: [44000, 220000]\n",
+       [](const Config& c) { EXPECT_EQ(c.limits.p90_common_limits, (std::vector<std::int64_t>{44'000, 220'000})); }},
+      {"limits.p90_common_limits", "limits:\n  p90_common_limits:\n    - 1\n",
+       [](const Config& c) { EXPECT_EQ(c.limits.p90_common_limits, std::vector<std::int64_t>{1}); }},
+      {"limits.p90_floor", "limits:\n  p90_floor: 0\n", [](const Config& c) { EXPECT_EQ(c.limits.p90_floor, 0); }},
+      {"limits.p90_floor", "limits:\n  p90_floor: 44000\n",
+       [](const Config& c) { EXPECT_EQ(c.limits.p90_floor, 44'000); }},
+      {"limits.stale_minutes", "limits:\n  stale_minutes: 1\n",
+       [](const Config& c) { EXPECT_EQ(c.limits.stale_minutes, 1); }},
+      {"limits.stale_minutes", "limits:\n  stale_minutes: 1440\n",
+       [](const Config& c) { EXPECT_EQ(c.limits.stale_minutes, 1440); }},
+      {"limits.burn_minutes", "limits:\n  burn_minutes: 15\n",
+       [](const Config& c) { EXPECT_EQ(c.limits.burn_minutes, 15); }},
+      {"limits.burn_minutes", "limits:\n  burn_minutes: 1440\n",
+       [](const Config& c) { EXPECT_EQ(c.limits.burn_minutes, 1440); }},
   };
   return cases;
 }
@@ -157,6 +181,38 @@ const std::vector<BadValue>& bad_values() {
       {"log.level", "log:\n  level: INFO\n",
        "config.yaml:2: log.level: must be one of debug, info, notice, warning, error, got "
        "\"INFO\""},
+      {"limits.p90_window_hours", "limits:\n  p90_window_hours: 0\n",
+       "config.yaml:2: limits.p90_window_hours: must be an integer from 1 to 8760, got \"0\""},
+      {"limits.p90_window_hours", "limits:\n  p90_window_hours: 8761\n",
+       "config.yaml:2: limits.p90_window_hours: must be an integer from 1 to 8760, got \"8761\""},
+      {"limits.p90_hit_ratio", "limits:\n  p90_hit_ratio: 0\n",
+       "config.yaml:2: limits.p90_hit_ratio: must be a number above 0 and at most 1, got \"0\""},
+      {"limits.p90_hit_ratio", "limits:\n  p90_hit_ratio: 1.01\n",
+       "config.yaml:2: limits.p90_hit_ratio: must be a number above 0 and at most 1, got \"1.01\""},
+      {"limits.p90_hit_ratio", "limits:\n  p90_hit_ratio: 95%\n",
+       "config.yaml:2: limits.p90_hit_ratio: must be a number above 0 and at most 1, got \"95%\""},
+      {"limits.p90_hit_ratio", "limits:\n  p90_hit_ratio: .nan\n",
+       "config.yaml:2: limits.p90_hit_ratio: must be a number above 0 and at most 1, got \".nan\""},
+      {"limits.p90_common_limits", "limits:\n  p90_common_limits: []\n",
+       "config.yaml:2: limits.p90_common_limits: must be a non-empty list of positive integers, got a list"},
+      {"limits.p90_common_limits", "limits:\n  p90_common_limits: 19000\n",
+       "config.yaml:2: limits.p90_common_limits: must be a non-empty list of positive integers, got \"19000\""},
+      {"limits.p90_common_limits", "limits:\n  p90_common_limits:\n    - 19000\n    - 0\n",
+       "config.yaml:4: limits.p90_common_limits: must be a non-empty list of positive integers, got \"0\""},
+      {"limits.p90_common_limits", "limits:\n  p90_common_limits: [19000, 8.8e4]\n",
+       "config.yaml:2: limits.p90_common_limits: must be a non-empty list of positive integers, got \"8.8e4\""},
+      {"limits.p90_floor", "limits:\n  p90_floor: -1\n",
+       "config.yaml:2: limits.p90_floor: must be an integer of at least 0, got \"-1\""},
+      {"limits.p90_floor", "limits:\n  p90_floor: many\n",
+       "config.yaml:2: limits.p90_floor: must be an integer of at least 0, got \"many\""},
+      {"limits.stale_minutes", "limits:\n  stale_minutes: 0\n",
+       "config.yaml:2: limits.stale_minutes: must be an integer from 1 to 1440, got \"0\""},
+      {"limits.stale_minutes", "limits:\n  stale_minutes: 1441\n",
+       "config.yaml:2: limits.stale_minutes: must be an integer from 1 to 1440, got \"1441\""},
+      {"limits.burn_minutes", "limits:\n  burn_minutes: 0\n",
+       "config.yaml:2: limits.burn_minutes: must be an integer from 1 to 1440, got \"0\""},
+      {"limits.burn_minutes", "limits:\n  burn_minutes: [60]\n",
+       "config.yaml:2: limits.burn_minutes: must be an integer from 1 to 1440, got a list"},
   };
   return cases;
 }
@@ -219,7 +275,7 @@ TEST(ParseConfig, ErrorLineCountsCommentsAndBlankLines) {
 TEST(ParseConfig, UnknownTopLevelKey) {
   EXPECT_EQ(error_of("timezone: UTC\n\ncolour: red\n"),
             "config.yaml:3: colour: unknown key (known: sources, timezone, identity, storage, "
-            "ctl, rollup, pricing, log)");
+            "ctl, rollup, pricing, log, limits)");
 }
 
 TEST(ParseConfig, UnknownNestedKey) {
@@ -241,7 +297,7 @@ TEST(ParseConfig, ASectionMustBeAMapping) {
 TEST(ParseConfig, DottedKeysAreNotPaths) {
   EXPECT_EQ(error_of("rollup.block_hours: 5\n"),
             "config.yaml:1: rollup.block_hours: unknown key (known: sources, timezone, identity, "
-            "storage, ctl, rollup, pricing, log)");
+            "storage, ctl, rollup, pricing, log, limits)");
 }
 
 TEST(ParseConfig, DuplicateKeys) {

@@ -26,6 +26,12 @@ Config every_key_changed() {
   config.block_hours = 24;
   config.pricing_mode = CostMode::kCalculate;
   config.log_level = LogLevel::kWarning;
+  config.limits.p90_window_hours = 8760;
+  config.limits.p90_hit_ratio = 0.1 + 0.2;  // 0.30000000000000004: the shortest text that reads back
+  config.limits.p90_common_limits = {44'000, 1};
+  config.limits.p90_floor = 0;
+  config.limits.stale_minutes = 1;
+  config.limits.burn_minutes = 1440;
   ModelPrices tiered{3e-6, 15e-6, 3.75e-6, 6e-6, 0.3e-6, 6e-6, 22.5e-6, 7.5e-6, 12e-6, 0.6e-6, 1};
   ModelPrices odd{0.1234567e-6, 1e-12, 0, 1.0 / 3.0 * 1e-6, 7e-7, {}, {}, {}, {}, {}, 2.5};
   config.pricing_overrides = {{"claude-sonnet-4-5", tiered},
@@ -83,7 +89,14 @@ TEST(RenderConfig, DefaultsAsYaml) {
       "  file: \"\"\n"
       "  overrides: {}\n"
       "log:\n"
-      "  level: info\n";
+      "  level: info\n"
+      "limits:\n"
+      "  p90_window_hours: 192\n"
+      "  p90_hit_ratio: 0.95\n"
+      "  p90_common_limits: [19000, 88000, 220000, 880000]\n"
+      "  p90_floor: 19000\n"
+      "  stale_minutes: 10\n"
+      "  burn_minutes: 60\n";
   EXPECT_EQ(render_config(default_config(fake_environment())), expected);
 }
 

@@ -78,6 +78,15 @@ TEST(CommandArgs, TokenLimitMax) {
   EXPECT_TRUE(args.token_limit->use_max);
 }
 
+TEST(CommandArgs, TokenLimitP90) {
+  const CommandArgs args = parse_all({{"token_limit", "p90"}});
+  ASSERT_TRUE(args.token_limit);
+  EXPECT_TRUE(args.token_limit->use_p90);
+  EXPECT_FALSE(args.token_limit->use_max);
+  EXPECT_FALSE(parse_all({{"token_limit", "max"}}).token_limit->use_p90);
+  EXPECT_FALSE(parse_all({{"token_limit", 500}}).token_limit->use_p90);
+}
+
 TEST(CommandArgs, StartOfWeekNamesEveryDay) {
   const char* days[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
   for (int i = 0; i < 7; ++i) EXPECT_EQ(parse_all({{"start_of_week", days[i]}}).start_of_week, i) << days[i];
@@ -95,7 +104,7 @@ TEST(CommandArgs, RejectsBadValuesNamingTheArgument) {
       {"project", 5},          {"project", std::string(5000, 'p')},           {"instances", "yes"},
       {"instances", 1},        {"last", 0},           {"last", -2},           {"last", 1.5},
       {"last", "3"},           {"last", 10000000},    {"start_of_week", "Monday"},
-      {"active", nullptr},     {"token_limit", 0},    {"token_limit", -5},    {"token_limit", "MAX"},
+      {"active", nullptr},     {"token_limit", 0},    {"token_limit", -5},    {"token_limit", "MAX"},   {"token_limit", "P90"},   {"token_limit", "p95"},
       {"token_limit", 12.5},   {"token_limit", Json::array()},                {"session_length", 0},
       {"session_id", Json::object()},                {"visual_burn_rate", "loud"},
   };

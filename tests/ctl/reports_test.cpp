@@ -131,6 +131,25 @@ TEST(Reports, TokenLimitMaxWithActiveOnlyHasNoStatus) {
   EXPECT_TRUE(report.at("blocks").at(0).at("projection").is_object());
 }
 
+TEST(Reports, TokenLimitP90UsesEveryBlockWhateverTheFilters) {
+  auto source = active_usage();
+  CommandArgs args;
+  args.active = true;
+  args.token_limit = TokenLimit{.use_p90 = true};
+  // The one completed block (2026-03-11, 75 h before now, within 192 h) has 5000 + 500 = 5500
+  // input + output tokens: no block hit a limit, so all count; P90 of one block is its size,
+  // below the floor of 19000. Unlike `max`, --active does not hide it.
+  const std::int64_t now = at("2026-03-14T11:00:00.000Z");
+  Json block = blocks_report(source, args, now).at("blocks").at(0);
+  EXPECT_EQ(block.at("tokenLimitStatus").at("limit"), 19'000);
+  source.limits.p90_floor = 0;
+  block = blocks_report(source, args, now).at("blocks").at(0);
+  EXPECT_EQ(block.at("tokenLimitStatus").at("limit"), 5'500);
+  // A window of 74 h leaves out the old block (started 75 h before now): no limit, no status.
+  source.limits.p90_window_hours = 74;
+  EXPECT_FALSE(blocks_report(source, args, now).at("blocks").at(0).contains("tokenLimitStatus"));
+}
+
 TEST(Reports, TokenLimitStatusOnTheActiveBlockOnly) {
   auto source = active_usage();
   CommandArgs args;

@@ -238,6 +238,40 @@ inline constexpr const char* kProjects =
     "SELECT DISTINCT project_path COLLATE \"C\" FROM claude_sessions WHERE source = $1"
     " ORDER BY 1";
 
+// Official rate-limit readings (schema/postgres/004_rate_limits.sql). Upserts take one row per
+// (window, minute) in $2 windows, $3 minutes, $4 captured_at, $5 used_percentage, $6 resets_at.
+#define CU_PG_UPSERT_RATE_LIMITS(condition)                                                           \
+  "INSERT INTO rate_limit_snapshots (source, \"window\", minute, captured_at, used_percentage, resets_at)" \
+  " SELECT $1, r.* FROM unnest($2::text[], $3::bigint[], $4::timestamptz[], $5::float8[],"          \
+  " $6::timestamptz[]) AS r ON CONFLICT (source, \"window\", minute) DO UPDATE SET"                  \
+  " captured_at = excluded.captured_at, used_percentage = excluded.used_percentage,"                 \
+  " resets_at = excluded.resets_at" condition
+// Store::record_rate_limits: a capture replaces the minute's row only when it is not earlier.
+inline constexpr const char* kRecordRateLimits =
+    CU_PG_UPSERT_RATE_LIMITS(" WHERE excluded.captured_at >= rate_limit_snapshots.captured_at");
+// A shipment: the rows become the local ones.
+inline constexpr const char* kShipRateLimits = CU_PG_UPSERT_RATE_LIMITS("");
+#define CU_PG_RATE_LIMIT_COLUMNS \
+  " \"window\", " CU_PG_MS("captured_at") ", used_percentage, " CU_PG_MS("resets_at") " "
+// $2 window, $3 resets_at, $4/$5 captured_at bounds [from, to); NULL: any.
+inline constexpr const char* kRateLimitRows =
+    "SELECT" CU_PG_RATE_LIMIT_COLUMNS "FROM rate_limit_snapshots WHERE source = $1"
+    " AND ($2::text IS NULL OR \"window\" = $2::text) AND ($3::timestamptz IS NULL OR resets_at = $3::timestamptz)"
+    " AND ($4::timestamptz IS NULL OR captured_at >= $4::timestamptz)"
+    " AND ($5::timestamptz IS NULL OR captured_at < $5::timestamptz)"
+    " ORDER BY captured_at, \"window\" COLLATE \"C\"";
+// $2: the windows, in the order wanted; the newest row of each through the primary key.
+inline constexpr const char* kLatestRateLimits =
+    "SELECT x.* FROM unnest($2::text[]) WITH ORDINALITY AS w(name, n) CROSS JOIN LATERAL"
+    " (SELECT" CU_PG_RATE_LIMIT_COLUMNS "FROM rate_limit_snapshots WHERE source = $1 AND \"window\" = w.name"
+    " ORDER BY minute DESC LIMIT 1) x ORDER BY w.n";
+// What the limit estimates need of the events of [$2, $3) (NULL: open), through usage_events_time.
+inline constexpr const char* kUsagePoints =
+    "SELECT " CU_PG_MS("timestamp") ", cost_usd::float8, input_tokens + output_tokens,"
+    " input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens FROM usage_events"
+    " WHERE source = $1 AND ($2::timestamptz IS NULL OR timestamp >= $2::timestamptz)"
+    " AND ($3::timestamptz IS NULL OR timestamp < $3::timestamptz) ORDER BY timestamp";
+
 // Shipping (schema/postgres/003_team.sql). The advisory lock serializes shippers of one source.
 inline constexpr const char* kLockSource = "SELECT pg_advisory_xact_lock(hashtextextended($1, 42))";
 inline constexpr const char* kShipProgress = "SELECT origin, shipped_seq FROM ship_progress WHERE source = $1";
@@ -260,7 +294,8 @@ inline constexpr const char* kDeleteAllOfSource =
     " h AS (DELETE FROM session_model_usage WHERE source = $1),"
     " i AS (DELETE FROM rollup_dirty_dates WHERE source = $1),"
     " j AS (DELETE FROM rollup_dirty_sessions WHERE source = $1),"
-    " k AS (DELETE FROM rollup_dirty_blocks WHERE source = $1)"
+    " k AS (DELETE FROM rollup_dirty_blocks WHERE source = $1),"
+    " l AS (DELETE FROM rate_limit_snapshots WHERE source = $1)"
     " DELETE FROM ship_progress WHERE source = $1";
 inline constexpr const char* kRelabelAll =
     "WITH a AS (UPDATE usage_events SET source = $2 WHERE source = $1),"
@@ -273,7 +308,8 @@ inline constexpr const char* kRelabelAll =
     " h AS (UPDATE session_model_usage SET source = $2 WHERE source = $1),"
     " i AS (UPDATE rollup_dirty_dates SET source = $2 WHERE source = $1),"
     " j AS (UPDATE rollup_dirty_sessions SET source = $2 WHERE source = $1),"
-    " k AS (UPDATE rollup_dirty_blocks SET source = $2 WHERE source = $1)"
+    " k AS (UPDATE rollup_dirty_blocks SET source = $2 WHERE source = $1),"
+    " l AS (UPDATE rate_limit_snapshots SET source = $2 WHERE source = $1)"
     " UPDATE ship_progress SET source = $2 WHERE source = $1";
 
 }  // namespace cu::postgres_sql

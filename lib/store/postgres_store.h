@@ -69,6 +69,11 @@ class PostgresStore : public Store {
   std::int64_t event_count() override;
   std::vector<StoredEventKey> events_of_file(const std::string& project, const std::string& session_id,
                                              const std::string& file) override;
+  // Rate limits (postgres_rate_limits.cpp); record_rate_limits is one statement.
+  void record_rate_limits(const std::vector<RateLimitSnapshot>& snapshots) override;
+  std::vector<RateLimitSnapshot> rate_limit_snapshots(const RateLimitFilter& filter) override;
+  std::vector<RateLimitSnapshot> latest_rate_limits() override;
+  std::vector<UsagePoint> usage_points(std::int64_t from_ms, std::int64_t to_ms) override;
 
   int schema_version();
 

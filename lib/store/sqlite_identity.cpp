@@ -29,7 +29,8 @@ void relabel_rows(SQLite::Database& db, const std::string& from, const std::stri
        {sql::kRelabelEvents, sql::kRelabelCheckpoints, sql::kRelabelSessions, sql::kRelabelDaily,
         sql::kRelabelModelDaily, sql::kRelabelCache, sql::kRelabelBlocks, sql::kRelabelSessionModels,
         sql::kRelabelDirtyDates, sql::kRelabelDirtySessions, sql::kRelabelDirtyBlocks, sql::kRelabelSettings,
-        sql::kRelabelShipState, sql::kRelabelOutbox, sql::kRelabelUnknownModels, sql::kRelabelQuarantine}) {
+        sql::kRelabelShipState, sql::kRelabelOutbox, sql::kRelabelUnknownModels, sql::kRelabelQuarantine,
+        sql::kRelabelRateLimits}) {
     SQLite::Statement move(db, text);
     move.bind(1, from);
     move.bind(2, to);

@@ -299,6 +299,33 @@ inline constexpr const char* kQuarantinedRow =
     " WHERE source = ?1 AND seq = ?2";
 inline constexpr const char* kQuarantineSize = "SELECT COUNT(*) FROM ship_quarantine WHERE source = ?1";
 
+// Official rate-limit readings (schema/sqlite/009_rate_limits.sql). ?2 window, ?3 minute,
+// ?4 captured_at, ?5 used_percentage, ?6 resets_at; a capture replaces the minute's row only when it
+// is not earlier (the times are text of one fixed format: text order is time order).
+inline constexpr const char* kRecordRateLimit =
+    "INSERT INTO rate_limit_snapshots (source, window, minute, captured_at, used_percentage, resets_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (source, window, minute) DO UPDATE SET"
+    " captured_at = excluded.captured_at, used_percentage = excluded.used_percentage,"
+    " resets_at = excluded.resets_at WHERE excluded.captured_at >= rate_limit_snapshots.captured_at";
+// One window's snapshots in capture order: ?3/?4 the minutes [first, last] through the primary key,
+// ?5/?6 the exact captured_at bounds [from, to).
+inline constexpr const char* kRateLimitsOfMinutes =
+    "SELECT captured_at, used_percentage, resets_at FROM rate_limit_snapshots WHERE source = ?1"
+    " AND window = ?2 AND minute >= ?3 AND minute <= ?4 AND captured_at >= ?5 AND captured_at < ?6"
+    " ORDER BY minute";
+// One instance of a window (?3 its resets_at) in capture order, through rate_limit_snapshots_instance.
+inline constexpr const char* kRateLimitsOfInstance =
+    "SELECT captured_at, used_percentage, resets_at FROM rate_limit_snapshots WHERE source = ?1"
+    " AND window = ?2 AND resets_at = ?3 AND captured_at >= ?4 AND captured_at < ?5 ORDER BY captured_at";
+inline constexpr const char* kLatestRateLimit =
+    "SELECT captured_at, used_percentage, resets_at FROM rate_limit_snapshots WHERE source = ?1"
+    " AND window = ?2 ORDER BY minute DESC LIMIT 1";
+// What the limit estimates need of the events of [?2, ?3), through the (source, timestamp) index.
+inline constexpr const char* kUsagePoints =
+    "SELECT timestamp, cost_usd, input_tokens + output_tokens,"
+    " input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens FROM usage_events"
+    " WHERE source = ?1 AND timestamp >= ?2 AND timestamp < ?3 ORDER BY timestamp";
+
 // Whose database this is (schema/sqlite/006_local_identity.sql).
 inline constexpr const char* kLocalIdentity = "SELECT identity FROM local_identity WHERE id = 1";
 inline constexpr const char* kSetLocalIdentity =
@@ -330,5 +357,6 @@ inline constexpr const char* kRelabelShipState = CU_SQLITE_RELABEL("ship_state")
 inline constexpr const char* kRelabelOutbox = CU_SQLITE_RELABEL("ship_outbox");
 inline constexpr const char* kRelabelUnknownModels = CU_SQLITE_RELABEL("unknown_models");
 inline constexpr const char* kRelabelQuarantine = CU_SQLITE_RELABEL("ship_quarantine");
+inline constexpr const char* kRelabelRateLimits = CU_SQLITE_RELABEL("rate_limit_snapshots");
 
 }  // namespace cu::sqlite_sql

@@ -72,6 +72,12 @@ class SqliteStore final : public Store {
   std::int64_t event_count() override;
   std::vector<StoredEventKey> events_of_file(const std::string& project, const std::string& session_id,
                                              const std::string& file) override;
+  // Rate limits (sqlite_rate_limits.cpp). record_rate_limits is one IMMEDIATE transaction of
+  // cached statements: the statusline records through it.
+  void record_rate_limits(const std::vector<RateLimitSnapshot>& snapshots) override;
+  std::vector<RateLimitSnapshot> rate_limit_snapshots(const RateLimitFilter& filter) override;
+  std::vector<RateLimitSnapshot> latest_rate_limits() override;
+  std::vector<UsagePoint> usage_points(std::int64_t from_ms, std::int64_t to_ms) override;
 
   // What rebuild_if_settings_changed did; true when it rebuilt.
   struct SettingsChange {

@@ -260,8 +260,9 @@ TEST_F(PostgresStoreTest, EveryTableWithASourceColumnIsRelabelled) {
   }
   EXPECT_EQ(tables, (std::vector<std::string>{
                         "cache_analytics", "claude_sessions", "daily_usage_summary", "ingest_checkpoints",
-                        "model_daily_usage", "rollup_dirty_blocks", "rollup_dirty_dates", "rollup_dirty_sessions",
-                        "session_model_usage", "ship_progress", "usage_blocks", "usage_events"}));
+                        "model_daily_usage", "rate_limit_snapshots", "rollup_dirty_blocks", "rollup_dirty_dates",
+                        "rollup_dirty_sessions", "session_model_usage", "ship_progress", "usage_blocks",
+                        "usage_events"}));
 }
 
 }  // namespace

@@ -6,6 +6,20 @@
 #include "core/time.h"
 #include "parse/line_parser.h"
 
+namespace cu {
+
+std::ostream& operator<<(std::ostream& out, const RateLimitSnapshot& snapshot) {
+  return out << to_string(snapshot.window) << " captured " << format_timestamp_ms(snapshot.captured_at_ms) << " "
+       << snapshot.used_percentage << "% resets " << format_timestamp_ms(snapshot.resets_at_ms);
+}
+
+std::ostream& operator<<(std::ostream& out, const UsagePoint& point) {
+  return out << format_timestamp_ms(point.timestamp_ms) << " $" << point.cost_usd << " in+out " << point.input_output_tokens
+       << " total " << point.total_tokens;
+}
+
+}  // namespace cu
+
 namespace cu::test {
 namespace {
 
@@ -84,6 +98,7 @@ void expect_same_tables(Store& truth, Store& copy) {
   expect_rows("claude_sessions", truth.sessions(), copy.sessions(), &SessionRow::cost_usd);
   expect_rows("session_model_usage", truth.session_models(), copy.session_models(), &SessionModelRow::cost_usd);
   expect_rows("usage_blocks", truth.usage_blocks(), copy.usage_blocks(), &UsageBlock::cost_usd);
+  EXPECT_EQ(truth.rate_limit_snapshots({}), copy.rate_limit_snapshots({})) << "rate_limit_snapshots";
 }
 
 }  // namespace cu::test

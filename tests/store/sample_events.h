@@ -2,10 +2,19 @@
 // Events and comparisons shared by the store tests.
 #include <gtest/gtest.h>
 
+#include <ostream>
 #include <string>
 
 #include "core/usage_event.h"
 #include "store/store.h"
+
+namespace cu {
+
+// Rate-limit rows as test failures print them.
+std::ostream& operator<<(std::ostream& out, const RateLimitSnapshot& snapshot);
+std::ostream& operator<<(std::ostream& out, const UsagePoint& point);
+
+}  // namespace cu
 
 namespace cu::test {
 
@@ -14,7 +23,7 @@ UsageEvent sample_event(std::int64_t id, const std::string& timestamp, const std
                         std::int64_t output);
 
 // Expects every table of `source_of_truth` (events, checkpoints, daily, model, cache, sessions,
-// session models, blocks) to equal `copy`'s, money within 1e-6 $ (PostgreSQL stores NUMERIC(20,10)).
+// session models, blocks, rate-limit snapshots) to equal `copy`'s, money within 1e-6 $ (PostgreSQL stores NUMERIC(20,10)).
 void expect_same_tables(Store& source_of_truth, Store& copy);
 
 }  // namespace cu::test

@@ -22,8 +22,8 @@ class SqliteIdentityTest : public ::testing::Test {
   }
   SqliteStore open(const std::string& identity) { return SqliteStore(database_, identity); }
 
-  // Events, checkpoints, refreshed rollups, recorded settings, and one commit whose marks are
-  // still pending: every kind of row a source has.
+  // Events, checkpoints, refreshed rollups, recorded settings, one commit whose marks are still
+  // pending, and rate-limit snapshots: every kind of row a source has.
   void write_history(SqliteStore& store) {
     store.rebuild_if_settings_changed(settings());
     store.commit(IngestBatch{{}, {sample_event(1, "2026-02-01T10:00:00.000Z", "s1", 5),
@@ -34,6 +34,8 @@ class SqliteIdentityTest : public ::testing::Test {
     store.commit(IngestBatch{{1}, {sample_event(3, "2026-02-03T09:00:00.000Z", "s1", 7)},
                              {Checkpoint{"/logs/a.jsonl", 1, 2, "4:ab", 250}}},
                  settings());
+    store.record_rate_limits({RateLimitSnapshot{RateLimitWindow::kFiveHour, 1'770'000'000'000, 12.5, 1'770'010'000'000},
+                              RateLimitSnapshot{RateLimitWindow::kSevenDay, 1'770'000'000'000, 3, 1'770'500'000'000}});
   }
 
   test::TempDir dir_;
@@ -63,6 +65,8 @@ TEST_F(SqliteIdentityTest, ANewIdentityTakesOverEveryRow) {
   EXPECT_EQ(old_laptop.event_count(), 0);
   EXPECT_TRUE(old_laptop.load_checkpoints().empty());
   EXPECT_TRUE(old_laptop.daily_summaries().empty());
+  EXPECT_TRUE(old_laptop.rate_limit_snapshots({}).empty());
+  EXPECT_EQ(new_laptop.latest_rate_limits().size(), 2u);
   EXPECT_GT(new_laptop.refresh_rollups(settings()), 0);  // the pending marks moved too
   EXPECT_FALSE(new_laptop.rebuild_if_settings_changed(settings()));  // and the recorded settings
   test::expect_same_tables(reference, new_laptop);
@@ -180,9 +184,9 @@ TEST_F(SqliteIdentityTest, EveryTableWithASourceColumnIsRelabelled) {
   while (query.executeStep()) tables.push_back(query.getColumn(0).getString());
   EXPECT_EQ(tables, (std::vector<std::string>{
                         "cache_analytics", "claude_sessions", "daily_usage_summary", "ingest_checkpoints",
-                        "model_daily_usage", "rollup_dirty_blocks", "rollup_dirty_dates", "rollup_dirty_sessions",
-                        "rollup_settings", "session_model_usage", "ship_outbox", "ship_quarantine", "ship_state",
-                        "unknown_models", "usage_blocks", "usage_events"}));
+                        "model_daily_usage", "rate_limit_snapshots", "rollup_dirty_blocks", "rollup_dirty_dates",
+                        "rollup_dirty_sessions", "rollup_settings", "session_model_usage", "ship_outbox",
+                        "ship_quarantine", "ship_state", "unknown_models", "usage_blocks", "usage_events"}));
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "pricing/price_table.h"
 #include "rollup/calendar.h"
 #include "store/postgres_test_db.h"
+#include "store/sample_events.h"
 #include "store/sqlite_store.h"
 #include "support/test_support.h"
 
@@ -282,6 +283,102 @@ TEST_P(StoreContractTest, FiltersSelectDatesProjectsAndSessions) {
   EXPECT_TRUE(store_->events_between(from, to, "other").empty());
 }
 
+std::int64_t ms(const char* timestamp) {
+  std::int64_t value = 0;
+  EXPECT_TRUE(parse_timestamp_ms(timestamp, value)) << timestamp;
+  return value;
+}
+
+RateLimitSnapshot reading(RateLimitWindow window, const char* captured_at, double percentage, const char* resets_at) {
+  return RateLimitSnapshot{window, ms(captured_at), percentage, ms(resets_at)};
+}
+
+constexpr RateLimitWindow k5h = RateLimitWindow::kFiveHour;
+constexpr RateLimitWindow k7d = RateLimitWindow::kSevenDay;
+
+RateLimitFilter only(RateLimitWindow window, std::optional<std::int64_t> resets_at_ms = std::nullopt) {
+  RateLimitFilter filter;
+  filter.window = window;
+  filter.resets_at_ms = resets_at_ms;
+  return filter;
+}
+
+// At most one row per window and minute: a later capture of the minute replaces it (also one of
+// the same instant), an earlier one is ignored, also within one call.
+TEST_P(StoreContractTest, RateLimitsKeepOneRowPerWindowAndMinute) {
+  const char* reset = "2026-02-01T14:00:00.000Z";
+  store_->record_rate_limits({reading(k5h, "2026-02-01T10:00:05.000Z", 20, reset)});
+  store_->record_rate_limits({reading(k5h, "2026-02-01T10:00:40.250Z", 21.5, reset),
+                              reading(k7d, "2026-02-01T10:00:40.250Z", 7, "2026-02-05T00:00:00.000Z")});
+  store_->record_rate_limits({reading(k5h, "2026-02-01T10:00:20.000Z", 99, reset)});  // earlier: ignored
+  store_->record_rate_limits({reading(k5h, "2026-02-01T10:01:59.999Z", 23, reset),
+                              reading(k5h, "2026-02-01T10:01:00.000Z", 22, reset)});  // the later one stays
+  EXPECT_EQ(store_->rate_limit_snapshots({}),
+            (std::vector<RateLimitSnapshot>{reading(k5h, "2026-02-01T10:00:40.250Z", 21.5, reset),
+                                            reading(k7d, "2026-02-01T10:00:40.250Z", 7, "2026-02-05T00:00:00.000Z"),
+                                            reading(k5h, "2026-02-01T10:01:59.999Z", 23, reset)}));
+  store_->record_rate_limits({reading(k5h, "2026-02-01T10:00:40.250Z", 24, reset)});  // the same instant
+  EXPECT_EQ(store_->rate_limit_snapshots(only(k5h)).front(), reading(k5h, "2026-02-01T10:00:40.250Z", 24, reset));
+  store_->record_rate_limits({});
+  EXPECT_EQ(store_->rate_limit_snapshots({}).size(), 3u);
+}
+
+TEST_P(StoreContractTest, RateLimitSnapshotsAreFilteredByWindowInstanceAndTime) {
+  const char* first = "2026-02-01T12:00:00.000Z";
+  const char* second = "2026-02-01T17:00:00.000Z";
+  const std::vector<RateLimitSnapshot> all{
+      reading(k5h, "2026-02-01T09:00:00.000Z", 10, first), reading(k7d, "2026-02-01T09:00:00.000Z", 3, "2026-02-07T00:00:00.000Z"),
+      reading(k5h, "2026-02-01T11:59:00.000Z", 55.25, first), reading(k5h, "2026-02-01T12:30:00.000Z", 2, second),
+      reading(k7d, "2026-02-01T12:30:00.000Z", 9, "2026-02-07T00:00:00.000Z"), reading(k5h, "2026-02-01T16:00:00.000Z", 40, second)};
+  store_->record_rate_limits({all[5], all[0], all[3]});
+  store_->record_rate_limits({all[4], all[2], all[1]});
+  EXPECT_EQ(store_->rate_limit_snapshots({}), all);
+  EXPECT_EQ(store_->rate_limit_snapshots(only(k7d)), (std::vector<RateLimitSnapshot>{all[1], all[4]}));
+  EXPECT_EQ(store_->rate_limit_snapshots(only(k5h, ms(second))), (std::vector<RateLimitSnapshot>{all[3], all[5]}));
+  EXPECT_EQ(store_->rate_limit_snapshots(only(k5h, ms(first))), (std::vector<RateLimitSnapshot>{all[0], all[2]}));
+  RateLimitFilter range;  // [from, to): the bounds are instants of capture
+  range.from_ms = ms("2026-02-01T09:00:00.001Z");
+  range.to_ms = ms("2026-02-01T16:00:00.000Z");
+  EXPECT_EQ(store_->rate_limit_snapshots(range), (std::vector<RateLimitSnapshot>{all[2], all[3], all[4]}));
+  range.window = k5h;
+  range.resets_at_ms = ms(second);
+  EXPECT_EQ(store_->rate_limit_snapshots(range), std::vector<RateLimitSnapshot>{all[3]});
+  range.to_ms = range.from_ms;
+  EXPECT_TRUE(store_->rate_limit_snapshots(range).empty());
+  EXPECT_TRUE(store_->rate_limit_snapshots(only(k7d, ms(first))).empty());
+}
+
+TEST_P(StoreContractTest, LatestRateLimitsAreTheNewestOfEachWindow) {
+  EXPECT_TRUE(store_->latest_rate_limits().empty());
+  const RateLimitSnapshot week = reading(k7d, "2026-02-01T09:00:00.000Z", 3, "2026-02-07T00:00:00.000Z");
+  store_->record_rate_limits({week});
+  EXPECT_EQ(store_->latest_rate_limits(), std::vector<RateLimitSnapshot>{week});
+  const RateLimitSnapshot newest = reading(k5h, "2026-02-01T10:00:00.000Z", 50, "2026-02-01T12:00:00.000Z");
+  store_->record_rate_limits({newest, reading(k5h, "2026-02-01T09:30:00.000Z", 40, "2026-02-01T12:00:00.000Z")});
+  store_->record_rate_limits({reading(k5h, "2026-01-31T10:00:00.000Z", 90, "2026-01-31T12:00:00.000Z")});
+  EXPECT_EQ(store_->latest_rate_limits(), (std::vector<RateLimitSnapshot>{newest, week}));
+}
+
+// What the limit estimates sum: every kept event of [from, to), in time order, of this source.
+TEST_P(StoreContractTest, UsagePointsAreTheEventsOfARangeInTimeOrder) {
+  auto costed = [](std::int64_t id, const char* timestamp, std::int64_t output) {
+    UsageEvent e = event(id, timestamp, "s1", output);
+    e.cost_usd = 0.125 * static_cast<double>(id);
+    return e;
+  };
+  commit(IngestBatch{{}, {costed(1, "2026-02-01T10:30:00.000Z", 5), costed(2, "2026-02-01T09:15:00.500Z", 6),
+                          costed(3, "2026-02-01T12:00:00.000Z", 7), costed(4, "2026-02-01T08:59:59.999Z", 8)}, {}});
+  commit(IngestBatch{{1}, {}, {}});
+  const std::int64_t total = 10 + 3000000000LL + 7;  // input, cache creation, cache read
+  EXPECT_EQ(store_->usage_points(ms("2026-02-01T09:00:00.000Z"), ms("2026-02-01T12:00:00.000Z")),
+            (std::vector<UsagePoint>{{ms("2026-02-01T09:15:00.500Z"), 0.25, 16, total + 6}}));
+  EXPECT_EQ(store_->usage_points(0, ms("2026-02-02T00:00:00.000Z")),
+            (std::vector<UsagePoint>{{ms("2026-02-01T08:59:59.999Z"), 0.5, 18, total + 8},
+                                     {ms("2026-02-01T09:15:00.500Z"), 0.25, 16, total + 6},
+                                     {ms("2026-02-01T12:00:00.000Z"), 0.375, 17, total + 7}}));
+  EXPECT_TRUE(store_->usage_points(ms("2026-02-01T12:00:00.001Z"), ms("2026-02-02T00:00:00.000Z")).empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
                          ::testing::Values(StoreFactory([](const test::TempDir& dir) {
                            return std::make_unique<SqliteStore>(dir.path() / "state/usage.db", "me@host");
@@ -361,8 +458,13 @@ TEST(SqliteStoreTest, SourcesDoNotSeeEachOther) {
   SqliteStore theirs(dir.path() / "usage.db", "you@host");
   mine.commit(IngestBatch{{}, {event(1, "2026-02-01T10:00:00.000Z", "s1", 5)}, {}}, RollupSettings{&utc});
   mine.refresh_rollups(RollupSettings{&utc});
+  mine.record_rate_limits({RateLimitSnapshot{RateLimitWindow::kFiveHour, 1'770'000'000'000, 5, 1'770'010'000'000}});
   EXPECT_EQ(theirs.event_count(), 0);
   EXPECT_TRUE(theirs.daily_summaries().empty());
+  EXPECT_TRUE(theirs.rate_limit_snapshots({}).empty());
+  EXPECT_TRUE(theirs.latest_rate_limits().empty());
+  EXPECT_TRUE(theirs.usage_points(0, 1'900'000'000'000).empty());
+  EXPECT_EQ(mine.usage_points(0, 1'900'000'000'000).size(), 1u);
 }
 
 }  // namespace

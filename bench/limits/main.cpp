@@ -54,8 +54,11 @@ struct CheckpointSummary {
     if (!outcome.reached) return;
     ++reached;
     hits_right += outcome.hits_before_reset_right ? 1 : 0;
-    if (outcome.limit_error) limit_errors.push_back(*outcome.limit_error);
-    else ++without_fit;
+    if (outcome.limit_error) {
+      limit_errors.push_back(*outcome.limit_error);
+    } else {
+      ++without_fit;
+    }
     if (outcome.full_at_error_minutes) full_at_errors.push_back(*outcome.full_at_error_minutes);
     elapsed_burn_hits_right += outcome.elapsed_burn_hits_right ? 1 : 0;
     if (outcome.elapsed_burn_full_at_error_minutes) {
@@ -82,15 +85,17 @@ ScenarioSummary run_scenario(const cu::study::Scenario& scenario, const StudyOpt
 void print_window_row(const cu::study::Scenario& scenario, std::size_t c, const CheckpointSummary& s) {
   using cu::study::nearest_rank;
   fmt::print("| {} | {:.0f} % | {} | {:.1f} % | {:.1f} % | {:.0f} min | {:.0f} min | {} | {:.0f} % |\n", scenario.name,
-             kCheckpoints[c], s.reached, 100 * nearest_rank(s.limit_errors, 0.5), 100 * nearest_rank(s.limit_errors, 0.9),
-             nearest_rank(s.full_at_errors, 0.5), nearest_rank(s.full_at_errors, 0.9), s.full_at_errors.size(),
+             kCheckpoints[c], s.reached, 100 * nearest_rank(s.limit_errors, 0.5),
+             100 * nearest_rank(s.limit_errors, 0.9), nearest_rank(s.full_at_errors, 0.5),
+             nearest_rank(s.full_at_errors, 0.9), s.full_at_errors.size(),
              100.0 * s.hits_right / std::max(s.reached, 1));
   if (s.without_fit > 0) fmt::print("|  | ({} instances without a fit) | | | | | | | |\n", s.without_fit);
 }
 
 void print_window_table(const std::vector<ScenarioSummary>& summaries) {
-  fmt::print("| scenario | at | instances | limit error median | p90 | full-at error median | p90 | projected "
-             "| hitsBeforeReset right |\n|---|---|---|---|---|---|---|---|---|\n");
+  fmt::print(
+      "| scenario | at | instances | limit error median | p90 | full-at error median | p90 | projected "
+      "| hitsBeforeReset right |\n|---|---|---|---|---|---|---|---|---|\n");
   for (std::size_t s = 0; s < summaries.size(); ++s) {
     for (std::size_t c = 0; c < kCheckpoints.size(); ++c) print_window_row(scenarios()[s], c, summaries[s][c]);
   }
@@ -99,14 +104,15 @@ void print_window_table(const std::vector<ScenarioSummary>& summaries) {
 // SPEC §11's burn against a burn over the minutes elapsed in the window's first hour.
 void print_burn_table(const std::vector<ScenarioSummary>& summaries) {
   using cu::study::nearest_rank;
-  fmt::print("| scenario | at | full-at error median / p90, burn over 60 min | the same, burn over min(60, elapsed) "
-             "| hitsBeforeReset right, 60 min | min(60, elapsed) |\n|---|---|---|---|---|---|\n");
+  fmt::print(
+      "| scenario | at | full-at error median / p90, burn over 60 min | the same, burn over min(60, elapsed) "
+      "| hitsBeforeReset right, 60 min | min(60, elapsed) |\n|---|---|---|---|---|---|\n");
   for (const std::size_t s : {std::size_t{0}, std::size_t{2}}) {
     for (std::size_t c = 0; c < kCheckpoints.size(); ++c) {
       const CheckpointSummary& summary = summaries[s][c];
-      fmt::print("| {} | {:.0f} % | {:.0f} / {:.0f} min | {:.0f} / {:.0f} min | {:.0f} % | {:.0f} % |\n", scenarios()[s].name,
-                 kCheckpoints[c], nearest_rank(summary.full_at_errors, 0.5), nearest_rank(summary.full_at_errors, 0.9),
-                 nearest_rank(summary.elapsed_burn_full_at_errors, 0.5),
+      fmt::print("| {} | {:.0f} % | {:.0f} / {:.0f} min | {:.0f} / {:.0f} min | {:.0f} % | {:.0f} % |\n",
+                 scenarios()[s].name, kCheckpoints[c], nearest_rank(summary.full_at_errors, 0.5),
+                 nearest_rank(summary.full_at_errors, 0.9), nearest_rank(summary.elapsed_burn_full_at_errors, 0.5),
                  nearest_rank(summary.elapsed_burn_full_at_errors, 0.9),
                  100.0 * summary.hits_right / std::max(summary.reached, 1),
                  100.0 * summary.elapsed_burn_hits_right / std::max(summary.reached, 1));
@@ -137,8 +143,9 @@ void print_p90_row(const cu::study::HistoryProfile& profile, const StudyOptions&
 }
 
 void print_p90_table(const StudyOptions& options) {
-  fmt::print("| true limit (tokens) | blocks at the limit | histories | blocks median | P90 / true median "
-             "| P90 / true p10 – p90 | error median | error p90 |\n|---|---|---|---|---|---|---|---|\n");
+  fmt::print(
+      "| true limit (tokens) | blocks at the limit | histories | blocks median | P90 / true median "
+      "| P90 / true p10 – p90 | error median | error p90 |\n|---|---|---|---|---|---|---|---|\n");
   for (const std::int64_t limit : {88'000, 220'000}) {
     for (const double share : {0.0, 0.1, 0.3, 0.6}) print_p90_row({limit, share}, options);
   }

@@ -27,8 +27,7 @@ std::optional<std::int64_t> elapsed_burn_projection(const SimulatedWindow& windo
   return estimate.captured_at_ms + std::llround(after_ms * ratio);
 }
 
-CheckpointOutcome judge(const SimulatedWindow& window, const WindowEstimate& estimate,
-                        const LimitSettings& settings) {
+CheckpointOutcome judge(const SimulatedWindow& window, const WindowEstimate& estimate, const LimitSettings& settings) {
   CheckpointOutcome outcome;
   outcome.reached = true;
   if (estimate.estimated_limit_usd) {

@@ -110,12 +110,12 @@ double reported(double percentage, Rounding rounding) {
 
 // The statusline refresh after each event, reading the meter over every event up to it; a later
 // refresh in the same minute replaces the kept one.
-void add_readings(SimulatedWindow& window, const std::vector<Event>& events, const Scenario& scenario,
-                  gen::Rng& rng) {
+void add_readings(SimulatedWindow& window, const std::vector<Event>& events, const Scenario& scenario, gen::Rng& rng) {
   double weighted = 0;
   std::size_t counted = 0;
   for (const Event& event : events) {
-    const auto delay_ms = std::llround(1000 * (kRefreshMinSeconds + rng.unit() * (kRefreshMaxSeconds - kRefreshMinSeconds)));
+    const auto delay_ms =
+        std::llround(1000 * (kRefreshMinSeconds + rng.unit() * (kRefreshMaxSeconds - kRefreshMinSeconds)));
     const std::int64_t at_ms = event.at_ms + delay_ms;
     if (at_ms >= window.resets_at_ms) break;
     for (; counted < events.size() && events[counted].at_ms <= at_ms; ++counted) {

@@ -32,10 +32,10 @@ struct SimulatedWindow {
   double true_limit_weighted = 0;  // hidden: 100 % of the meter, in weighted dollars
   // The true limit in dollars of this instance's mix: true_limit_weighted × Σ cost / Σ weighted.
   double true_limit_usd = 0;
-  std::vector<UsagePoint> points;                // ascending by timestamp
-  std::vector<RateLimitSnapshot> readings;       // kept: the last refresh of each minute
-  std::vector<double> true_percentages;          // exact meter at each kept reading
-  std::optional<std::int64_t> full_at_ms;        // the event that took the meter to 100 %
+  std::vector<UsagePoint> points;           // ascending by timestamp
+  std::vector<RateLimitSnapshot> readings;  // kept: the last refresh of each minute
+  std::vector<double> true_percentages;     // exact meter at each kept reading
+  std::optional<std::int64_t> full_at_ms;   // the event that took the meter to 100 %
 };
 
 // One window instance starting at `start_ms` (a whole hour), drawn from `rng`.

@@ -45,10 +45,10 @@ struct CheckpointSummary {
   int reached = 0;
   int without_fit = 0;
   int hits_right = 0;
-  int elapsed_burn_hits_right = 0;
+  int spec_burn_hits_right = 0;
   std::vector<double> limit_errors;
   std::vector<double> full_at_errors;
-  std::vector<double> elapsed_burn_full_at_errors;
+  std::vector<double> spec_burn_full_at_errors;
 
   void add(const cu::study::CheckpointOutcome& outcome) {
     if (!outcome.reached) return;
@@ -60,9 +60,9 @@ struct CheckpointSummary {
       ++without_fit;
     }
     if (outcome.full_at_error_minutes) full_at_errors.push_back(*outcome.full_at_error_minutes);
-    elapsed_burn_hits_right += outcome.elapsed_burn_hits_right ? 1 : 0;
-    if (outcome.elapsed_burn_full_at_error_minutes) {
-      elapsed_burn_full_at_errors.push_back(*outcome.elapsed_burn_full_at_error_minutes);
+    spec_burn_hits_right += outcome.spec_burn_hits_right ? 1 : 0;
+    if (outcome.spec_burn_full_at_error_minutes) {
+      spec_burn_full_at_errors.push_back(*outcome.spec_burn_full_at_error_minutes);
     }
   }
 };
@@ -101,21 +101,22 @@ void print_window_table(const std::vector<ScenarioSummary>& summaries) {
   }
 }
 
-// SPEC §11's burn against a burn over the minutes elapsed in the window's first hour.
+// The daemon's burn (over the minutes elapsed in the window's first hour) against SPEC §11's as
+// written (always over burn_minutes).
 void print_burn_table(const std::vector<ScenarioSummary>& summaries) {
   using cu::study::nearest_rank;
   fmt::print(
-      "| scenario | at | full-at error median / p90, burn over 60 min | the same, burn over min(60, elapsed) "
-      "| hitsBeforeReset right, 60 min | min(60, elapsed) |\n|---|---|---|---|---|---|\n");
+      "| scenario | at | full-at error median / p90, burn over min(60, elapsed) (the daemon) | the same, burn "
+      "over 60 min | hitsBeforeReset right, min(60, elapsed) | 60 min |\n|---|---|---|---|---|---|\n");
   for (const std::size_t s : {std::size_t{0}, std::size_t{2}}) {
     for (std::size_t c = 0; c < kCheckpoints.size(); ++c) {
       const CheckpointSummary& summary = summaries[s][c];
       fmt::print("| {} | {:.0f} % | {:.0f} / {:.0f} min | {:.0f} / {:.0f} min | {:.0f} % | {:.0f} % |\n",
                  scenarios()[s].name, kCheckpoints[c], nearest_rank(summary.full_at_errors, 0.5),
-                 nearest_rank(summary.full_at_errors, 0.9), nearest_rank(summary.elapsed_burn_full_at_errors, 0.5),
-                 nearest_rank(summary.elapsed_burn_full_at_errors, 0.9),
+                 nearest_rank(summary.full_at_errors, 0.9), nearest_rank(summary.spec_burn_full_at_errors, 0.5),
+                 nearest_rank(summary.spec_burn_full_at_errors, 0.9),
                  100.0 * summary.hits_right / std::max(summary.reached, 1),
-                 100.0 * summary.elapsed_burn_hits_right / std::max(summary.reached, 1));
+                 100.0 * summary.spec_burn_hits_right / std::max(summary.reached, 1));
     }
   }
 }

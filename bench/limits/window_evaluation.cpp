@@ -16,15 +16,17 @@ std::optional<double> error_minutes(const SimulatedWindow& window, std::optional
   return std::abs(static_cast<double>(*projected_ms - *window.full_at_ms)) / kMinuteMs;
 }
 
-// The projection with a burn over min(burn_minutes, minutes since the window's start): the time
-// to 100 % shrinks by that ratio.
-std::optional<std::int64_t> elapsed_burn_projection(const SimulatedWindow& window, const WindowEstimate& estimate,
-                                                    const LimitSettings& settings) {
+// The projection of SPEC §11 as written, the burn divided by burn_minutes even early in the window
+// (the daemon divides by min(burn_minutes, minutes since the window's start), at least one): the
+// time to 100 % grows by the inverse of that ratio.
+std::optional<std::int64_t> spec_burn_projection(const SimulatedWindow& window, const WindowEstimate& estimate,
+                                                 const LimitSettings& settings) {
   if (!estimate.projected_full_at_ms) return std::nullopt;
   const double burn_ms = static_cast<double>(settings.burn_minutes) * kMinuteMs;
-  const double ratio = std::min(burn_ms, static_cast<double>(estimate.captured_at_ms - window.start_ms)) / burn_ms;
+  const double elapsed_ms = std::max(kMinuteMs, static_cast<double>(estimate.captured_at_ms - window.start_ms));
+  const double ratio = std::min(burn_ms, elapsed_ms) / burn_ms;
   const auto after_ms = static_cast<double>(*estimate.projected_full_at_ms - estimate.captured_at_ms);
-  return estimate.captured_at_ms + std::llround(after_ms * ratio);
+  return estimate.captured_at_ms + std::llround(after_ms / ratio);
 }
 
 CheckpointOutcome judge(const SimulatedWindow& window, const WindowEstimate& estimate, const LimitSettings& settings) {
@@ -35,10 +37,10 @@ CheckpointOutcome judge(const SimulatedWindow& window, const WindowEstimate& est
   }
   outcome.full_at_error_minutes = error_minutes(window, estimate.projected_full_at_ms);
   outcome.hits_before_reset_right = estimate.hits_before_reset == window.full_at_ms.has_value();
-  const std::optional<std::int64_t> elapsed_projection = elapsed_burn_projection(window, estimate, settings);
-  outcome.elapsed_burn_full_at_error_minutes = error_minutes(window, elapsed_projection);
-  const bool elapsed_hits = elapsed_projection && *elapsed_projection < window.resets_at_ms;
-  outcome.elapsed_burn_hits_right = elapsed_hits == window.full_at_ms.has_value();
+  const std::optional<std::int64_t> spec_projection = spec_burn_projection(window, estimate, settings);
+  outcome.spec_burn_full_at_error_minutes = error_minutes(window, spec_projection);
+  const bool spec_hits = spec_projection && *spec_projection < window.resets_at_ms;
+  outcome.spec_burn_hits_right = spec_hits == window.full_at_ms.has_value();
   return outcome;
 }
 

@@ -21,10 +21,10 @@ struct CheckpointOutcome {
   // 100 % before the reset and that got a projection.
   std::optional<double> full_at_error_minutes;
   bool hits_before_reset_right = false;  // hitsBeforeReset equals "the meter reached 100 % in time"
-  // The same two with a burn divided by the minutes since the window's start when fewer than
-  // burn_minutes (SPEC §11 divides by burn_minutes always): what that change would give.
-  std::optional<double> elapsed_burn_full_at_error_minutes;
-  bool elapsed_burn_hits_right = false;
+  // The same two with SPEC §11's burn as written, divided by burn_minutes even when the window
+  // began less than that ago (the daemon divides by the minutes since its start then).
+  std::optional<double> spec_burn_full_at_error_minutes;
+  bool spec_burn_hits_right = false;
 };
 
 // One outcome per kCheckpoints entry. The estimate sees the readings up to and including the

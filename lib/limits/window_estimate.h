@@ -25,7 +25,8 @@ struct WindowEstimate {
   // The fit used_percentage = k × window cost through the origin, over the instance's readings
   // (k = Σ p·c / Σ c², c = cost of [start, captured_at]); 100 / k. None when Σ c² or k is 0.
   std::optional<double> estimated_limit_usd;
-  // Cost of the last burn_minutes before now inside the window, per minute.
+  // Cost of the last burn_minutes before now inside the window, per minute of that span (of the
+  // minutes since the window began, at least one, when it began less than burn_minutes ago).
   double burn_usd_per_minute = 0;
   // last captured_at + (100 − last p) / (k × burn) minutes; the capture itself at or above 100 %;
   // none without a fit or without burn (below 100 %), or once the instance has reset.

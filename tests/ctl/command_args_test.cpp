@@ -87,6 +87,13 @@ TEST(CommandArgs, TokenLimitP90) {
   EXPECT_FALSE(parse_all({{"token_limit", 500}}).token_limit->use_p90);
 }
 
+TEST(CommandArgs, RateLimitsAreAnyJsonForTheDaemonToJudge) {
+  // A malformed reading must not fail the statusline request: read_rate_limits counts it.
+  for (const Json& value : {Json::object(), Json("full"), Json(42), Json::array(), Json(nullptr)}) {
+    EXPECT_EQ(parse_all({{"rate_limits", value}}).rate_limits, value) << value.dump();
+  }
+}
+
 TEST(CommandArgs, StartOfWeekNamesEveryDay) {
   const char* days[] = {"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
   for (int i = 0; i < 7; ++i) EXPECT_EQ(parse_all({{"start_of_week", days[i]}}).start_of_week, i) << days[i];
@@ -107,6 +114,7 @@ TEST(CommandArgs, RejectsBadValuesNamingTheArgument) {
       {"active", nullptr},     {"token_limit", 0},    {"token_limit", -5},    {"token_limit", "MAX"},   {"token_limit", "P90"},   {"token_limit", "p95"},
       {"token_limit", 12.5},   {"token_limit", Json::array()},                {"session_length", 0},
       {"session_id", Json::object()},                {"visual_burn_rate", "loud"},
+      {"rate_limits", std::string(5000, 'r')},       {"history", "yes"},
   };
   for (const BadValue& bad : cases) {
     const std::string message = rejection(kEverything, {{bad.name, bad.value}}, true);
@@ -143,6 +151,7 @@ TEST(CommandArgs, EveryCommandValidatesItsOwnArguments) {
       {"since", "20260101"}, {"until", "20260102"}, {"order", "desc"},     {"project", "p"},
       {"instances", true},   {"last", 2},           {"start_of_week", "friday"}, {"active", true},
       {"recent", true},      {"token_limit", "max"}, {"session_length", 5},  {"session_id", "s"},
+      {"rate_limits", Json::object()},              {"history", true},
       {"breakdown", true},   {"chart", true},        {"visual_burn_rate", "off"}};
   ASSERT_EQ(good.size(), arg_specs().size());
   for (const CommandSpec& command : command_registry()) {

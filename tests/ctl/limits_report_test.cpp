@@ -99,7 +99,8 @@ TEST(LimitsReport, AResetBetweenReadingsFitsOnlyTheCurrentInstance) {
   auto source = window_source({costing(make_event(5, "p", "s", "2026-12-03T08:00:00.000Z", kModel, 10, 1), 1.0)});
   source.snapshots.insert(source.snapshots.begin(),
                           {RateLimitWindow::kFiveHour, at("2026-12-03T09:00:00.000Z"), 90, at("2026-12-03T10:00:00.000Z")});
-  const Json& window = only_window(limits_report(source, CommandArgs{}, at("2026-12-03T13:05:00.000Z")));
+  const Json report = limits_report(source, CommandArgs{}, at("2026-12-03T13:05:00.000Z"));
+  const Json& window = only_window(report);
   EXPECT_DOUBLE_EQ(window.at("estimatedLimitUSD").get<double>(), 10.0);
   EXPECT_DOUBLE_EQ(window.at("windowCostUSD").get<double>(), 4.0);
 }
@@ -108,7 +109,8 @@ TEST(LimitsReport, OneReadingFitsThroughIt) {
   // 25 % at $4 (13:00): k = 25·4 / 16 = 6.25, limit $16.
   auto source = window_source();
   source.snapshots = {{RateLimitWindow::kFiveHour, at("2026-12-03T13:00:00.000Z"), 25, at("2026-12-03T15:00:00.000Z")}};
-  const Json& window = only_window(limits_report(source, CommandArgs{}, at("2026-12-03T13:05:00.000Z")));
+  const Json report = limits_report(source, CommandArgs{}, at("2026-12-03T13:05:00.000Z"));
+  const Json& window = only_window(report);
   EXPECT_DOUBLE_EQ(window.at("estimatedLimitUSD").get<double>(), 16.0);
   // 75 % to go at 6.25 %/$ × $1/60 per minute: 720 minutes after 13:00.
   EXPECT_EQ(window.at("projectedFullAt"), "2026-12-04T01:00:00.000Z");

@@ -69,12 +69,13 @@ TEST(EstimateWindow, ProjectionAfterTheResetDoesNotHitBeforeIt) {
 
 TEST(EstimateWindow, OneReadingIsItsOwnFit) {
   // 30 % at minute 40 over c = 3: k = 30·3 / 3² = 10, limit $10. Burn [−15, 45) within the
-  // window: $1 + $2 = 3/60; (100 − 30) / (10 × 3/60) = 140 minutes: minute 180.
+  // window, [0, 45): $1 + $2 over the 45 minutes it has run = 1/15 $/min; (100 − 30) / (10 / 15)
+  // = 105 minutes: minute 145.
   const std::vector<RateLimitSnapshot> readings{five_hour_reading(40, 30)};
   const WindowEstimate estimate = estimate_window(readings, kPoints, at(45), LimitSettings{});
   EXPECT_DOUBLE_EQ(*estimate.estimated_limit_usd, 10);
-  EXPECT_DOUBLE_EQ(estimate.burn_usd_per_minute, 3.0 / 60);
-  EXPECT_EQ(estimate.projected_full_at_ms, at(180));
+  EXPECT_DOUBLE_EQ(estimate.burn_usd_per_minute, 3.0 / 45);
+  EXPECT_EQ(estimate.projected_full_at_ms, at(145));
   EXPECT_TRUE(estimate.hits_before_reset);
 }
 
@@ -140,14 +141,26 @@ TEST(EstimateWindow, AtOrAboveOneHundredIsFullAtTheCapture) {
 }
 
 TEST(EstimateWindow, BurnMinutesWidensTheBurnWindow) {
-  // burn_minutes 120 at minute 75: [−45, 75) clipped to the window start: $6 / 120 = 0.05 $/min;
-  // (100 − 60) / (10 × 0.05) = 80 minutes: minute 150.
+  // burn_minutes 120 at minute 75: [−45, 75) clipped to the window start, so the $6 spent are over
+  // the 75 minutes the window has run: 0.08 $/min; (100 − 60) / (10 × 0.08) = 50 minutes after the
+  // minute-70 reading: minute 120. (Divided by 120 the pace would look 0.05 $/min, and full at 150.)
   LimitSettings settings;
   settings.burn_minutes = 120;
   const std::vector<RateLimitSnapshot> readings{five_hour_reading(40, 30), five_hour_reading(70, 60)};
   const WindowEstimate estimate = estimate_window(readings, kPoints, at(75), settings);
-  EXPECT_DOUBLE_EQ(estimate.burn_usd_per_minute, 0.05);
-  EXPECT_EQ(estimate.projected_full_at_ms, at(150));
+  EXPECT_DOUBLE_EQ(estimate.burn_usd_per_minute, 0.08);
+  EXPECT_EQ(estimate.projected_full_at_ms, at(120));
+}
+
+TEST(EstimateWindow, EarlyInTheWindowTheBurnIsOverTheMinutesSinceItBegan) {
+  // At minute 40 of the window, the $1 of minute 10 and the $2 of minute 30 (kPoints) are $3 over
+  // the 40 minutes it has run, not over 60.
+  const std::vector<RateLimitSnapshot> readings{five_hour_reading(35, 30)};
+  EXPECT_DOUBLE_EQ(estimate_window(readings, kPoints, at(40), LimitSettings{}).burn_usd_per_minute, 3.0 / 40);
+  // Half a minute in, $1 spent at its start: over at least a minute.
+  const std::vector<UsagePoint> first{point(0, 1)};
+  const std::vector<RateLimitSnapshot> early{five_hour_reading(0, 1)};
+  EXPECT_DOUBLE_EQ(estimate_window(early, first, at(0) + 30'000, LimitSettings{}).burn_usd_per_minute, 1.0);
 }
 
 }  // namespace

@@ -265,6 +265,7 @@ TEST_F(PostgresStoreTest, RolesGiveWritersRowsAndReadersReportsOnly) {
   EXPECT_TRUE(fails(writer, "DELETE FROM schema_migrations"));
   EXPECT_TRUE(fails(reader, "DELETE FROM usage_events"));
   EXPECT_TRUE(fails(reader, "SELECT * FROM ingest_checkpoints"));
+  EXPECT_FALSE(fails(reader, "SELECT * FROM rate_limit_snapshots"));
   pqxx::nontransaction read(reader);
   EXPECT_EQ(read.exec("SELECT SUM(output_tokens) FROM daily_usage_summary")[0][0].as<int>(), 5);
 }

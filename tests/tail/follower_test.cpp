@@ -151,6 +151,16 @@ class RefusingStore final : public Store {
                                              const std::string& file) override {
     return store_.events_of_file(project, session_id, file);
   }
+  void record_rate_limits(const std::vector<RateLimitSnapshot>& snapshots) override {
+    store_.record_rate_limits(snapshots);
+  }
+  std::vector<RateLimitSnapshot> rate_limit_snapshots(const RateLimitFilter& filter) override {
+    return store_.rate_limit_snapshots(filter);
+  }
+  std::vector<RateLimitSnapshot> latest_rate_limits() override { return store_.latest_rate_limits(); }
+  std::vector<UsagePoint> usage_points(std::int64_t from_ms, std::int64_t to_ms) override {
+    return store_.usage_points(from_ms, to_ms);
+  }
 
  private:
   SqliteStore& store_;

@@ -72,8 +72,9 @@ class ShipperTest : public ::testing::Test {
     commit(IngestBatch{{1}, {sample_event(3, "2026-02-03T09:00:00.000Z", "s1", 7),
                              sample_event(4, "2026-02-03T23:30:00.000Z", "s3", 8)},
                        {Checkpoint{"/logs/a.jsonl", 1, 2, "4:ab", 250}}});
-    local_.record_rate_limits({RateLimitSnapshot{RateLimitWindow::kFiveHour, 1'770'000'000'000, 42.5, 1'770'018'000'000},
-                               RateLimitSnapshot{RateLimitWindow::kSevenDay, 1'770'000'000'000, 7, 1'770'600'000'000}});
+    local_.record_rate_limits(
+        {RateLimitSnapshot{RateLimitWindow::kFiveHour, 1'770'000'000'000, 42.5, 1'770'018'000'000},
+         RateLimitSnapshot{RateLimitWindow::kSevenDay, 1'770'000'000'000, 7, 1'770'600'000'000}});
   }
 
   test::TempDir dir_;

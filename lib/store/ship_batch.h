@@ -20,6 +20,9 @@ struct ShipBatch {
   // Every touched event id is in changes.removed_ids; those still stored locally are also in
   // changes.inserted (as stored now). Checkpoints are the current values of the touched paths.
   IngestBatch changes;
+  // The current local rows of the touched rate-limit snapshot keys (window, minute), in key order.
+  // Rows are never removed locally, so every touched key has one.
+  std::vector<RateLimitSnapshot> rate_limits;
 
   // The run starts a resync: before `changes`, PostgreSQL drops this source's events whose ids
   // are not in `keep_ids` (every id stored locally).

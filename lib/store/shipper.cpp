@@ -35,6 +35,8 @@ std::string describe(const QuarantinedRow& row) {
                               : fmt::format("event {} (file {}, offset {}, model {})", row.event_id, row.file,
                                             row.line_offset, row.model);
     case 2: return fmt::format("the checkpoint of {}", row.path);
+    case 6:  // a rate-limit snapshot: its window and minute
+      return fmt::format("the {} rate-limit snapshot of {}", row.path, format_timestamp_ms(row.event_id * 60'000));
     default: return fmt::format("outbox row {} (kind {})", row.seq, row.kind);
   }
 }

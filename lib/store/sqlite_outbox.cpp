@@ -79,7 +79,7 @@ void SqliteStore::set_shipping(bool enabled) {
 
 void SqliteStore::Impl::queue_resync() {
   run(outbox_marker, source, kOutboxResync);
-  for (const char* text : {sql::kOutboxAllEvents, sql::kOutboxAllCheckpoints}) {
+  for (const char* text : {sql::kOutboxAllEvents, sql::kOutboxAllCheckpoints, sql::kOutboxAllRateLimits}) {
     SQLite::Statement seed(db, text);
     run(seed, source);
   }
@@ -139,6 +139,7 @@ ShipBatch SqliteStore::read_ship_batch(std::int64_t after_seq, std::size_t max_r
                                                    static_cast<std::uint64_t>(column(2).getInt64()),
                                                    column(3).getString(), column(4).getInt64()});
   }
+  batch.rate_limits = d.outbox_rate_limits(after_seq, batch.last_seq);
   if (batch.resync) {
     SQLite::Statement all(d.db, sql::kEventIds);
     Impl::run_bind(all, d.source);

@@ -1,7 +1,11 @@
 // Claude Code's official rate-limit readings in the SQLite backend (schema/sqlite/009_rate_limits.sql),
 // and the figures of the events the limit estimates sum (SPEC §11).
 #include <algorithm>
+#include <optional>
+#include <stdexcept>
 #include <tuple>
+
+#include <fmt/format.h>
 
 #include "core/time.h"
 #include "store/sqlite_sql.h"
@@ -37,6 +41,12 @@ void read_snapshots(SQLite::Statement& query, RateLimitWindow window, std::vecto
   query.reset();
 }
 
+RateLimitWindow window_named(const std::string& name) {
+  const std::optional<RateLimitWindow> window = rate_limit_window_of(name);
+  if (!window) throw std::runtime_error(fmt::format("rate_limit_snapshots holds an unknown window '{}'", name));
+  return *window;
+}
+
 bool captured_before(const RateLimitSnapshot& a, const RateLimitSnapshot& b) {
   return std::tie(a.captured_at_ms, a.window) < std::tie(b.captured_at_ms, b.window);
 }
@@ -47,14 +57,31 @@ void SqliteStore::record_rate_limits(const std::vector<RateLimitSnapshot>& snaps
   if (snapshots.empty()) return;
   Impl& d = *impl_;
   SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
+  const bool ship = d.shipping_on();
   SQLite::Statement& record = d.cached(sql::kRecordRateLimit);
   for (const RateLimitSnapshot& snapshot : snapshots) {
     const std::string window(to_string(snapshot.window));
     const std::int64_t minute = rate_limit_minute(snapshot.captured_at_ms);
-    Impl::run(record, d.source, window, minute, format_timestamp_ms(snapshot.captured_at_ms),
-              snapshot.used_percentage, format_timestamp_ms(snapshot.resets_at_ms));
+    Impl::run_bind(record, d.source, window, minute, format_timestamp_ms(snapshot.captured_at_ms),
+                   snapshot.used_percentage, format_timestamp_ms(snapshot.resets_at_ms));
+    const bool changed = record.exec() > 0;  // 0: an earlier capture of the minute, ignored
+    if (changed && ship) Impl::run(d.cached(sql::kOutboxRateLimit), d.source, minute, window);
   }
   transaction.commit();
+}
+
+std::vector<RateLimitSnapshot> SqliteStore::Impl::outbox_rate_limits(std::int64_t after_seq,
+                                                                     std::int64_t through_seq) {
+  SQLite::Statement query(db, sql::kOutboxRateLimits);
+  run_bind(query, source, after_seq, through_seq);
+  std::vector<RateLimitSnapshot> snapshots;
+  while (query.executeStep()) {
+    snapshots.push_back(RateLimitSnapshot{window_named(query.getColumn(0).getString()),
+                                          parse_stored_time(query.getColumn(1).getString()),
+                                          query.getColumn(2).getDouble(),
+                                          parse_stored_time(query.getColumn(3).getString())});
+  }
+  return snapshots;
 }
 
 // One query per window, each along an index: the primary key for a time range, the instance index

@@ -224,7 +224,8 @@ inline constexpr const char* kProjects =
     "SELECT DISTINCT project_path FROM claude_sessions WHERE source = ?1 ORDER BY project_path";
 
 // The outbox of the PostgreSQL shipper (schema/sqlite/003_outbox.sql). Kinds: 1 event, 2
-// checkpoint, 3 resync, 4 rebuild, 5 relabel (path: the previous source).
+// checkpoint, 3 resync, 4 rebuild, 5 relabel (path: the previous source), 6 rate-limit snapshot
+// (schema/sqlite/009; path: its window, event_id: its minute).
 inline constexpr const char* kShippingEnabled =
     "SELECT COALESCE((SELECT enabled FROM ship_state WHERE source = ?1), 0)";
 inline constexpr const char* kShipOrigin = "SELECT origin FROM ship_state WHERE source = ?1";
@@ -242,6 +243,11 @@ inline constexpr const char* kOutboxAllEvents =
 inline constexpr const char* kOutboxAllCheckpoints =
     "INSERT INTO ship_outbox (source, kind, path)"
     " SELECT source, 2, path FROM ingest_checkpoints WHERE source = ?1 ORDER BY path";
+inline constexpr const char* kOutboxRateLimit =
+    "INSERT INTO ship_outbox (source, kind, event_id, path) VALUES (?1, 6, ?2, ?3)";
+inline constexpr const char* kOutboxAllRateLimits =
+    "INSERT INTO ship_outbox (source, kind, event_id, path)"
+    " SELECT source, 6, minute, window FROM rate_limit_snapshots WHERE source = ?1 ORDER BY window, minute";
 // Relabel rows outlive shipping being off: PostgreSQL still has to learn of the move.
 inline constexpr const char* kClearOutbox = "DELETE FROM ship_outbox WHERE source = ?1 AND kind <> 5";
 inline constexpr const char* kOutboxRelabel = "INSERT INTO ship_outbox (source, kind, path) VALUES (?1, 5, ?2)";
@@ -260,6 +266,13 @@ inline constexpr const char* kOutboxCheckpoints =
     "SELECT path, device, inode, fingerprint, offset FROM ingest_checkpoints WHERE source = ?1"
     " AND path IN (SELECT path FROM ship_outbox"
     " WHERE source = ?1 AND seq > ?2 AND seq <= ?3 AND kind = 2) ORDER BY path";
+// The snapshots of the keys kind 6 rows of (?2, ?3] name, each once, in key order: from the
+// outbox's seq range to the primary key of rate_limit_snapshots.
+inline constexpr const char* kOutboxRateLimits =
+    "SELECT r.window, r.captured_at, r.used_percentage, r.resets_at FROM (SELECT DISTINCT path, event_id"
+    " FROM ship_outbox WHERE source = ?1 AND seq > ?2 AND seq <= ?3 AND kind = 6) k"
+    " JOIN rate_limit_snapshots r ON r.source = ?1 AND r.window = k.path AND r.minute = k.event_id"
+    " ORDER BY r.window, r.minute";
 inline constexpr const char* kEventIds = "SELECT id FROM usage_events WHERE source = ?1 ORDER BY id";
 inline constexpr const char* kDiscardShipped = "DELETE FROM ship_outbox WHERE source = ?1 AND seq <= ?2";
 inline constexpr const char* kOutboxSize = "SELECT COUNT(*) FROM ship_outbox WHERE source = ?1";
@@ -291,7 +304,7 @@ inline constexpr const char* kQuarantineShipRow =
     "INSERT INTO ship_quarantine (seq, source, kind, event_id, path, file, line_offset, model, error,"
     " quarantined_at)"
     " SELECT o.seq, o.source, o.kind, o.event_id, o.path, e.file, e.line_offset, e.model, ?3, ?4"
-    " FROM ship_outbox o LEFT JOIN usage_events e ON e.source = o.source AND e.id = o.event_id"
+    " FROM ship_outbox o LEFT JOIN usage_events e ON o.kind = 1 AND e.source = o.source AND e.id = o.event_id"
     " WHERE o.source = ?1 AND o.seq = ?2";
 inline constexpr const char* kDeleteShipRow = "DELETE FROM ship_outbox WHERE source = ?1 AND seq = ?2";
 inline constexpr const char* kQuarantinedRow =

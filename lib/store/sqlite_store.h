@@ -13,9 +13,10 @@ namespace cu {
 // An outbox row PostgreSQL refused, as kept in ship_quarantine (schema/sqlite/008).
 struct QuarantinedRow {
   std::int64_t seq = 0;
-  int kind = 0;                // as in ship_outbox: 1 event, 2 checkpoint, 3 resync, 4 rebuild
-  std::int64_t event_id = 0;   // kind 1
-  std::string path;            // kind 2
+  int kind = 0;                // as in ship_outbox: 1 event, 2 checkpoint, 3 resync, 4 rebuild,
+                               // 5 relabel, 6 rate-limit snapshot
+  std::int64_t event_id = 0;   // kind 1; kind 6: the snapshot's minute
+  std::string path;            // kind 2; kind 6: the snapshot's window
   std::string file;            // kind 1: the event's file, line offset and model ("" when it was gone)
   std::int64_t line_offset = 0;
   std::string model;
@@ -126,12 +127,12 @@ class SqliteStore final : public Store {
   int schema_version();
 
   // The outbox of the PostgreSQL shipper (shipper.h). While shipping is on for this source,
-  // commit() and rebuild_rollups() also append outbox rows naming what they changed, in the same
-  // transaction. The setting is stored in the database, so every connection to it follows it.
+  // commit(), rebuild_rollups() and record_rate_limits() also append outbox rows naming what they
+  // changed, in the same transaction. The setting is stored in the database, so every connection to it follows it.
   //
-  // Turning shipping on (when it was off) queues a resync: every stored event and checkpoint, and
-  // the removal from PostgreSQL of this source's events that are not stored here. Turning it off
-  // drops the outbox. Both are no-ops when nothing changes.
+  // Turning shipping on (when it was off) queues a resync: every stored event, checkpoint and
+  // rate-limit snapshot, and the removal from PostgreSQL of this source's events that are not
+  // stored here. Turning it off drops the outbox. Both are no-ops when nothing changes.
   void set_shipping(bool enabled);
   bool shipping();
   // This database's shipping identity for the source: random, made when shipping is first turned

@@ -26,6 +26,7 @@ inline constexpr int kOutboxCheckpoint = 2;
 inline constexpr int kOutboxResync = 3;
 inline constexpr int kOutboxRebuild = 4;
 inline constexpr int kOutboxRelabel = 5;
+inline constexpr int kOutboxRateLimit = 6;  // schema/sqlite/009_rate_limits.sql
 
 struct SqliteStore::Impl {
   SQLite::Database db;
@@ -106,14 +107,17 @@ struct SqliteStore::Impl {
   // Whether commits of this source append to the outbox (sqlite_outbox.cpp); read in the
   // caller's transaction, so that every connection follows set_shipping().
   bool shipping_on();
-  // Queues every stored event and checkpoint after a resync row (sqlite_outbox.cpp), in the
-  // caller's transaction.
+  // Queues every stored event, checkpoint and rate-limit snapshot after a resync row
+  // (sqlite_outbox.cpp), in the caller's transaction.
   void queue_resync();
   // Queues the move of `previous`'s rows in PostgreSQL when this database ever shipped (it has a
   // ship_state), dropping the rows queued before it but other relabels: the resync that follows
   // while shipping is on covers them. In the caller's transaction.
   void queue_relabel(const std::string& previous);
   std::vector<UsageEvent> select_events(SQLite::Statement& query);
+  // The current rows of the rate-limit keys the outbox rows (after_seq, through_seq] name
+  // (sqlite_rate_limits.cpp).
+  std::vector<RateLimitSnapshot> outbox_rate_limits(std::int64_t after_seq, std::int64_t through_seq);
   // Events of this source in usage_events.
   std::int64_t count_events();
 

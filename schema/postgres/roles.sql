@@ -33,4 +33,4 @@ REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM claude_usage_writer;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO claude_usage_writer;
 
 GRANT SELECT ON usage_events, claude_sessions, daily_usage_summary, model_daily_usage, cache_analytics,
-  usage_blocks, session_model_usage TO claude_usage_reader;
+  usage_blocks, session_model_usage, rate_limit_snapshots TO claude_usage_reader;

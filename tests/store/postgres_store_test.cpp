@@ -176,6 +176,31 @@ TEST_F(PostgresStoreTest, AShipmentIsAppliedOnce) {
   EXPECT_THROW(store.shipped_seq("origin-b"), ShipConflict);
 }
 
+// A shipment's snapshots become PostgreSQL's rows of their keys; the same shipment again (as
+// after a crash, under a later seq) changes nothing.
+TEST_F(PostgresStoreTest, ReapplyingRateLimitSnapshotsChangesNothing) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchPostgresStore store(url, "me@host");
+  ShipBatch batch;
+  batch.origin = "origin-a";
+  batch.last_seq = 3;
+  batch.rows = 3;
+  batch.rate_limits = {RateLimitSnapshot{RateLimitWindow::kFiveHour, 1'770'000'000'000, 30.25, 1'770'018'000'000},
+                       RateLimitSnapshot{RateLimitWindow::kSevenDay, 1'770'000'000'000, 5, 1'770'600'000'000}};
+  EXPECT_TRUE(store.apply_shipment(batch, settings(), true));
+  EXPECT_EQ(store.rate_limit_snapshots({}), batch.rate_limits);
+  EXPECT_FALSE(store.apply_shipment(batch, settings(), true));
+  batch.last_seq = 5;
+  EXPECT_TRUE(store.apply_shipment(batch, settings(), true));
+  EXPECT_EQ(store.rate_limit_snapshots({}), batch.rate_limits);
+  batch.last_seq = 6;
+  batch.rows = 1;
+  batch.rate_limits = {RateLimitSnapshot{RateLimitWindow::kFiveHour, 1'770'000'030'000, 31, 1'770'018'000'000}};
+  EXPECT_TRUE(store.apply_shipment(batch, settings(), true));
+  EXPECT_EQ(store.latest_rate_limits().at(0), batch.rate_limits.front());
+  EXPECT_EQ(store.rate_limit_snapshots({}).size(), 2u);
+}
+
 TEST(PostgresRefusalTest, DataAndConstraintErrorsAreRefusalsOthersAreNot) {
   for (const char* refusal : {"22003", "22P02", "22001", "23505", "23502"}) EXPECT_TRUE(is_refusal_sqlstate(refusal));
   for (const char* other : {"57014", "08006", "40001", "53300", "42P01", "2", "", "220030"}) {
@@ -240,6 +265,7 @@ TEST_F(PostgresStoreTest, RolesGiveWritersRowsAndReadersReportsOnly) {
   EXPECT_TRUE(fails(writer, "DELETE FROM schema_migrations"));
   EXPECT_TRUE(fails(reader, "DELETE FROM usage_events"));
   EXPECT_TRUE(fails(reader, "SELECT * FROM ingest_checkpoints"));
+  EXPECT_FALSE(fails(reader, "SELECT * FROM rate_limit_snapshots"));
   pqxx::nontransaction read(reader);
   EXPECT_EQ(read.exec("SELECT SUM(output_tokens) FROM daily_usage_summary")[0][0].as<int>(), 5);
 }

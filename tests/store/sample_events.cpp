@@ -10,12 +10,12 @@ namespace cu {
 
 std::ostream& operator<<(std::ostream& out, const RateLimitSnapshot& snapshot) {
   return out << to_string(snapshot.window) << " captured " << format_timestamp_ms(snapshot.captured_at_ms) << " "
-       << snapshot.used_percentage << "% resets " << format_timestamp_ms(snapshot.resets_at_ms);
+             << snapshot.used_percentage << "% resets " << format_timestamp_ms(snapshot.resets_at_ms);
 }
 
 std::ostream& operator<<(std::ostream& out, const UsagePoint& point) {
-  return out << format_timestamp_ms(point.timestamp_ms) << " $" << point.cost_usd << " in+out " << point.input_output_tokens
-       << " total " << point.total_tokens;
+  return out << format_timestamp_ms(point.timestamp_ms) << " $" << point.cost_usd << " in+out "
+             << point.input_output_tokens << " total " << point.total_tokens;
 }
 
 }  // namespace cu

@@ -23,7 +23,8 @@ UsageEvent sample_event(std::int64_t id, const std::string& timestamp, const std
                         std::int64_t output);
 
 // Expects every table of `source_of_truth` (events, checkpoints, daily, model, cache, sessions,
-// session models, blocks, rate-limit snapshots) to equal `copy`'s, money within 1e-6 $ (PostgreSQL stores NUMERIC(20,10)).
+// session models, blocks, rate-limit snapshots) to equal `copy`'s, money within 1e-6 $
+// (PostgreSQL stores NUMERIC(20,10)).
 void expect_same_tables(Store& source_of_truth, Store& copy);
 
 }  // namespace cu::test

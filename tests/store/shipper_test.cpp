@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "core/time.h"
 #include "pricing/price_table.h"
 #include "rollup/calendar.h"
 #include "store/postgres_test_db.h"
@@ -71,6 +72,9 @@ class ShipperTest : public ::testing::Test {
     commit(IngestBatch{{1}, {sample_event(3, "2026-02-03T09:00:00.000Z", "s1", 7),
                              sample_event(4, "2026-02-03T23:30:00.000Z", "s3", 8)},
                        {Checkpoint{"/logs/a.jsonl", 1, 2, "4:ab", 250}}});
+    local_.record_rate_limits(
+        {RateLimitSnapshot{RateLimitWindow::kFiveHour, 1'770'000'000'000, 42.5, 1'770'018'000'000},
+         RateLimitSnapshot{RateLimitWindow::kSevenDay, 1'770'000'000'000, 7, 1'770'600'000'000}});
   }
 
   test::TempDir dir_;
@@ -336,6 +340,88 @@ TEST_F(ShipperTest, AnotherDatabaseUnderTheSameSourceIsRefused) {
   test::expect_same_tables(local_, remote);
 }
 
+RateLimitSnapshot reading(RateLimitWindow window, std::int64_t captured_at_ms, double percentage) {
+  const std::int64_t resets_at = window == RateLimitWindow::kFiveHour ? 1'770'018'000'000 : 1'770'600'000'000;
+  return RateLimitSnapshot{window, captured_at_ms, percentage, resets_at};
+}
+
+// Snapshots, one replaced in its minute after it was shipped, reach PostgreSQL as SQLite has them.
+TEST_F(ShipperTest, RateLimitSnapshotsReachPostgresLosslessly) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  Shipper shipper(local_, flaky(&database), settings(), options());
+  local_.record_rate_limits({reading(RateLimitWindow::kFiveHour, 1'770'000'000'000, 12.345678901234),
+                             reading(RateLimitWindow::kSevenDay, 1'770'000'000'000, 3)});
+  local_.record_rate_limits({reading(RateLimitWindow::kFiveHour, 1'770'000'061'500, 13)});
+  EXPECT_TRUE(shipper.drain());
+  local_.record_rate_limits({reading(RateLimitWindow::kFiveHour, 1'770'000'070'000, 14),  // replaces 13
+                             reading(RateLimitWindow::kSevenDay, 1'770'000'070'000, 4)});
+  EXPECT_TRUE(shipper.drain());
+  PostgresStore remote(database.options(), kSource);
+  EXPECT_EQ(remote.rate_limit_snapshots({}).size(), 4u);
+  EXPECT_EQ(remote.rate_limit_snapshots({}), local_.rate_limit_snapshots({}));
+  EXPECT_EQ(remote.latest_rate_limits(), local_.latest_rate_limits());
+  EXPECT_EQ(shipper.status().backlog, 0);
+}
+
+TEST_F(ShipperTest, RateLimitSnapshotsRecordedDuringAnOutageAreShippedAfterIt) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  Shipper shipper(local_, flaky(&database), settings(), options());
+  EXPECT_TRUE(shipper.drain());
+  down_ = true;
+  database.disconnect_all();
+  for (int i = 0; i < 5; ++i) {
+    local_.record_rate_limits({reading(RateLimitWindow::kFiveHour, 1'770'000'000'000 + i * 30'000, 10 + i)});
+    clock_ms_ = std::max(clock_ms_, shipper.status().next_attempt_ms);
+    EXPECT_EQ(shipper.ship_some().rows, 0);
+  }
+  EXPECT_EQ(shipper.status().backend, "sqlite-fallback");
+  EXPECT_EQ(local_.rate_limit_snapshots({}).size(), 3u);  // minutes 0, 0, 1, 1, 2
+  down_ = false;
+  EXPECT_TRUE(shipper.drain());
+  PostgresStore remote(database.options(), kSource);
+  EXPECT_EQ(remote.rate_limit_snapshots({}), local_.rate_limit_snapshots({}));
+}
+
+// Snapshots recorded while shipping was off reach PostgreSQL with the resync that turning it on queues.
+TEST_F(ShipperTest, AResyncShipsEveryRateLimitSnapshot) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  local_.record_rate_limits({reading(RateLimitWindow::kFiveHour, 1'769'000'000'000, 50)});
+  EXPECT_TRUE(Shipper(local_, flaky(&database), settings(), options()).drain());
+  local_.set_shipping(false);
+  for (int i = 1; i <= 20; ++i) {
+    local_.record_rate_limits({reading(RateLimitWindow::kFiveHour, 1'770'000'000'000 + i * 60'000, i),
+                               reading(RateLimitWindow::kSevenDay, 1'770'000'000'000 + i * 60'000, i / 4.0)});
+  }
+  ShipperOptions small = options();
+  small.batch_rows = 7;
+  Shipper again(local_, flaky(&database), settings(), small);
+  EXPECT_TRUE(again.drain());
+  PostgresStore remote(database.options(), kSource);
+  EXPECT_EQ(remote.rate_limit_snapshots({}).size(), 41u);
+  test::expect_same_tables(local_, remote);
+}
+
+// PostgreSQL refuses a snapshot (a year it cannot hold): that row is quarantined, the rest ships.
+TEST_F(ShipperTest, ARefusedRateLimitSnapshotIsQuarantined) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  RateLimitSnapshot year_zero = reading(RateLimitWindow::kSevenDay, 1'770'000'000'000, 1);
+  ASSERT_TRUE(parse_timestamp_ms("0000-06-01T00:00:00.000Z", year_zero.resets_at_ms));
+  local_.record_rate_limits({reading(RateLimitWindow::kFiveHour, 1'770'000'000'000, 1), year_zero,
+                             reading(RateLimitWindow::kFiveHour, 1'770'000'060'000, 2)});
+  Shipper shipper(local_, flaky(&database), settings(), options());
+  EXPECT_TRUE(shipper.drain());
+  EXPECT_EQ(shipper.status().quarantined_rows, 1);
+  EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM rate_limit_snapshots"), 2);
+  ASSERT_EQ(logged(LogLevel::kError), 1);
+  EXPECT_NE(logs_.back().text.find("the seven_day rate-limit snapshot of 2026-02-02T02:40"), std::string::npos)
+      << logs_.back().text;
+  EXPECT_EQ(local_.rate_limit_snapshots({}).size(), 3u);  // SQLite keeps it
+}
+
 // An identity change moves this database's rows in PostgreSQL to the new source, once; another
 // machine's rows are not touched.
 TEST_F(ShipperTest, AnIdentityChangeMovesThisDatabasesRowsOnce) {
@@ -358,6 +444,8 @@ TEST_F(ShipperTest, AnIdentityChangeMovesThisDatabasesRowsOnce) {
   EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM usage_events WHERE source = 'ana@laptop'"), 0);
   EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM daily_usage_summary WHERE source = 'ana@laptop'"), 0);
   EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM ship_progress WHERE source = 'ana@laptop'"), 0);
+  EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM rate_limit_snapshots WHERE source = 'ana@laptop'"), 0);
+  EXPECT_EQ(moved.rate_limit_snapshots({}).size(), 2u);
   EXPECT_GT(moved.shipped_seq(renamed.ship_origin()), 0);  // the progress moved with the rows
   PostgresStore bob_remote(database.options(), "bob@desk");
   test::expect_same_tables(bob.local, bob_remote);

@@ -133,5 +133,60 @@ TEST_F(SqliteOutboxTest, DiscardingCountsTheShippedRows) {
   EXPECT_EQ(store_.outbox_size(), 1);
 }
 
+
+RateLimitSnapshot five_hour(std::int64_t captured_at_ms, double percentage) {
+  return RateLimitSnapshot{RateLimitWindow::kFiveHour, captured_at_ms, percentage, 1'770'018'000'000};
+}
+
+// A recorded snapshot queues its (window, minute) key; the batch carries the row as stored when
+// read. A capture that changes nothing (an earlier one of the minute) queues nothing.
+TEST_F(SqliteOutboxTest, RateLimitSnapshotsQueueTheirKeyAndShipAsStoredNow) {
+  store_.set_shipping(true);
+  const ShipBatch resync = store_.read_ship_batch(0, 100);
+  store_.discard_shipped(resync.last_seq);
+  const RateLimitSnapshot week{RateLimitWindow::kSevenDay, 1'770'000'030'000, 4, 1'770'500'000'000};
+  store_.record_rate_limits({five_hour(1'770'000'010'000, 20), week});
+  store_.record_rate_limits({five_hour(1'770'000'040'000, 21)});  // the same minute, later
+  store_.record_rate_limits({five_hour(1'770'000'020'000, 99)});  // earlier: ignored
+  EXPECT_EQ(store_.outbox_size(), 3);
+  const ShipBatch batch = store_.read_ship_batch(resync.last_seq, 100);
+  EXPECT_EQ(batch.rows, 3);
+  EXPECT_FALSE(batch.resync);
+  EXPECT_EQ(batch.rate_limits, (std::vector<RateLimitSnapshot>{five_hour(1'770'000'040'000, 21), week}));
+  EXPECT_TRUE(batch.changes.inserted.empty());
+  const ShipBatch first = store_.read_ship_batch(resync.last_seq, 1);
+  EXPECT_EQ(first.rate_limits, std::vector<RateLimitSnapshot>{five_hour(1'770'000'040'000, 21)});
+}
+
+TEST_F(SqliteOutboxTest, TurningShippingOnQueuesEveryRateLimitSnapshot) {
+  const std::vector<RateLimitSnapshot> all{five_hour(1'770'000'000'000, 5), five_hour(1'770'000'060'000, 6),
+                                           five_hour(1'770'000'120'000, 7)};
+  store_.record_rate_limits(all);
+  EXPECT_EQ(store_.outbox_size(), 0);  // shipping is off
+  store_.set_shipping(true);
+  EXPECT_EQ(store_.outbox_size(), 4);  // resync and three snapshots
+  const ShipBatch batch = store_.read_ship_batch(0, 100);
+  EXPECT_TRUE(batch.resync);
+  EXPECT_EQ(batch.rate_limits, all);
+}
+
+// A quarantined snapshot row keeps its key (window in path, minute in event_id) and names no event,
+// even when an event's id equals the minute.
+TEST_F(SqliteOutboxTest, AQuarantinedRateLimitRowNamesItsKeyAndNoEvent) {
+  store_.set_shipping(true);
+  store_.discard_shipped(store_.read_ship_batch(0, 100).last_seq);
+  const std::int64_t minute = rate_limit_minute(1'770'000'000'000);
+  commit(IngestBatch{{}, {sample_event(minute, "2026-02-01T10:00:00.000Z", "s1", 5)}, {}});
+  store_.record_rate_limits({five_hour(1'770'000'000'000, 5)});
+  const ShipBatch batch = store_.read_ship_batch(0, 100);
+  const auto row = store_.quarantine_ship_row(batch.last_seq, "refused", 1'770'000'000'000);
+  ASSERT_TRUE(row);
+  EXPECT_EQ(row->kind, 6);
+  EXPECT_EQ(row->path, "five_hour");
+  EXPECT_EQ(row->event_id, minute);
+  EXPECT_EQ(row->file, "");
+  EXPECT_EQ(row->model, "");
+}
+
 }  // namespace
 }  // namespace cu

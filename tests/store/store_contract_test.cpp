@@ -326,10 +326,11 @@ TEST_P(StoreContractTest, RateLimitsKeepOneRowPerWindowAndMinute) {
 TEST_P(StoreContractTest, RateLimitSnapshotsAreFilteredByWindowInstanceAndTime) {
   const char* first = "2026-02-01T12:00:00.000Z";
   const char* second = "2026-02-01T17:00:00.000Z";
+  const char* week = "2026-02-07T00:00:00.000Z";
   const std::vector<RateLimitSnapshot> all{
-      reading(k5h, "2026-02-01T09:00:00.000Z", 10, first), reading(k7d, "2026-02-01T09:00:00.000Z", 3, "2026-02-07T00:00:00.000Z"),
+      reading(k5h, "2026-02-01T09:00:00.000Z", 10, first),    reading(k7d, "2026-02-01T09:00:00.000Z", 3, week),
       reading(k5h, "2026-02-01T11:59:00.000Z", 55.25, first), reading(k5h, "2026-02-01T12:30:00.000Z", 2, second),
-      reading(k7d, "2026-02-01T12:30:00.000Z", 9, "2026-02-07T00:00:00.000Z"), reading(k5h, "2026-02-01T16:00:00.000Z", 40, second)};
+      reading(k7d, "2026-02-01T12:30:00.000Z", 9, week),      reading(k5h, "2026-02-01T16:00:00.000Z", 40, second)};
   store_->record_rate_limits({all[5], all[0], all[3]});
   store_->record_rate_limits({all[4], all[2], all[1]});
   EXPECT_EQ(store_->rate_limit_snapshots({}), all);

@@ -64,7 +64,7 @@ class RateLimitsTest : public ::testing::Test {
 
   Json status() {
     const CommandResult result = setup_.ctl("status --json");
-    return result.exit_code == 0 ? Json::parse(result.output) : Json();
+    return result.exit_code == 0 ? Json::parse(result.output) : Json::object();
   }
 
   bool events_become(std::int64_t count) {
@@ -106,12 +106,14 @@ TEST_F(RateLimitsTest, RecordsReadingsFitsTheLimitAndTellsScriptsHowClose) {
   // The log grows; then a reading of 18 % with $1.80 spent in the window (4 lines).
   append(priced_line(3, now_ - 20 * kMinuteMs) + priced_line(4, now_ - 10 * kMinuteMs));
   ASSERT_TRUE(events_become(4)) << status().dump();
-  const CommandResult line = statusline(both(18, 7));
+  // 7-day: 1 % for the same $1.80; at $0.03 a minute the other 99 % take 99 hours, after its reset
+  // (75 hours away), so neither window is near.
+  const CommandResult line = statusline(both(18, 1));
   EXPECT_EQ(line.exit_code, 0);
   EXPECT_NE(line.output.find(fmt::format("⏳ 5h 18% ↻{}", format_timestamp_ms(resets_at_s_ * 1000).substr(11, 5))),
             std::string::npos)
       << line.output;
-  EXPECT_NE(line.output.find("· 7d 7%"), std::string::npos) << line.output;
+  EXPECT_NE(line.output.find("· 7d 1%"), std::string::npos) << line.output;
 
   const CommandResult limits = setup_.ctl("limits --json");
   ASSERT_EQ(limits.exit_code, 0) << limits.output;
@@ -130,6 +132,8 @@ TEST_F(RateLimitsTest, RecordsReadingsFitsTheLimitAndTellsScriptsHowClose) {
   EXPECT_EQ(window.at("hitsBeforeReset"), false);
   EXPECT_EQ(window.at("stale"), false);
   EXPECT_EQ(report.at("windows").at(1).at("window"), "seven_day");
+  EXPECT_NEAR(report.at("windows").at(1).at("estimatedLimitUSD").get<double>(), 180.0, 1e-9);
+  EXPECT_EQ(report.at("windows").at(1).at("hitsBeforeReset"), false);
 
   // The stored rows: one per window.
   auto rows = setup_.open_store().rate_limit_snapshots({});

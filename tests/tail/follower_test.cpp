@@ -189,7 +189,9 @@ class FollowerStoreFailureTest : public FollowerTest {
     EXPECT_EQ(sqlite.event_count(), 2);
     const auto daily = sqlite.daily_summaries();
     EXPECT_EQ(daily.size(), 1u);
-    if (!daily.empty()) EXPECT_EQ(daily.front().tokens.output, 10);
+    if (!daily.empty()) {
+      EXPECT_EQ(daily.front().tokens.output, 10);
+    }
     return status;
   }
 };

@@ -7,6 +7,7 @@
 #include "limits/p90_limit.h"
 #include "limits/window_estimate.h"
 #include "limits/window_history.h"
+#include "limits/window_points.h"
 #include "rollup/calendar.h"
 
 namespace cu::ctl {
@@ -37,15 +38,26 @@ Json estimate_json(const WindowEstimate& estimate) {
           {"hitsBeforeReset", estimate.hits_before_reset}};
 }
 
-// The window instance of `latest` with its readings and the events it needs.
+// The window instance of `latest` with its readings and the events it needs: completed blocks as
+// their totals where that changes no figure (window_points.h), the rest event by event.
 WindowEstimate estimate_of(ReportSource& source, const RateLimitSnapshot& latest, std::int64_t now_ms) {
   RateLimitFilter filter;
   filter.window = latest.window;
   filter.resets_at_ms = latest.resets_at_ms;
   const std::vector<RateLimitSnapshot> readings = source.rate_limit_snapshots(filter);
   const std::int64_t start_ms = latest.resets_at_ms - window_length_ms(latest.window);
-  const std::vector<UsagePoint> points = source.usage_points(start_ms, std::max(now_ms, start_ms) + 1);
-  return estimate_window(readings, points, now_ms, source.limit_settings());
+  const std::int64_t end_ms = std::min(now_ms, latest.resets_at_ms);
+  ReportFilter since;  // a block holding events from start_ms on began at most a block's length before
+  since.since = source.calendar().date_of(start_ms - source.block_hours() * kHourMs);
+  const std::vector<UsageBlock> blocks = source.blocks(since, now_ms);
+  const auto ranges = window_detail_ranges(blocks, latest, end_ms, now_ms, source.limit_settings());
+  std::vector<UsagePoint> detail;
+  for (const auto& [from_ms, to_ms] : ranges) {
+    const std::vector<UsagePoint> points = source.usage_points(from_ms, to_ms);
+    detail.insert(detail.end(), points.begin(), points.end());
+  }
+  const WindowPoints inputs = window_points(readings, blocks, ranges, detail, end_ms);
+  return estimate_window(inputs.readings, inputs.points, now_ms, source.limit_settings());
 }
 
 Json p90_json(ReportSource& source, std::int64_t now_ms) {

@@ -224,8 +224,23 @@ std::string unknown_models_value(const Json& models) {
 }
 
 // One status line's value: lists of objects the daemon documents get a reading of their own.
+// Official rate-limit readings: "12 recorded, 40 unchanged, 3 windows absent; rejected: malformed 1".
+std::string rate_limits_value(const Json& counts) {
+  if (!counts.is_object()) return status_value(counts);
+  std::string text = fmt::format("{} recorded, {} unchanged, {} windows absent", format_number(int_at(counts, "recorded")),
+                                 format_number(int_at(counts, "unchanged")), format_number(int_at(counts, "absent")));
+  if (const Json& rejected = at(counts, "rejected"); rejected.is_object() && !rejected.empty()) {
+    text += "; rejected: " + status_value(rejected);
+  }
+  if (const std::int64_t failures = int_at(counts, "write_failures"); failures > 0) {
+    text += fmt::format("; {} not written ({})", format_number(failures), text_at(counts, "last_error"));
+  }
+  return text;
+}
+
 std::string status_line_value(std::string_view key, const Json& value) {
   if (key == "roots") return roots_value(value);
+  if (key == "rate_limits") return rate_limits_value(value);
   if (key == "unknown_models") return unknown_models_value(value);
   return status_value(value);
 }
@@ -313,7 +328,7 @@ void print_status(const nlohmann::json& data, const CommandArgs&, const PrintCon
       {"parse_errors", "parse errors"}, {"skipped_lines", "skipped lines"},
       {"unknown_models", "unknown models"}, {"store_failures", "store failures"},
       {"last_store_error", "store error"}, {"last_event", "last event"},
-      {"roots", "roots"},
+      {"roots", "roots"},             {"rate_limits", "rate limits"},
   };
   print_title("claude-usaged", context, out);
   for (const auto& [key, label] : kLabels) {

@@ -27,7 +27,11 @@ inline constexpr const char* kRecordMigration =
   " cache_creation_1h_tokens, speed, logged_cost_usd, cost_usd, is_sidechain, " cwd ", file,"    \
   " line_offset, entry_index "
 
-// The secondary indexes of usage_events (schema/sqlite/001_initial.sql). A large first commit
+// What usage_events_time holds besides (source, timestamp) since schema/sqlite/010: the figures
+// the limit estimates sum over a week of events (usage_points), read from the index alone.
+#define CU_SQLITE_EVENT_TIME_INDEX_COVERS "cost_usd, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens"
+
+// The secondary indexes of usage_events (schema/sqlite/001_initial.sql, 010). A large first commit
 // into an empty table drops them, and the next refresh builds them in one sorted pass: inserting
 // a backfill's events into two randomly ordered B-trees one by one costs more than the rest of
 // the backfill together. Opening a database builds them too, so a crash in between heals.
@@ -35,7 +39,7 @@ inline constexpr const char* kCountEventIndexes =
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'"
     " AND name IN ('usage_events_time', 'usage_events_session')";
 inline constexpr const char* kCreateEventIndexes =
-    "CREATE INDEX IF NOT EXISTS usage_events_time ON usage_events (source, timestamp);"
+    "CREATE INDEX IF NOT EXISTS usage_events_time ON usage_events (source, timestamp, " CU_SQLITE_EVENT_TIME_INDEX_COVERS ");"
     "CREATE INDEX IF NOT EXISTS usage_events_session ON usage_events (source, project, session_id);";
 inline constexpr const char* kDropEventIndexes =
     "DROP INDEX IF EXISTS usage_events_time; DROP INDEX IF EXISTS usage_events_session;";

@@ -13,6 +13,8 @@ CREATE TABLE rate_limit_snapshots (
   resets_at       TEXT    NOT NULL,  -- YYYY-MM-DDTHH:MM:SS.sssZ: the end of this instance of the window
   PRIMARY KEY (source, window, minute)
 );
--- The snapshots of one instance of a window (same resets_at) in capture order. The primary key
+-- The snapshots of one instance of a window (same resets_at) in capture order, from the index
+-- alone (a 7-day instance of a busy week holds thousands). The primary key
 -- serves the newest of each window and time ranges (minute follows captured_at).
-CREATE INDEX rate_limit_snapshots_instance ON rate_limit_snapshots (source, window, resets_at, captured_at);
+CREATE INDEX rate_limit_snapshots_instance ON rate_limit_snapshots (source, window, resets_at, captured_at,
+                                                            used_percentage);

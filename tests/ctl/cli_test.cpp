@@ -55,7 +55,14 @@ class Cli : public testing::Test {
   static ControlHooks hooks() {
     ControlHooks hooks;
     hooks.now_ms = [] { return test::kHistoryNowMs; };
-    hooks.status = [] { return Json{{"version", "0.1.0"}, {"state", "watching"}, {"events", 14}}; };
+    hooks.status = [] {
+      return Json{{"version", "0.1.0"},
+                  {"state", "watching"},
+                  {"events", 14},
+                  {"rate_limits",
+                   {{"recorded", 12}, {"unchanged", 40}, {"absent", 3}, {"rejected", {{"malformed", 1}}},
+                    {"write_failures", 0}, {"last_error", nullptr}}}};
+    };
     hooks.rescan = [] { return ActionResult::success("rescan started"); };
     hooks.reload = [] { return ActionResult::failure("config.yaml:2: timezone: unknown zone \"Mars/Base\""); };
     return hooks;
@@ -145,6 +152,9 @@ TEST_F(Cli, StatusRescanReload) {
   const CliRun status = run({"--socket", socket(), "status"});
   EXPECT_EQ(status.code, 0);
   EXPECT_NE(status.out.find("state:          watching"), std::string::npos) << status.out;
+  EXPECT_NE(status.out.find("rate limits:    12 recorded, 40 unchanged, 3 windows absent; rejected: malformed 1\n"),
+            std::string::npos)
+      << status.out;
   const CliRun rescan = run({"--socket", socket(), "rescan"});
   EXPECT_EQ(rescan.code, 0);
   EXPECT_EQ(rescan.out, "rescan started\n");

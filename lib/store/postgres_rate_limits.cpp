@@ -64,7 +64,7 @@ std::vector<RateLimitSnapshot> one_per_minute(const std::vector<RateLimitSnapsho
 }  // namespace
 
 void PostgresStore::Impl::write_rate_limits(pqxx::work& t, const std::vector<RateLimitSnapshot>& snapshots,
-                                            const char* upsert) {
+                                            bool shipped) {
   if (snapshots.empty()) return;
   PgArray windows, minutes, captured, percentages, resets;
   for (const RateLimitSnapshot& snapshot : one_per_minute(snapshots)) {
@@ -74,13 +74,19 @@ void PostgresStore::Impl::write_rate_limits(pqxx::work& t, const std::vector<Rat
     percentages.add(snapshot.used_percentage);
     resets.add(pg_time(snapshot.resets_at_ms));
   }
-  t.exec_params(upsert, source, windows.str(), minutes.str(), captured.str(), percentages.str(), resets.str());
+  if (shipped) {
+    t.exec_params(sql::kShipRateLimits, source, windows.str(), minutes.str(), captured.str(), percentages.str(),
+                  resets.str());
+  } else {
+    t.exec_params(sql::kRecordRateLimits, source, windows.str(), minutes.str(), captured.str(), percentages.str(),
+                  resets.str());
+  }
 }
 
 void PostgresStore::record_rate_limits(const std::vector<RateLimitSnapshot>& snapshots) {
   if (snapshots.empty()) return;
   pqxx::work t(impl_->connection, "rate_limits");
-  impl_->write_rate_limits(t, snapshots, sql::kRecordRateLimits);
+  impl_->write_rate_limits(t, snapshots, /*shipped=*/false);
   t.commit();
 }
 

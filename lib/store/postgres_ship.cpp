@@ -65,7 +65,7 @@ bool PostgresStore::apply_shipment(const ShipBatch& batch, const RollupSettings&
   }
   if (!batch.relabel_from.empty()) adopt_rows(t, batch.relabel_from, d.source, batch.origin);
   d.apply(t, batch.changes, settings, batch.resync ? &batch.keep_ids : nullptr);
-  d.write_rate_limits(t, batch.rate_limits, sql::kShipRateLimits);
+  d.write_rate_limits(t, batch.rate_limits, /*shipped=*/true);
   if (batch.rebuild) d.mark_everything(t, settings);
   if (refresh || batch.rebuild) d.refresh(t, settings);
   t.exec_params(sql::kRecordShipProgress, d.source, batch.origin, batch.last_seq);

@@ -41,9 +41,10 @@ struct PostgresStore::Impl {
   void upsert_checkpoints(pqxx::work& t, const std::vector<Checkpoint>& checkpoints);
   void mark(pqxx::work& t, const DirtyKeys& keys);
   void mark_everything(pqxx::work& t, const RollupSettings& settings);
-  // Upserts `snapshots` with `upsert` (postgres_sql.h kRecordRateLimits or kShipRateLimits); of
-  // several of one window and minute, the latest capture (the last of equal ones) is written.
-  void write_rate_limits(pqxx::work& t, const std::vector<RateLimitSnapshot>& snapshots, const char* upsert);
+  // Upserts `snapshots` as a record (postgres_sql.h kRecordRateLimits: a later capture of a minute
+  // replaces its row) or, `shipped`, as the local rows say (kShipRateLimits); of several of one
+  // window and minute, the latest capture (the last of equal ones) is written.
+  void write_rate_limits(pqxx::work& t, const std::vector<RateLimitSnapshot>& snapshots, bool shipped);
 
   // Rollups (postgres_rollups.cpp), in `t`; return the number of keys refreshed.
   std::int64_t refresh(pqxx::work& t, const RollupSettings& settings);

@@ -193,5 +193,32 @@ TEST_F(RateLimitsTest, BadReadingsAreCountedAndTheStatuslineStillAnswers) {
   EXPECT_EQ(daemon_->terminate(), 0);
 }
 
+TEST_F(RateLimitsTest, P90ComesFromTheStoredBlocksOfTheLast192Hours) {
+  // Each line is 110,000 input + output tokens. Completed blocks of 1, 2 and 3 lines (30, 20 and
+  // 10 hours ago); one of 10 lines 200 hours ago (too old); the active block's two (excluded).
+  // All three hit 0.95 × 19,000. python3: statistics.quantiles([110000, 220000, 330000], n=10)[8]
+  // = 396000.0.
+  constexpr std::int64_t kHourMs = 60 * kMinuteMs;
+  int n = 0;
+  std::string lines;
+  for (int i = 0; i < 10; ++i) lines += priced_line(++n, now_ - 200 * kHourMs + i * kMinuteMs);
+  for (const auto& [hours_ago, count] : {std::pair(30, 1), std::pair(20, 2), std::pair(10, 3)}) {
+    for (int i = 0; i < count; ++i) lines += priced_line(++n, now_ - hours_ago * kHourMs + i * kMinuteMs);
+  }
+  lines += priced_line(++n, now_ - 10 * kMinuteMs) + priced_line(++n, now_ - 5 * kMinuteMs);  // a burn rate
+  append(lines);
+  start();
+  ASSERT_TRUE(events_become(n)) << status().dump() << daemon_log();
+  const CommandResult limits = setup_.ctl("limits --json");
+  EXPECT_EQ(limits.exit_code, 20);  // no official reading yet
+  EXPECT_EQ(Json::parse(limits.output).at("p90Tokens"), 396000) << limits.output;
+  const CommandResult blocks = setup_.ctl("blocks --active --token-limit p90 --json");
+  ASSERT_EQ(blocks.exit_code, 0) << blocks.output;
+  const Json active = Json::parse(blocks.output).at("blocks");
+  ASSERT_EQ(active.size(), 1u) << blocks.output;
+  EXPECT_EQ(active.at(0).at("tokenLimitStatus").at("limit"), 396000) << blocks.output;
+  EXPECT_EQ(daemon_->terminate(), 0);
+}
+
 }  // namespace
 }  // namespace cu::test

@@ -378,7 +378,7 @@ std::vector<ConfigKey> build_keys() {
                         &LimitSettings::stale_minutes, 1, 1440),
       limit_integer_key({"limits.burn_minutes",
                          "Burn rate of a limit window: its cost in this many minutes before now, per minute "
-                         "(1 to 1440)."},
+                         "(of the minutes the window has run, when fewer) (1 to 1440)."},
                         &LimitSettings::burn_minutes, 1, 1440),
   };
 }

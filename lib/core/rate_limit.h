@@ -42,6 +42,11 @@ struct RateLimitSnapshot {
   friend bool operator==(const RateLimitSnapshot&, const RateLimitSnapshot&) = default;
 };
 
+// When the instance of the window a reading is of began: its resets_at − the window's length.
+constexpr std::int64_t window_start_ms(const RateLimitSnapshot& reading) {
+  return reading.resets_at_ms - window_length_ms(reading.window);
+}
+
 // The minute a capture belongs to (Unix minutes): the unit of "at most one row per minute".
 constexpr std::int64_t rate_limit_minute(std::int64_t captured_at_ms) {
   return captured_at_ms >= 0 ? captured_at_ms / 60'000 : (captured_at_ms - 59'999) / 60'000;

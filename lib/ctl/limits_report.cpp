@@ -39,17 +39,15 @@ Json estimate_json(const WindowEstimate& estimate) {
 }
 
 // The window instance of `latest` with its readings and the events it needs: completed blocks as
-// their totals where that changes no figure (window_points.h), the rest event by event.
-WindowEstimate estimate_of(ReportSource& source, const RateLimitSnapshot& latest, std::int64_t now_ms) {
+// their totals where that changes no figure (window_points.h), the rest event by event. `blocks`:
+// at least those that began a block's length before the instance or later.
+WindowEstimate estimate_of(ReportSource& source, const RateLimitSnapshot& latest, std::span<const UsageBlock> blocks,
+                           std::int64_t now_ms) {
   RateLimitFilter filter;
   filter.window = latest.window;
   filter.resets_at_ms = latest.resets_at_ms;
   const std::vector<RateLimitSnapshot> readings = source.rate_limit_snapshots(filter);
-  const std::int64_t start_ms = latest.resets_at_ms - window_length_ms(latest.window);
   const std::int64_t end_ms = std::min(now_ms, latest.resets_at_ms);
-  ReportFilter since;  // a block holding events from start_ms on began at most a block's length before
-  since.since = source.calendar().date_of(start_ms - source.block_hours() * kHourMs);
-  const std::vector<UsageBlock> blocks = source.blocks(since, now_ms);
   const auto ranges = window_detail_ranges(blocks, latest, end_ms, now_ms, source.limit_settings());
   std::vector<UsagePoint> detail;
   for (const auto& [from_ms, to_ms] : ranges) {
@@ -60,10 +58,20 @@ WindowEstimate estimate_of(ReportSource& source, const RateLimitSnapshot& latest
   return estimate_window(inputs.readings, inputs.points, now_ms, source.limit_settings());
 }
 
-Json p90_json(ReportSource& source, std::int64_t now_ms) {
+// The blocks both the windows of `latest` and the P90 look at, in one read: from a block's length
+// before the earliest instance began, or from the P90's span, whichever is earlier.
+std::vector<UsageBlock> blocks_for(ReportSource& source, std::span<const RateLimitSnapshot> latest,
+                                   std::int64_t now_ms) {
+  std::int64_t from_ms = now_ms - source.limit_settings().p90_window_hours * kHourMs;
+  for (const RateLimitSnapshot& reading : latest) {
+    from_ms = std::min(from_ms, window_start_ms(reading) - source.block_hours() * kHourMs);
+  }
   ReportFilter filter;
-  filter.since = source.calendar().date_of(now_ms - source.limit_settings().p90_window_hours * kHourMs);
-  const std::vector<UsageBlock> blocks = source.blocks(filter, now_ms);
+  filter.since = source.calendar().date_of(from_ms);
+  return source.blocks(filter, now_ms);
+}
+
+Json p90_json(ReportSource& source, std::span<const UsageBlock> blocks, std::int64_t now_ms) {
   const auto limit = p90_token_limit(blocks, now_ms, source.limit_settings());
   return limit ? Json(*limit) : Json(nullptr);
 }
@@ -109,7 +117,7 @@ Json history_report(ReportSource& source, const CommandArgs& args, std::int64_t 
     std::int64_t first = snapshots.front().resets_at_ms;
     std::int64_t last = first;
     for (const RateLimitSnapshot& snapshot : snapshots) {
-      first = std::min(first, snapshot.resets_at_ms - window_length_ms(snapshot.window));
+      first = std::min(first, window_start_ms(snapshot));
       last = std::max(last, snapshot.resets_at_ms);
     }
     const std::vector<UsagePoint> points = source.usage_points(first, last);
@@ -128,11 +136,13 @@ Json history_report(ReportSource& source, const CommandArgs& args, std::int64_t 
 
 nlohmann::json limits_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms) {
   if (args.history) return history_report(source, args, now_ms);
+  const std::vector<RateLimitSnapshot> latest = source.latest_rate_limits();
+  const std::vector<UsageBlock> blocks = blocks_for(source, latest, now_ms);
   Json windows = Json::array();
-  for (const RateLimitSnapshot& latest : source.latest_rate_limits()) {
-    windows.push_back(estimate_json(estimate_of(source, latest, now_ms)));
+  for (const RateLimitSnapshot& reading : latest) {
+    windows.push_back(estimate_json(estimate_of(source, reading, blocks, now_ms)));
   }
-  return {{"windows", std::move(windows)}, {"p90Tokens", p90_json(source, now_ms)}};
+  return {{"windows", std::move(windows)}, {"p90Tokens", p90_json(source, blocks, now_ms)}};
 }
 
 int limits_exit_code(const nlohmann::json& data) {

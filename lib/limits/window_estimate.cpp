@@ -69,7 +69,7 @@ WindowEstimate estimate_window(std::span<const RateLimitSnapshot> readings, std:
                                std::int64_t now_ms, const LimitSettings& settings) {
   WindowEstimate estimate = latest_of(readings.back(), now_ms, settings);
   const PointSums sums(points);
-  const std::int64_t start_ms = estimate.resets_at_ms - window_length_ms(estimate.window);
+  const std::int64_t start_ms = window_start_ms(readings.back());
   const std::int64_t end_ms = std::min(now_ms, estimate.resets_at_ms);
   estimate.window_cost_usd = sums.cost_between(start_ms, end_ms);
   const std::optional<double> slope = fitted_slope(readings, sums, start_ms);

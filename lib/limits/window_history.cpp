@@ -27,7 +27,7 @@ void add_reading(WindowHistory& instance, const RateLimitSnapshot& snapshot) {
 std::map<InstanceKey, WindowHistory> instances_of(std::span<const RateLimitSnapshot> snapshots) {
   std::map<InstanceKey, WindowHistory> instances;
   for (const RateLimitSnapshot& snapshot : snapshots) {
-    const std::int64_t start_ms = snapshot.resets_at_ms - window_length_ms(snapshot.window);
+    const std::int64_t start_ms = window_start_ms(snapshot);
     WindowHistory& instance = instances[{start_ms, snapshot.window}];
     instance.window = snapshot.window;
     instance.start_ms = start_ms;

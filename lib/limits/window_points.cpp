@@ -9,10 +9,6 @@ using Range = std::pair<std::int64_t, std::int64_t>;
 
 constexpr std::int64_t kMinuteMs = 60'000;
 
-std::int64_t window_start(const RateLimitSnapshot& reading) {
-  return reading.resets_at_ms - window_length_ms(reading.window);
-}
-
 // [first event, last event] of `block` as a half-open range, clipped to [start_ms, end_ms).
 Range span_of(const UsageBlock& block, std::int64_t start_ms, std::int64_t end_ms) {
   return {std::max(start_ms, block.first_event_ms), std::min(end_ms, block.actual_end_ms + 1)};
@@ -59,7 +55,7 @@ std::vector<std::pair<std::int64_t, std::int64_t>> window_detail_ranges(std::spa
                                                                        const RateLimitSnapshot& latest,
                                                                        std::int64_t end_ms, std::int64_t now_ms,
                                                                        const LimitSettings& settings) {
-  const std::int64_t start_ms = window_start(latest);
+  const std::int64_t start_ms = window_start_ms(latest);
   if (end_ms <= start_ms) return {};
   const std::int64_t burn_from_ms = std::max(start_ms, now_ms - settings.burn_minutes * kMinuteMs);
   std::vector<Range> ranges;
@@ -82,7 +78,7 @@ WindowPoints window_points(std::span<const RateLimitSnapshot> readings, std::spa
                            std::span<const UsagePoint> detail, std::int64_t end_ms) {
   WindowPoints out;
   if (readings.empty()) return out;
-  const std::int64_t start_ms = window_start(readings.back());
+  const std::int64_t start_ms = window_start_ms(readings.back());
   std::vector<UsageBlock> totals;
   for (const UsageBlock& block : blocks) {
     if (!holds_events_in(block, start_ms, end_ms) || covered(span_of(block, start_ms, end_ms), detail_ranges)) continue;

@@ -31,8 +31,6 @@ std::vector<RateLimitWindow> windows_of(const RateLimitFilter& filter) {
   return {kRateLimitWindows.begin(), kRateLimitWindows.end()};
 }
 
-// Appends the rows of `query` (captured_at, used_percentage, resets_at), all of `window`, and
-// resets it, so that a cached statement holds no read open.
 // The stored time in column `i` of the current row, read in place (no string copy): a 7-day
 // window of a busy week holds thousands of readings and tens of thousands of events.
 std::int64_t time_at(const SQLite::Statement& query, int i) {
@@ -40,6 +38,8 @@ std::int64_t time_at(const SQLite::Statement& query, int i) {
   return parse_stored_time(std::string_view(column.getText(), static_cast<std::size_t>(column.getBytes())));
 }
 
+// Appends the rows of `query` (captured_at, used_percentage, resets_at), all of `window`, and
+// resets it, so that a cached statement holds no read open.
 void read_snapshots(SQLite::Statement& query, RateLimitWindow window, std::vector<RateLimitSnapshot>& out) {
   while (query.executeStep()) {
     out.push_back(RateLimitSnapshot{window, time_at(query, 0), query.getColumn(1).getDouble(), time_at(query, 2)});
@@ -82,10 +82,8 @@ std::vector<RateLimitSnapshot> SqliteStore::Impl::outbox_rate_limits(std::int64_
   run_bind(query, source, after_seq, through_seq);
   std::vector<RateLimitSnapshot> snapshots;
   while (query.executeStep()) {
-    snapshots.push_back(RateLimitSnapshot{window_named(query.getColumn(0).getString()),
-                                          parse_stored_time(query.getColumn(1).getString()),
-                                          query.getColumn(2).getDouble(),
-                                          parse_stored_time(query.getColumn(3).getString())});
+    snapshots.push_back(RateLimitSnapshot{window_named(query.getColumn(0).getString()), time_at(query, 1),
+                                          query.getColumn(2).getDouble(), time_at(query, 3)});
   }
   return snapshots;
 }

@@ -337,7 +337,8 @@ inline constexpr const char* kRateLimitsOfInstance =
 inline constexpr const char* kLatestRateLimit =
     "SELECT captured_at, used_percentage, resets_at FROM rate_limit_snapshots WHERE source = ?1"
     " AND window = ?2 ORDER BY minute DESC LIMIT 1";
-// What the limit estimates need of the events of [?2, ?3), through the (source, timestamp) index.
+// What the limit estimates need of the events of [?2, ?3), from usage_events_time alone (it covers
+// these columns since schema/sqlite/010).
 inline constexpr const char* kUsagePoints =
     "SELECT timestamp, cost_usd, input_tokens + output_tokens,"
     " input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens FROM usage_events"

@@ -205,7 +205,8 @@ TEST_F(RateLimitsTest, P90ComesFromTheStoredBlocksOfTheLast192Hours) {
   for (const auto& [hours_ago, count] : {std::pair(30, 1), std::pair(20, 2), std::pair(10, 3)}) {
     for (int i = 0; i < count; ++i) lines += priced_line(++n, now_ - hours_ago * kHourMs + i * kMinuteMs);
   }
-  lines += priced_line(++n, now_ - 10 * kMinuteMs) + priced_line(++n, now_ - 5 * kMinuteMs);  // a burn rate
+  lines += priced_line(++n, now_ - 10 * kMinuteMs);
+  lines += priced_line(++n, now_ - 5 * kMinuteMs);  // two timestamps: a burn rate
   append(lines);
   start();
   ASSERT_TRUE(events_become(n)) << status().dump() << daemon_log();

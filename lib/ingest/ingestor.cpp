@@ -138,41 +138,55 @@ bool Ingestor::take_out_events_of(const SourceFile& file) {
 // subagent's lines repeated in its session's transcript, a resumed session's copied history); that
 // copy was dropped, not stored. So every other file of the project under the same root is read
 // again from 0, its events replaced by what it holds now: where `file` no longer holds a message,
-// its other copy counts again. A sibling that is gone keeps its events (history outlives the
-// transcripts). Rare (a file rewritten other than by appending) and bounded by the project's size.
+// its other copy counts again. A sibling is held open (hold_checkpointed) before its events are
+// taken out, so that one deleted meanwhile is read whole through its descriptor; one already gone
+// keeps its events (history outlives the transcripts), and one replaced by another file is left to
+// its own read, which starts it again. Rare (a file rewritten other than by appending) and bounded
+// by the project's size.
 void Ingestor::reread_project_siblings(const SourceFile& file) {
   const std::string own = file.path.string();
   if (!own.ends_with(file.relative)) return;
   const std::string projects_dir = own.substr(0, own.size() - file.relative.size());  // ends in '/'
   const std::string prefix = projects_dir + file.project + "/";
   for (auto& [path, checkpoint] : checkpoints_) {
-    if (path == own || !path.starts_with(prefix) || !file_system_.stat(path)) continue;
+    if (path == own || !path.starts_with(prefix)) continue;
     const auto sibling = classify_source(projects_dir.substr(0, projects_dir.size() - 1), path.substr(projects_dir.size()));
-    if (!sibling) continue;
+    if (!sibling || !hold_checkpointed(path, checkpoint)) continue;
     take_out_events_of(*sibling);
-    reread_from_start(path, checkpoint, *sibling);
+    reread_from_start(checkpoint, *sibling);
   }
 }
 
-// Records `checkpoint` (of `path`) as "nothing read" in the batch and queues `file` for reading
-// from 0 (read_rereads).
-void Ingestor::reread_from_start(const std::string& path, Checkpoint& checkpoint, const SourceFile& file) {
+// True when the file `checkpoint` describes (same device and inode) is open as `path`'s handle,
+// opening it when needed; false when it is gone or `path` now names another file.
+bool Ingestor::hold_checkpointed(const std::string& path, const Checkpoint& checkpoint) {
+  Handle* handle = open_handle(path);
+  if (handle == nullptr) return false;
+  handle->last_use = ++use_counter_;  // the last one closed when more are open than allowed
+  return handle->identity.inode == checkpoint.inode &&
+         handle->identity.device == checkpoint.device;
+}
+
+// Records `checkpoint` as "nothing read" (same file, offset 0, a fingerprint of no bytes) in the
+// batch that removes `file`'s events, and queues `file` for reading from 0 (read_rereads).
+void Ingestor::reread_from_start(Checkpoint& checkpoint, const SourceFile& file) {
   checkpoint.offset = 0;
   checkpoint.fingerprint = fingerprint_bytes({});
   batch_.checkpoints.push_back(checkpoint);
-  handles_.erase(path);  // opened afresh: whatever is at the path now is read
   rereads_.push_back(file);
 }
 
-// Resets the checkpoints of `file`'s relative path under the other roots to "nothing read" (same
-// file, offset 0, a fingerprint of no bytes), in the batch that removes their events, and queues
-// them for reading.
+// Queues `file`'s relative path under the other roots for reading from 0: their events cannot be
+// told from `file`'s and are gone with them. Each is opened afresh now, so that whatever the path
+// names now is read, even when it is deleted before the read.
 void Ingestor::reread_same_path_elsewhere(const SourceFile& file) {
   const std::string own = file.path.string();
   const std::string suffix = "/projects/" + file.relative;
   for (auto& [path, checkpoint] : checkpoints_) {
     if (path == own || !path.ends_with(suffix)) continue;
-    reread_from_start(path, checkpoint, SourceFile{path, file.relative, file.project, file.session_id});
+    handles_.erase(path);
+    open_handle(path);
+    reread_from_start(checkpoint, SourceFile{path, file.relative, file.project, file.session_id});
   }
 }
 

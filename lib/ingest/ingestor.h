@@ -115,7 +115,8 @@ class Ingestor {
   bool take_out_events_of(const SourceFile& file);
   void reread_same_path_elsewhere(const SourceFile& file);
   void reread_project_siblings(const SourceFile& file);
-  void reread_from_start(const std::string& path, Checkpoint& checkpoint, const SourceFile& file);
+  bool hold_checkpointed(const std::string& path, const Checkpoint& checkpoint);
+  void reread_from_start(Checkpoint& checkpoint, const SourceFile& file);
   void read_rereads();
   void remove_stored(std::int64_t id);
   bool checkpoint_stands(const std::string& path, const FileStat& stat, std::int64_t offset) const;

@@ -1,6 +1,7 @@
 #pragma once
 // An in-memory file system with POSIX semantics where tailing cares: open files keep their inode
 // through rename and delete, truncation keeps the inode, replacing a path gives a new inode.
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -28,8 +29,12 @@ class FakeFileSystem final : public FileSystem {
   }
   void remove(const std::string& path) { paths_.erase(path); }
   int open_count() const { return open_files_; }
+  // Called with the path of every open before it happens: to change the file system between the
+  // reader's stat and its open.
+  void before_open(std::function<void(const std::string&)> hook) { before_open_ = std::move(hook); }
 
   std::unique_ptr<OpenFile> open(const std::filesystem::path& path, int& error) override {
+    if (before_open_) before_open_(path.string());
     const auto it = paths_.find(path.string());
     if (it == paths_.end()) {
       error = ENOENT;
@@ -70,6 +75,7 @@ class FakeFileSystem final : public FileSystem {
   std::map<std::string, std::shared_ptr<Inode>> paths_;
   std::uint64_t inodes_ = 100;
   int open_files_ = 0;
+  std::function<void(const std::string&)> before_open_;
 };
 
 }  // namespace cu::test

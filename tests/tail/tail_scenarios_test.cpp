@@ -269,6 +269,29 @@ TEST_F(TailScenariosTest, ADeletedSiblingOfARewrittenFileKeepsItsEvents) {
   EXPECT_EQ(output_total(), 7 + 5);
 }
 
+// The same, when the sibling is deleted after the reader saw it and before it opened it (the
+// daemon had no descriptor of it, as after a restart): its events stay.
+TEST_F(TailScenariosTest, ASiblingDeletedAsItIsReadAgainKeepsItsEvents) {
+  const std::string other = "/fake/projects/p/t.jsonl";
+  fs_.write(kPath, test::usage_line(1));
+  fs_.write(other, test::usage_line(2, 7));
+  sync();
+  sync(other);
+  restart();
+  fs_.truncate(kPath, 0);
+  fs_.append(kPath, test::usage_line(3));
+  fs_.before_open([&](const std::string& path) {
+    if (path == other) fs_.remove(other);
+  });
+  sync();
+  EXPECT_EQ(store_->event_count(), 2);
+  EXPECT_EQ(output_total(), 7 + 5);
+  fs_.before_open(nullptr);
+  restart();
+  sync();
+  EXPECT_EQ(store_->event_count(), 2);
+}
+
 // History outlives the transcripts: a deleted file is not read again, its events stay.
 TEST_F(TailScenariosTest, ADeletedFileKeepsItsEvents) {
   fs_.write(kPath, idless_lines(5) + test::usage_line(1));

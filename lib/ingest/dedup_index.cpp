@@ -85,13 +85,25 @@ std::uint32_t DedupIndex::add(std::int64_t id, std::string_view request_id, cons
   return static_cast<std::uint32_t>(kept_.size() - 1);
 }
 
-void DedupIndex::link(MessageMap::iterator found, std::string_view message_id, std::uint32_t slot) {
+DedupIndex::MessageMap::iterator DedupIndex::link(MessageMap::iterator found, std::string_view message_id,
+                                                 std::uint32_t slot) {
   if (found == by_message_.end()) {
-    by_message_.emplace(keep_text(message_id), slot);
-    return;
+    seen_.add(message_id);
+    return by_message_.emplace(keep_text(message_id), slot).first;
   }
   kept_[slot].next = found->second;
   found->second = slot;
+  return found;
+}
+
+DedupIndex::MessageMap::iterator DedupIndex::records_of(std::string_view message_id) {
+  auto found = by_message_.find(message_id);
+  if (found != by_message_.end() || !lookup_ || !seen_.contains(message_id)) return found;
+  ++lookups_;
+  for (const StoredKept& kept : lookup_(message_id)) {
+    found = link(found, message_id, add(kept.id, kept.request_id, view_of(kept.rank)));
+  }
+  return found;
 }
 
 DedupDecision DedupIndex::offer(const UsageEvent& event) {
@@ -102,7 +114,7 @@ DedupDecision DedupIndex::offer(const UsageEvent& event) {
     return decision;
   }
   const RankView offered = view_of(event);
-  const auto it = by_message_.find(entry.message_id);
+  const auto it = records_of(entry.message_id);
   if (it != by_message_.end()) {
     for (std::uint32_t slot = it->second; slot != kNone; slot = kept_[slot].next) {
       const Kept& kept = kept_[slot];
@@ -152,14 +164,20 @@ void DedupIndex::forget(std::int64_t id, std::string_view message_id) {
   }
 }
 
-void DedupIndex::clear() {
+void DedupIndex::compact() {
   by_message_ = decltype(by_message_)(&arena_);  // before the arena lets go of its nodes
-  kept_.clear();
-  free_slots_.clear();
-  file_ids_.clear();
-  files_.clear();
+  kept_ = {};
+  free_slots_ = {};
+  file_ids_ = {};
+  files_ = {};
+  last_file_ = kNone;
   arena_.release();
   size_ = 0;
+}
+
+void DedupIndex::clear() {
+  compact();
+  seen_.clear();
 }
 
 }  // namespace cu

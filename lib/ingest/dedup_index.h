@@ -2,6 +2,7 @@
 // Global deduplication of usage entries (SPEC §4). Pure in-memory state; the store persists the
 // kept events and reloads this index from them at startup.
 #include <cstdint>
+#include <functional>
 #include <memory_resource>
 #include <string>
 #include <string_view>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "core/usage_event.h"
+#include "ingest/message_fingerprints.h"
 
 namespace cu {
 
@@ -35,28 +37,56 @@ struct DedupDecision {
   std::vector<std::int64_t> replaced;  // ids of previously kept events it displaces
 };
 
-// Holds one small record per kept event for the life of the process (about 150 bytes with its
-// ids: ~65 MB for 444k events), so its strings live in an arena and file paths are interned.
+// A kept event as the store holds it: what a look-up of its message id answers.
+struct StoredKept {
+  std::int64_t id = 0;
+  std::string request_id;
+  DedupRank rank;
+};
+
+// Decides which entries are kept. For every kept event with a message id it holds a fingerprint
+// of that id (MessageFingerprints: 4 to 8 bytes), and a full record (~100 bytes: request id, the
+// rank's fields, strings in an arena, file paths interned) only for those kept since the last
+// compact() and those looked up since: memory after compact() grows by bytes per event, not by the
+// records of the whole history. An offered event whose message id has a fingerprint but no records
+// held is settled by the lookup, which answers the store's kept events of that id.
 class DedupIndex {
  public:
   struct RankView;  // kept_over's fields without ownership (dedup_index.cpp)
+  using Lookup = std::function<std::vector<StoredKept>(std::string_view message_id)>;
+
+  // Where the records of a message id known only by its fingerprint are found. Without one, the
+  // index holds every record and compact() must not be called.
+  void set_lookup(Lookup lookup) { lookup_ = std::move(lookup); }
 
   // Offers a new event (its id already assigned). When kept, the index records it and forgets the
   // events it replaces; otherwise the index is unchanged.
   DedupDecision offer(const UsageEvent& event);
 
-  // Records an already kept event (loading from the store); no collision check.
+  // Records an already kept event (loading every record from the store, in an index without a
+  // lookup); no collision check.
   void restore(std::int64_t id, std::string_view message_id, std::string_view request_id,
                const DedupRank& rank);
 
+  // Records that a stored event has `message_id` without holding its record (loading from the
+  // store): the lookup gives the record when an offered event has the same id.
+  void note_stored(std::string_view message_id) { seen_.add(message_id); }
+
   // Forgets the kept event `id` of `message_id` (its file is read again from the start); nothing
-  // when it is not kept here (no message id, or already replaced).
+  // when it is not held here (no message id, already replaced, or only its fingerprint is held:
+  // then the store must no longer answer it to the lookup).
   void forget(std::int64_t id, std::string_view message_id);
+
+  // Lets go of every full record, keeping the fingerprints. Only when every kept event is in the
+  // store the lookup reads (nothing pending) and a lookup is set.
+  void compact();
 
   // Forgets everything (before reloading from the store).
   void clear();
 
-  std::size_t size() const { return size_; }
+  std::size_t size() const { return size_; }  // full records held
+  const MessageFingerprints& fingerprints() const { return seen_; }
+  std::int64_t lookups() const { return lookups_; }
 
  private:
   static constexpr std::uint32_t kNone = 0xffffffffu;
@@ -77,7 +107,11 @@ class DedupIndex {
   std::uint32_t add(std::int64_t id, std::string_view request_id, const RankView& rank);
   using MessageMap = std::pmr::unordered_map<std::string_view, std::uint32_t>;
   // Puts `slot` first in the list of `message_id`; `found` is by_message_.find(message_id).
-  void link(MessageMap::iterator found, std::string_view message_id, std::uint32_t slot);
+  // Returns the list's entry.
+  MessageMap::iterator link(MessageMap::iterator found, std::string_view message_id, std::uint32_t slot);
+  // The held records of `message_id`, looked up first when only its fingerprint is held; end()
+  // when it has none.
+  MessageMap::iterator records_of(std::string_view message_id);
 
   // Ids, paths and the map's nodes, none freed before clear() (replaced ids stay): one
   // allocation per chunk instead of one per entry, so the index does not fragment the heap
@@ -90,6 +124,9 @@ class DedupIndex {
   std::vector<std::string_view> files_;
   std::uint32_t last_file_ = kNone;  // what file_index returned last
   std::size_t size_ = 0;
+  MessageFingerprints seen_;  // every message id with a kept event, held or stored
+  Lookup lookup_;
+  std::int64_t lookups_ = 0;
 };
 
 }  // namespace cu

@@ -37,7 +37,9 @@ std::int64_t IngestStats::skipped_total() const {
 
 Ingestor::Ingestor(Store& store, const PriceTable& prices, RollupSettings settings,
                    IngestOptions options, FileSystem& file_system)
-    : store_(store), file_system_(file_system), prices_(prices), settings_(settings), options_(options) {}
+    : store_(store), file_system_(file_system), prices_(prices), settings_(settings), options_(options) {
+  dedup_.set_lookup([this](std::string_view message_id) { return stored_kept_of(message_id); });
+}
 
 Ingestor::~Ingestor() = default;
 
@@ -46,12 +48,9 @@ void Ingestor::load() {
     std::string path = checkpoint.path;
     checkpoints_.emplace(std::move(path), std::move(checkpoint));
   }
-  const std::int64_t max_id = store_.load_identities([this](StoredIdentity&& identity) {
-    dedup_.restore(identity.id, std::move(identity.message_id), std::move(identity.request_id),
-                   DedupRank{identity.is_sidechain, identity.tokens, identity.cost_usd,
-                             identity.has_speed, std::move(identity.file), identity.line_offset,
-                             identity.entry_index});
-  });
+  // Only the message ids' fingerprints: a stored event's record is looked up when an entry with
+  // its message id turns up (stored_kept_of).
+  const std::int64_t max_id = store_.load_message_ids([this](std::string_view id) { dedup_.note_stored(id); });
   next_event_id_ = max_id + 1;
   batch_first_id_ = next_event_id_;
   stored_events_ = store_.event_count();
@@ -98,6 +97,21 @@ void Ingestor::note_restart(const SourceFile& file, const FileStat& stat) {
                      "file was truncated or replaced; reading it again from the start",
                      {{"CLAUDE_FILE", file.path.string()}, {"CLAUDE_INODE", std::to_string(stat.inode)}});
   replace_events_of(file);
+}
+
+// The store's kept events of `message_id`, for the dedup index, which holds only the fingerprint
+// of their id: after the commit in flight (the store is this thread's again), and without those
+// the pending batch deletes.
+std::vector<StoredKept> Ingestor::stored_kept_of(std::string_view message_id) {
+  finish_commit();
+  std::vector<StoredKept> kept;
+  for (StoredIdentity& identity : store_.identities_of_message(std::string(message_id))) {
+    if (pending_removed_.contains(identity.id)) continue;
+    kept.push_back({identity.id, std::move(identity.request_id),
+                    DedupRank{identity.is_sidechain, identity.tokens, identity.cost_usd, identity.has_speed,
+                              std::move(identity.file), identity.line_offset, identity.entry_index}});
+  }
+  return kept;
 }
 
 // Takes the events `file` gave out of the dedup index now and out of the store with the next
@@ -472,8 +486,12 @@ void Ingestor::finish_commit() {
 
 void Ingestor::flush() {
   commit_batch();
+  finish_commit();
   store_.refresh_rollups(settings_);
   unflushed_ = false;
+  // Every kept event is in the store now: the dedup index lets go of their records, keeping a
+  // fingerprint of each message id (memory that does not grow with the history's records).
+  dedup_.compact();
 }
 
 }  // namespace cu

@@ -96,6 +96,7 @@ class Ingestor {
   bool unflushed() const { return unflushed_; }
 
   const IngestStats& stats() const { return stats_; }
+  const DedupIndex& dedup() const { return dedup_; }
   // Events in the store as of the last commit (the store's count at load, kept current since).
   std::int64_t stored_events() const { return stored_events_; }
   std::size_t pending_events() const { return batch_.inserted.size(); }
@@ -113,6 +114,7 @@ class Ingestor {
   void note_restart(const SourceFile& file, const FileStat& stat);
   void replace_events_of(const SourceFile& file);
   bool take_out_events_of(const SourceFile& file);
+  std::vector<StoredKept> stored_kept_of(std::string_view message_id);
   void reread_same_path_elsewhere(const SourceFile& file);
   void reread_project_siblings(const SourceFile& file);
   bool hold_checkpointed(const std::string& path, const Checkpoint& checkpoint);

@@ -50,10 +50,13 @@ inline constexpr const char* kDeleteEventsNotIn =
     " RETURNING " CU_PG_MS("timestamp") ", project, session_id";
 inline constexpr const char* kEventCount = "SELECT COUNT(*) FROM usage_events WHERE source = $1";
 inline constexpr const char* kMaxEventId = "SELECT COALESCE(MAX(id), 0) FROM usage_events WHERE source = $1";
-inline constexpr const char* kIdentities =
+inline constexpr const char* kMessageIds =
+    "SELECT message_id FROM usage_events WHERE source = $1 AND message_id <> ''";
+inline constexpr const char* kIdentitiesOfMessage =
     "SELECT id, message_id, request_id, is_sidechain,"
     " input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens, cost_usd::float8,"
-    " speed IS NOT NULL, file, line_offset, entry_index FROM usage_events WHERE source = $1";
+    " speed IS NOT NULL, file, line_offset, entry_index FROM usage_events"
+    " WHERE source = $1 AND message_id = $2";
 
 // Through the (source, project, session_id) index: a transcript's path gives all three.
 inline constexpr const char* kEventsOfFile =

@@ -246,9 +246,16 @@ std::vector<Checkpoint> PostgresStore::load_checkpoints() {
   return checkpoints;
 }
 
-std::int64_t PostgresStore::load_identities(const std::function<void(StoredIdentity&&)>& visit) {
+std::int64_t PostgresStore::load_message_ids(const std::function<void(std::string_view)>& visit) {
   pqxx::read_transaction t(impl_->connection);
-  for (const pqxx::row& row : t.exec_params(sql::kIdentities, impl_->source)) {
+  for (const pqxx::row& row : t.exec_params(sql::kMessageIds, impl_->source)) visit(std::string_view(row[0].c_str(), row[0].size()));
+  return t.exec_params1(sql::kMaxEventId, impl_->source)[0].as<std::int64_t>();
+}
+
+std::vector<StoredIdentity> PostgresStore::identities_of_message(const std::string& message_id) {
+  pqxx::read_transaction t(impl_->connection);
+  std::vector<StoredIdentity> identities;
+  for (const pqxx::row& row : t.exec_params(sql::kIdentitiesOfMessage, impl_->source, message_id)) {
     StoredIdentity identity;
     identity.id = row[0].as<std::int64_t>();
     identity.message_id = pg_text(row[1]);
@@ -260,9 +267,9 @@ std::int64_t PostgresStore::load_identities(const std::function<void(StoredIdent
     identity.file = pg_text(row[7]);
     identity.line_offset = row[8].as<std::int64_t>();
     identity.entry_index = row[9].as<std::int32_t>();
-    visit(std::move(identity));
+    identities.push_back(std::move(identity));
   }
-  return t.exec_params1(sql::kMaxEventId, impl_->source)[0].as<std::int64_t>();
+  return identities;
 }
 
 std::vector<StoredEventKey> PostgresStore::events_of_file(const std::string& project, const std::string& session_id,

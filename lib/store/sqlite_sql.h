@@ -60,10 +60,14 @@ inline constexpr const char* kEventPlace =
     "SELECT timestamp, project, session_id FROM usage_events WHERE source = ?1 AND id = ?2";
 inline constexpr const char* kDeleteEvent = "DELETE FROM usage_events WHERE source = ?1 AND id = ?2";
 inline constexpr const char* kEventCount = "SELECT COUNT(*) FROM usage_events WHERE source = ?1";
-inline constexpr const char* kIdentities =
+inline constexpr const char* kMessageIds =
+    "SELECT message_id FROM usage_events WHERE source = ?1 AND message_id <> ''";
+// Through the (message_id, request_id) index.
+inline constexpr const char* kIdentitiesOfMessage =
     "SELECT id, message_id, request_id, is_sidechain,"
     " input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens, cost_usd,"
-    " speed IS NOT NULL, file, line_offset, entry_index FROM usage_events WHERE source = ?1";
+    " speed IS NOT NULL, file, line_offset, entry_index FROM usage_events"
+    " WHERE message_id = ?2 AND source = ?1";
 // Through the (source, project, session_id) index: a transcript's path gives all three.
 inline constexpr const char* kEventsOfFile =
     "SELECT id, message_id FROM usage_events"

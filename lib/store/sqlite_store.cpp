@@ -209,9 +209,23 @@ std::vector<Checkpoint> SqliteStore::load_checkpoints() {
   return checkpoints;
 }
 
-std::int64_t SqliteStore::load_identities(const std::function<void(StoredIdentity&&)>& visit) {
-  SQLite::Statement query(impl_->db, sql::kIdentities);
+std::int64_t SqliteStore::load_message_ids(const std::function<void(std::string_view)>& visit) {
+  SQLite::Statement query(impl_->db, sql::kMessageIds);
   query.bind(1, impl_->source);
+  while (query.executeStep()) {
+    const SQLite::Column id = query.getColumn(0);
+    visit(std::string_view(id.getText(), static_cast<std::size_t>(id.getBytes())));
+  }
+  SQLite::Statement max_id(impl_->db, sql::kMaxEventId);
+  max_id.bind(1, impl_->source);
+  max_id.executeStep();
+  return max_id.getColumn(0).getInt64();
+}
+
+std::vector<StoredIdentity> SqliteStore::identities_of_message(const std::string& message_id) {
+  SQLite::Statement query(impl_->db, sql::kIdentitiesOfMessage);
+  Impl::run_bind(query, impl_->source, message_id);
+  std::vector<StoredIdentity> identities;
   while (query.executeStep()) {
     StoredIdentity identity;
     identity.id = query.getColumn(0).getInt64();
@@ -224,12 +238,9 @@ std::int64_t SqliteStore::load_identities(const std::function<void(StoredIdentit
     identity.file = query.getColumn(7).getString();
     identity.line_offset = query.getColumn(8).getInt64();
     identity.entry_index = query.getColumn(9).getInt();
-    visit(std::move(identity));
+    identities.push_back(std::move(identity));
   }
-  SQLite::Statement max_id(impl_->db, sql::kMaxEventId);
-  max_id.bind(1, impl_->source);
-  max_id.executeStep();
-  return max_id.getColumn(0).getInt64();
+  return identities;
 }
 
 std::vector<StoredEventKey> SqliteStore::events_of_file(const std::string& project, const std::string& session_id,

@@ -77,8 +77,12 @@ class Store {
 
   virtual std::vector<Checkpoint> load_checkpoints() = 0;
 
-  // Calls `visit` for every stored event; returns the largest event id (0 when empty).
-  virtual std::int64_t load_identities(const std::function<void(StoredIdentity&&)>& visit) = 0;
+  // Calls `visit` with the message id of every stored event that has one (in no order, an id as
+  // often as it is stored); returns the largest event id (0 when empty).
+  virtual std::int64_t load_message_ids(const std::function<void(std::string_view)>& visit) = 0;
+
+  // The stored events with `message_id` (not ''), as the dedup index ranks them.
+  virtual std::vector<StoredIdentity> identities_of_message(const std::string& message_id) = 0;
 
   // The events read from the transcript `file` (a path below projects/, as UsageEvent::file), whose
   // path gave them `project` and `session_id`. Events of the same relative path under another

@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <random>
 
 #include "ingest/dedup_index.h"
@@ -170,6 +172,90 @@ TEST(DedupIndexTest, KeptSetIsIndependentOfArrivalOrder) {
     std::shuffle(events.begin(), events.end(), random);
     EXPECT_EQ(kept_ids(events), expected);
   }
+}
+
+// An index that lets go of its records at random moments and looks them up again in a store (here
+// the kept events themselves, as after a commit) keeps exactly what an index holding every record
+// keeps, whatever the order.
+TEST(DedupIndexTest, ACompactedIndexDecidesAsOneHoldingEveryRecord) {
+  std::mt19937_64 random(7);
+  std::int64_t id = 1;
+  std::vector<UsageEvent> events;
+  for (int message = 0; message < 60; ++message) {
+    for (int copy = 0; copy < 6; ++copy) {
+      auto e = event(id++, "msg_" + std::to_string(message % 45), "req_" + std::to_string(random() % 2),
+                     static_cast<std::int64_t>(random() % 4), "p/" + std::to_string(random() % 3) + ".jsonl",
+                     static_cast<std::int64_t>(random() % 5));
+      e.entry.is_sidechain = random() % 4 == 0;
+      e.entry_index = copy;
+      events.push_back(e);
+    }
+  }
+  std::shuffle(events.begin(), events.end(), random);
+  DedupIndex full;
+  DedupIndex compacted;
+  std::map<std::int64_t, UsageEvent> stored;  // what compacted's lookup reads
+  compacted.set_lookup([&](std::string_view message_id) {
+    std::vector<StoredKept> kept;
+    for (const auto& [kept_id, e] : stored) {
+      if (e.entry.message_id == message_id) kept.push_back({kept_id, e.entry.request_id, DedupRank::of(e)});
+    }
+    return kept;
+  });
+  std::int64_t compactions = 0;
+  for (const UsageEvent& e : events) {
+    const DedupDecision expected = full.offer(e);
+    const DedupDecision decision = compacted.offer(e);
+    ASSERT_EQ(decision.keep, expected.keep) << "event " << e.id;
+    auto replaced = decision.replaced;
+    auto expected_replaced = expected.replaced;
+    std::sort(replaced.begin(), replaced.end());
+    std::sort(expected_replaced.begin(), expected_replaced.end());
+    ASSERT_EQ(replaced, expected_replaced) << "event " << e.id;
+    for (const std::int64_t gone : decision.replaced) stored.erase(gone);
+    if (decision.keep) stored.emplace(e.id, e);
+    if (random() % 7 == 0) {
+      compacted.compact();
+      EXPECT_EQ(compacted.size(), 0u);
+      ++compactions;
+    }
+  }
+  EXPECT_GT(compactions, 20);
+  EXPECT_GT(compacted.lookups(), 20);
+}
+
+// A message id known only by its fingerprint whose lookup finds nothing (its events were taken
+// out) starts afresh.
+TEST(DedupIndexTest, AFingerprintWithoutStoredEventsIsANewMessage) {
+  DedupIndex index;
+  int lookups = 0;
+  index.set_lookup([&](std::string_view) {
+    ++lookups;
+    return std::vector<StoredKept>{};
+  });
+  index.note_stored("msg_1");
+  const auto decision = index.offer(event(5, "msg_1", "req_1", 1));
+  EXPECT_TRUE(decision.keep);
+  EXPECT_TRUE(decision.replaced.empty());
+  EXPECT_EQ(lookups, 1);
+  EXPECT_FALSE(index.offer(event(6, "msg_1", "req_1", 0, "p/z.jsonl")).keep);
+  EXPECT_EQ(lookups, 1) << "the records are held once looked up";
+  index.offer(event(7, "msg_2", "req_2", 1));
+  EXPECT_EQ(lookups, 1) << "an id without a fingerprint is not looked up";
+}
+
+TEST(MessageFingerprintsTest, HoldsEveryIdAddedAndFewOthers) {
+  MessageFingerprints set;
+  for (int i = 0; i < 100000; ++i) set.add("msg_01" + std::to_string(i * 7919));
+  for (int i = 0; i < 100000; ++i) ASSERT_TRUE(set.contains("msg_01" + std::to_string(i * 7919))) << i;
+  int false_positives = 0;
+  for (int i = 0; i < 100000; ++i) false_positives += set.contains("req_02" + std::to_string(i)) ? 1 : 0;
+  EXPECT_LT(false_positives, 20);  // n / 2^32 of them: 2 or 3 expected
+  EXPECT_LE(set.memory_bytes(), 100000u * 4 * 8 / 3 + 1);  // at least three eighths full
+  set.add("msg_010");
+  EXPECT_EQ(set.size(), 100000u) << "an id added twice is held once";
+  set.clear();
+  EXPECT_FALSE(set.contains("msg_010"));
 }
 
 }  // namespace

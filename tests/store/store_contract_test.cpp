@@ -74,14 +74,19 @@ class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
 TEST_P(StoreContractTest, EmptyStoreHasNothing) {
   EXPECT_EQ(store_->event_count(), 0);
   EXPECT_TRUE(store_->load_checkpoints().empty());
-  EXPECT_EQ(store_->load_identities([](StoredIdentity&&) { ADD_FAILURE(); }), 0);
+  EXPECT_EQ(store_->load_message_ids([](std::string_view) { ADD_FAILURE(); }), 0);
+  EXPECT_TRUE(store_->identities_of_message("msg_1").empty());
 }
 
 TEST_P(StoreContractTest, EventsRoundTripTheirIdentityAndSixtyFourBitCounts) {
   commit(IngestBatch{{}, {event(1, "2026-02-01T10:00:00.000Z", "s1", 5)}, {}});
-  std::vector<StoredIdentity> identities;
-  EXPECT_EQ(store_->load_identities([&](StoredIdentity&& id) { identities.push_back(std::move(id)); }), 1);
+  std::vector<std::string> message_ids;
+  EXPECT_EQ(store_->load_message_ids([&](std::string_view id) { message_ids.emplace_back(id); }), 1);
+  EXPECT_EQ(message_ids, std::vector<std::string>{"msg_1"});
+  EXPECT_TRUE(store_->identities_of_message("msg_2").empty());
+  const std::vector<StoredIdentity> identities = store_->identities_of_message("msg_1");
   ASSERT_EQ(identities.size(), 1u);
+  EXPECT_EQ(identities[0].id, 1);
   EXPECT_EQ(identities[0].message_id, "msg_1");
   EXPECT_EQ(identities[0].request_id, "req_1");
   EXPECT_EQ(identities[0].tokens, 10 + 5 + 3000000000LL + 7);

@@ -104,8 +104,11 @@ class RefusingStore final : public Store {
 
   std::string backend() const override { return store_.backend(); }
   std::vector<Checkpoint> load_checkpoints() override { return store_.load_checkpoints(); }
-  std::int64_t load_identities(const std::function<void(StoredIdentity&&)>& visit) override {
-    return store_.load_identities(visit);
+  std::int64_t load_message_ids(const std::function<void(std::string_view)>& visit) override {
+    return store_.load_message_ids(visit);
+  }
+  std::vector<StoredIdentity> identities_of_message(const std::string& message_id) override {
+    return store_.identities_of_message(message_id);
   }
   void commit(const IngestBatch& batch, const RollupSettings& settings) override {
     if (commit_failures_ > 0 && batch.inserted.size() > 0) {

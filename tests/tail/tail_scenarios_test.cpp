@@ -292,6 +292,31 @@ TEST_F(TailScenariosTest, ASiblingDeletedAsItIsReadAgainKeepsItsEvents) {
   EXPECT_EQ(store_->event_count(), 2);
 }
 
+// After a flush the dedup index holds fingerprints, not records: a later copy of a stored message
+// is settled through the store, in the same session and after a restart, as if every record were
+// held.
+TEST_F(TailScenariosTest, ACopyOfAStoredMessageIsSettledThroughTheStore) {
+  const std::string other = "/fake/projects/p/t.jsonl";
+  fs_.write(kPath, test::usage_line(1) + test::usage_line(2, 7));
+  sync();
+  EXPECT_EQ(ingestor_->dedup().size(), 0u);
+  EXPECT_EQ(ingestor_->dedup().fingerprints().size(), 2u);
+  fs_.append(kPath, test::usage_line(1));  // the same again: a duplicate
+  sync();
+  EXPECT_EQ(store_->event_count(), 2);
+  EXPECT_EQ(ingestor_->dedup().lookups(), 1);
+  restart();
+  fs_.write(other, test::usage_line(2, 9));  // more output tokens: replaces the stored copy
+  sync(other);
+  EXPECT_EQ(store_->event_count(), 2);
+  EXPECT_EQ(output_total(), 5 + 9);
+  restart();
+  fs_.append(other, test::usage_line(2, 8) + test::usage_line(3));
+  sync(other);
+  EXPECT_EQ(store_->event_count(), 3);
+  EXPECT_EQ(output_total(), 5 + 9 + 5);
+}
+
 // History outlives the transcripts: a deleted file is not read again, its events stay.
 TEST_F(TailScenariosTest, ADeletedFileKeepsItsEvents) {
   fs_.write(kPath, idless_lines(5) + test::usage_line(1));

@@ -1,0 +1,66 @@
+#include "ingest/message_fingerprints.h"
+
+#include <functional>
+
+namespace cu {
+namespace {
+
+constexpr int kInitialBits = 10;
+
+}  // namespace
+
+// The low 32 bits of the id's hash; never 0, which marks an empty slot.
+std::uint32_t MessageFingerprints::fingerprint_of(std::string_view message_id) {
+  const auto fingerprint = static_cast<std::uint32_t>(std::hash<std::string_view>{}(message_id));
+  return fingerprint != 0 ? fingerprint : 1u;
+}
+
+// A slot from the fingerprint alone (Fibonacci hashing: the top bits of its product with 2^32/φ),
+// so that the table can grow without the ids.
+std::size_t MessageFingerprints::first_slot(std::uint32_t fingerprint) const {
+  return static_cast<std::size_t>((fingerprint * 0x9E3779B9u) >> (32 - bits_));
+}
+
+bool MessageFingerprints::insert(std::uint32_t fingerprint) {
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t slot = first_slot(fingerprint);; slot = (slot + 1) & mask) {
+    if (slots_[slot] == fingerprint) return false;  // one fingerprint answers "maybe" for all its ids
+    if (slots_[slot] == 0) {
+      slots_[slot] = fingerprint;
+      return true;
+    }
+  }
+}
+
+void MessageFingerprints::add(std::string_view message_id) {
+  // At most three quarters full: linear probing's runs stay short.
+  if (slots_.empty() || (size_ + 1) * 4 > slots_.size() * 3) grow();
+  if (insert(fingerprint_of(message_id))) ++size_;
+}
+
+bool MessageFingerprints::contains(std::string_view message_id) const {
+  if (slots_.empty()) return false;
+  const std::uint32_t fingerprint = fingerprint_of(message_id);
+  const std::size_t mask = slots_.size() - 1;
+  for (std::size_t slot = first_slot(fingerprint);; slot = (slot + 1) & mask) {
+    if (slots_[slot] == fingerprint) return true;
+    if (slots_[slot] == 0) return false;
+  }
+}
+
+void MessageFingerprints::clear() {
+  slots_ = {};
+  bits_ = 0;
+  size_ = 0;
+}
+
+void MessageFingerprints::grow() {
+  std::vector<std::uint32_t> old = std::move(slots_);
+  bits_ = old.empty() ? kInitialBits : bits_ + 1;
+  slots_.assign(std::size_t{1} << bits_, 0);
+  for (const std::uint32_t fingerprint : old) {
+    if (fingerprint != 0) insert(fingerprint);
+  }
+}
+
+}  // namespace cu

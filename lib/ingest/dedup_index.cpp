@@ -166,10 +166,11 @@ void DedupIndex::forget(std::int64_t id, std::string_view message_id) {
 
 void DedupIndex::compact() {
   by_message_ = decltype(by_message_)(&arena_);  // before the arena lets go of its nodes
-  kept_ = {};
-  free_slots_ = {};
-  file_ids_ = {};
-  files_ = {};
+  // Swapped with empty ones: `= {}` would assign an empty list and keep the capacity.
+  decltype(kept_)().swap(kept_);
+  decltype(free_slots_)().swap(free_slots_);
+  decltype(file_ids_)().swap(file_ids_);
+  decltype(files_)().swap(files_);
   last_file_ = kNone;
   arena_.release();
   size_ = 0;

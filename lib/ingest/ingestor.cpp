@@ -70,13 +70,17 @@ void Ingestor::reload() {
 }
 
 bool Ingestor::has_unread(const SourceFile& file) const {
-  const auto it = checkpoints_.find(file.path.string());
-  if (it == checkpoints_.end()) return true;
+  if (!checkpoints_.contains(file.path.string())) return true;
   const auto current = file_system_.stat(file.path);
-  if (!current) return false;
+  return current && has_unread(file.path.string(), *current);
+}
+
+bool Ingestor::has_unread(const std::string& path, const FileStat& current) const {
+  const auto it = checkpoints_.find(path);
+  if (it == checkpoints_.end()) return true;
   const Checkpoint& checkpoint = it->second;
-  return checkpoint.offset != current->size || checkpoint.inode != current->inode ||
-         checkpoint.device != current->device;
+  return checkpoint.offset != current.size || checkpoint.inode != current.inode ||
+         checkpoint.device != current.device;
 }
 
 // Where to continue reading: the checkpoint's offset when it still describes this file

@@ -67,6 +67,8 @@ class Ingestor {
 
   // True when `file` has bytes beyond its checkpoint, or is not the checkpointed file any more.
   bool has_unread(const SourceFile& file) const;
+  // The same for the file at `path` whose stat is `current` (a rescan's walk_transcripts).
+  bool has_unread(const std::string& path, const FileStat& current) const;
 
   // Consumes the complete lines of `file` beyond its checkpoint, at most `options.slice_bytes`.
   // Returns true when the file may have more to read. Never throws for problems of the file.

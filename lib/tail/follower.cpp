@@ -1,5 +1,8 @@
 #include "tail/follower.h"
 
+#include <algorithm>
+#include <numeric>
+
 #include <malloc.h>
 
 #include <random>
@@ -42,7 +45,9 @@ Follower::Follower(boost::asio::io_context& io, Ingestor& ingestor, std::vector<
       clock_(devices.clock != nullptr ? *devices.clock : SteadyClock::instance()),
       rescan_timer_(io),
       retry_timer_(io),
-      retry_backoff_(options.store_retry_delay, options.store_retry_max, std::random_device{}()) {}
+      retry_backoff_(options.store_retry_delay, options.store_retry_max, std::random_device{}()) {
+  options_.rescan_steps = std::max(1, options_.rescan_steps);
+}
 
 Follower::~Follower() = default;
 
@@ -108,14 +113,52 @@ bool Follower::update_roots() {
   return !appeared.empty();
 }
 
-void Follower::scan_all() {
+void Follower::scan_all() { scan({}, -1); }
+
+// The rescan bucket of an entry of a project folder (a session's transcript or folder): a stable,
+// even spread of the sessions over the steps.
+int Follower::bucket_of(std::string_view project, std::string_view entry) const {
+  const std::size_t hash = std::hash<std::string_view>{}(project) * 31 + std::hash<std::string_view>{}(entry);
+  return static_cast<int>(hash % static_cast<std::size_t>(options_.rescan_steps));
+}
+
+// Queues the transcripts with unread bytes in the entries `include` accepts (all when empty),
+// which are the rescan bucket `bucket` (-1: all buckets). Most files are unchanged: only those
+// with unread bytes become SourceFiles, queued in path order.
+void Follower::scan(const EntryFilter& include, int bucket) {
   std::vector<std::string> errors;
-  const auto files = discover_sources(roots_.followed(), &errors);
-  for (const std::string& error : errors) log::write_limited(error, LogLevel::kWarning, error);
-  status_.files_known = files.size();
-  for (const SourceFile& file : files) {
-    if (ingestor_.has_unread(file)) enqueue(file);
+  files_in_bucket_.resize(static_cast<std::size_t>(options_.rescan_steps));
+  if (bucket < 0) {
+    std::fill(files_in_bucket_.begin(), files_in_bucket_.end(), 0);
+  } else {
+    files_in_bucket_[static_cast<std::size_t>(bucket)] = 0;
   }
+  std::vector<std::string> unread;
+  walk_transcripts(
+      roots_.followed(), include,
+      [&](const std::string& path, std::string_view project, std::string_view entry, const FileStat& stat) {
+        ++files_in_bucket_[static_cast<std::size_t>(bucket < 0 ? bucket_of(project, entry) : bucket)];
+        if (ingestor_.has_unread(path, stat)) unread.push_back(path);
+      },
+      &errors);
+  for (const std::string& error : errors) log::write_limited(error, LogLevel::kWarning, error);
+  status_.files_known = std::accumulate(files_in_bucket_.begin(), files_in_bucket_.end(), std::size_t{0});
+  std::sort(unread.begin(), unread.end());
+  for (const std::string& path : unread) enqueue_path(path);
+}
+
+// One step of the safety rescan with inotify working: the roots, and the sessions of the next
+// bucket. Watches are not re-added: a new directory's watch and its files come with its
+// creation event (scan_directory), and a watcher at its limit rescans everything (reconcile).
+void Follower::rescan_step() {
+  const int bucket = next_step_;
+  next_step_ = (next_step_ + 1) % options_.rescan_steps;
+  if (update_roots()) {
+    scan_all();  // a root that appeared: all of it now
+    return;
+  }
+  scan([this, bucket](std::string_view project, std::string_view entry) { return bucket_of(project, entry) == bucket; },
+       bucket);
 }
 
 // A new directory: its files may have been written before the watch existed.
@@ -240,10 +283,16 @@ void Follower::publish_watch_state() {
 void Follower::arm_rescan() {
   if (stopped_) return;
   publish_watch_state();
-  rescan_timer_.expires_after(status_.polling ? options_.degraded_rescan_interval : options_.rescan_interval);
+  rescan_timer_.expires_after(status_.polling ? options_.degraded_rescan_interval
+                                              : options_.rescan_interval / std::max(1, options_.rescan_steps));
   rescan_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
     if (ec) return;
-    reconcile();
+    publish_watch_state();
+    if (status_.polling) {
+      reconcile();
+    } else {
+      rescan_step();
+    }
     arm_rescan();
   }));
 }

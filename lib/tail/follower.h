@@ -1,6 +1,7 @@
 #pragma once
-// Follows the transcripts live on a Boost.Asio loop: inotify hints, a periodic rescan, and a work
-// queue drained in short slices so that the loop never stalls for long (SPEC §9, STYLE §2–3).
+// Follows the transcripts live on a Boost.Asio loop: inotify hints, a safety rescan spread over
+// time, and a work queue drained in short slices so that the loop never stalls for long (SPEC §9,
+// §10, STYLE §2–3).
 // Everything runs on the io_context's single thread.
 #include <chrono>
 #include <cstdint>
@@ -20,6 +21,7 @@
 #include "ingest/ingestor.h"
 #include "core/backoff.h"
 #include "core/clock.h"
+#include "ingest/transcript_walk.h"
 #include "tail/loop_lifetime.h"
 #include "tail/root_set.h"
 #include "tail/watcher.h"
@@ -27,7 +29,12 @@
 namespace cu {
 
 struct FollowerOptions {
-  std::chrono::milliseconds rescan_interval{30000};          // with inotify working
+  // With inotify working, the safety rescan looks at every file once per rescan_interval, a
+  // rescan_steps-th of the sessions (entries of the project folders) at a time, one step every
+  // interval / steps: what inotify could not report is found within the interval, and no wake-up
+  // walks the whole tree.
+  std::chrono::milliseconds rescan_interval{600000};
+  int rescan_steps = 10;
   std::chrono::milliseconds degraded_rescan_interval{5000};  // without a working watcher, or at its limit
   std::chrono::milliseconds work_slice{20};                  // longest run of work per turn
   // After the store failed (locked by another process, disk full), the first retry waits about
@@ -83,6 +90,9 @@ class Follower {
   void check_roots();
   bool update_roots();
   void scan_all();
+  void scan(const EntryFilter& include, int bucket);  // bucket -1: every entry
+  int bucket_of(std::string_view project, std::string_view entry) const;
+  void rescan_step();
   void scan_directory(const std::filesystem::path& dir);
   void enqueue(SourceFile file);
   void enqueue_path(const std::filesystem::path& path);
@@ -105,6 +115,8 @@ class Follower {
   boost::asio::steady_timer rescan_timer_;
   boost::asio::steady_timer retry_timer_;
   Backoff retry_backoff_;
+  int next_step_ = 0;                           // the rescan bucket the next step looks at
+  std::vector<std::size_t> files_in_bucket_;    // transcripts found per bucket, at its last look
   std::deque<SourceFile> queue_;
   std::set<std::string> queued_;  // paths in queue_
   bool work_scheduled_ = false;

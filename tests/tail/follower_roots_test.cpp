@@ -3,6 +3,8 @@
 // through a symlink, a root deleted and re-created, a watcher that fails, and work slices.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <chrono>
 #include <memory>
 
@@ -190,6 +192,35 @@ TEST_F(FollowerRootsTest, AFailedWatcherSwitchesToPollingAtTheDegradedInterval) 
   for (int turn = 0; turn < 2000 && store_.event_count() < 3; ++turn) io_.run_for(std::chrono::milliseconds(5));
   EXPECT_EQ(store_.event_count(), 3);
   EXPECT_EQ(watcher_->calls_after_failure, 0) << "the dead watcher was still asked to watch";
+}
+
+// With inotify working, what it did not report (here: appends without an event) is found by the
+// safety rescan within its interval, a bucket of sessions per step, never all at once.
+TEST_F(FollowerRootsTest, TheSafetyRescanLooksAtABucketOfSessionsPerStep) {
+  const fs::path root = dir_.path() / "claude";
+  constexpr int kProjects = 24;
+  for (int i = 0; i < kProjects; ++i) {
+    test::write_file(root / "projects" / fmt::format("p{}", i) / "s.jsonl", test::usage_lines(i * 2, 1));
+  }
+  FollowerOptions options;
+  options.rescan_interval = std::chrono::milliseconds(800);
+  options.rescan_steps = 4;
+  start({root}, options);
+  ASSERT_EQ(store_.event_count(), kProjects);
+  for (int i = 0; i < kProjects; ++i) {
+    std::ofstream(root / "projects" / fmt::format("p{}", i) / "s.jsonl", std::ios::app) << test::usage_lines(i * 2 + 1, 1);
+  }
+  std::vector<std::int64_t> seen;  // each new event count the rescans reached
+  for (int turn = 0; turn < 1000 && store_.event_count() < 2 * kProjects; ++turn) {
+    io_.run_for(std::chrono::milliseconds(5));
+    const std::int64_t count = store_.event_count();
+    if (count != (seen.empty() ? kProjects : seen.back())) seen.push_back(count);
+  }
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.back(), 2 * kProjects);
+  EXPECT_GE(seen.size(), 2u) << "one step found every project's append";
+  EXPECT_LT(seen.front(), 2 * kProjects);
+  EXPECT_EQ(follower_->status().files_known, static_cast<std::size_t>(kProjects));
 }
 
 // A turn of work ends when the Follower's clock passes the slice: with the clock moving half a

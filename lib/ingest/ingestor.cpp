@@ -6,6 +6,7 @@
 #include <deque>
 #include <future>
 #include <optional>
+#include <utility>
 
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -45,7 +46,7 @@ Ingestor::~Ingestor() = default;
 
 void Ingestor::load() {
   for (Checkpoint& checkpoint : store_.load_checkpoints()) {
-    std::string path = checkpoint.path;
+    std::string path = std::exchange(checkpoint.path, {});  // held once, as the key
     checkpoints_.emplace(std::move(path), std::move(checkpoint));
   }
   // Only the message ids' fingerprints: a stored event's record is looked up when an entry with
@@ -191,6 +192,7 @@ void Ingestor::reread_from_start(Checkpoint& checkpoint, const SourceFile& file)
   checkpoint.offset = 0;
   checkpoint.fingerprint = fingerprint_bytes({});
   batch_.checkpoints.push_back(checkpoint);
+  batch_.checkpoints.back().path = file.path.string();
   rereads_.push_back(file);
 }
 
@@ -408,9 +410,8 @@ void Ingestor::apply_slice(const SourceFile& file, const FileStat& stat, std::st
   batch_bytes_ += consumed;
   if (slice.start_offset == 0) ++stats_.files_read;
 
-  Checkpoint checkpoint{path, stat.device, stat.inode, std::move(fingerprint), result.next_offset};
-  checkpoints_[path] = checkpoint;
-  batch_.checkpoints.push_back(std::move(checkpoint));
+  checkpoints_[path] = Checkpoint{{}, stat.device, stat.inode, fingerprint, result.next_offset};
+  batch_.checkpoints.push_back(Checkpoint{path, stat.device, stat.inode, std::move(fingerprint), result.next_offset});
   unflushed_ = true;
   commit_if_full();
 }

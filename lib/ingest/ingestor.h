@@ -147,7 +147,9 @@ class Ingestor {
   LineReader reader_{256u << 10};
   DedupIndex dedup_;
   std::int64_t next_event_id_ = 1;
-  std::map<std::string, Checkpoint> checkpoints_;  // by absolute path
+  // By absolute path; the values' own `path` is left empty (a path is held once: 16,000 files
+  // kept 2.6 MB of copies).
+  std::map<std::string, Checkpoint> checkpoints_;
   IngestBatch batch_;
   std::int64_t stored_events_ = 0;
   std::int64_t batch_first_id_ = 1;  // ids from here on are in batch_.inserted, not in the store

@@ -251,7 +251,7 @@ TEST(MessageFingerprintsTest, HoldsEveryIdAddedAndFewOthers) {
   int false_positives = 0;
   for (int i = 0; i < 100000; ++i) false_positives += set.contains("req_02" + std::to_string(i)) ? 1 : 0;
   EXPECT_LT(false_positives, 20);  // n / 2^32 of them: 2 or 3 expected
-  EXPECT_LE(set.memory_bytes(), 100000u * 4 * 8 / 3 + 1);  // at least three eighths full
+  EXPECT_LE(set.memory_bytes(), 100000u * 4 * 16 / 7 + 1);  // at least seven sixteenths full
   set.add("msg_010");
   EXPECT_EQ(set.size(), 100000u) << "an id added twice is held once";
   set.clear();

@@ -2,6 +2,8 @@
 // restarts, truncation, and replacement moving usage between days and sessions.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <fmt/format.h>
 
 #include "ingest/backfill.h"
@@ -221,6 +223,7 @@ TEST_F(IngestorTest, ReadingAheadOnAnotherThreadEqualsReadingInTurn) {
   };
   IngestOptions options;
   options.batch_events = 70;  // several commits while files are read ahead
+  std::int64_t lookups = 0;   // of the last run: stored events the dedup index looked up
   auto run = [&](const char* database, bool ahead) {
     SqliteStore store(dir_.path() / database, "me@host");
     Ingestor ingestor(store, prices_, RollupSettings{&calendar_}, options);
@@ -231,6 +234,7 @@ TEST_F(IngestorTest, ReadingAheadOnAnotherThreadEqualsReadingInTurn) {
     } else {
       for (const SourceFile& file : files) ingestor.ingest_file(file);
     }
+    lookups = ingestor.dedup().lookups();
     ingestor.flush();
     return ingestor.stats();
   };
@@ -267,6 +271,26 @@ TEST_F(IngestorTest, ReadingAheadOnAnotherThreadEqualsReadingInTurn) {
   const IngestStats second_in_turn = run("in_turn.db", false);
   EXPECT_GT(second_ahead.restarts, 0);
   expect_same(second_ahead, second_in_turn);
+
+  // Appends repeating stored messages, some with more output: the dedup index holds only their
+  // fingerprints and looks each up in the store, while batches commit on the writer thread.
+  for (int f = 0; f < 40; ++f) {
+    if (f == 4) continue;  // p1/s04.jsonl is gone
+    std::string text;
+    for (int i = 0; i < 10; ++i) {
+      const int message = ((f + 11) * 25 + i) % 600;
+      text += assistant_line(fmt::format("msg_2_{}", message), fmt::format("req_{}", message),
+                             "2026-02-21T10:00:00.000Z", (f + i) % 3 == 0 ? 60 : 1);
+    }
+    std::ofstream(log(fmt::format("p{}/s{:02}.jsonl", f % 3, f)), std::ios::app) << text;
+  }
+  const IngestStats third_ahead = run("ahead.db", true);
+  EXPECT_GT(lookups, 0);
+  const IngestStats third_in_turn = run("in_turn.db", false);
+  EXPECT_GT(lookups, 0);
+  EXPECT_GT(third_ahead.replaced_stored, 0);
+  EXPECT_GT(third_ahead.duplicates, 0);
+  expect_same(third_ahead, third_in_turn);
 }
 
 }  // namespace

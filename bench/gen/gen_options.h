@@ -25,6 +25,10 @@ struct GenOptions {
   bool progress_mirrors = true;
   // Subagents whose first response repeats the parent's message.id with another requestId.
   bool sidechain_replays = false;
+  // Multiplies the size of every tool result (at least 20 bytes), which are most of the bytes:
+  // below 1 the same conversations in fewer bytes, more kept events per MB (a denser corpus).
+  // The random draws are the same, so only sizes change. --tool-result-scale.
+  double tool_result_scale = 1.0;
 };
 
 struct GenSummary {

@@ -318,5 +318,18 @@ TEST(GenCorpus, NoRequestIdDupsGivesUniqueKeys) {
   EXPECT_GT(keys.size(), 100u);
 }
 
+// Smaller tool results: more usage lines in the same bytes (a denser corpus).
+TEST(GenCorpus, AToolResultScaleBelowOneIsDenser) {
+  TempDir plain("plain"), dense("dense");
+  const GenSummary normal = generate_corpus(small_options(plain.path(), 2, 5));
+  GenOptions options = small_options(dense.path(), 2, 5);
+  options.tool_result_scale = 0.2;
+  const GenSummary denser = generate_corpus(options);
+  const auto per_byte = [](const GenSummary& summary) {
+    return static_cast<double>(summary.usage_lines) / static_cast<double>(summary.bytes);
+  };
+  EXPECT_GT(per_byte(denser), 1.3 * per_byte(normal));
+}
+
 }  // namespace
 }  // namespace cu::gen

@@ -35,6 +35,9 @@ cu::gen::GenOptions parse_options(CLI::App& app, int argc, char** argv) {
                "No progress lines repeating subagent responses in the parent file");
   app.add_flag("--with-missing-requestid", options.missing_requestid,
                "About 1.5% of responses, and the <synthetic> lines, without requestId");
+  app.add_option("--tool-result-scale", options.tool_result_scale,
+                 "Multiply every tool result's size (min 20 bytes): below 1, more kept events per MB")
+      ->check(CLI::Range(0.01, 100.0));
   app.add_flag("--with-sidechain-replays", options.sidechain_replays,
                "Some subagents start by repeating the parent's message.id with another requestId");
   app.parse(argc, argv);

@@ -362,7 +362,8 @@ void SessionWriter::write_assistant_lines(Thread& thread, const Response& respon
 }
 
 void SessionWriter::write_tool_result(Thread& thread, const Block& block) {
-  const std::size_t size = draw_result_size(rng_, block.tool);
+  const std::size_t size = std::max<std::size_t>(
+      20, static_cast<std::size_t>(static_cast<double>(draw_result_size(rng_, block.tool)) * options_.tool_result_scale));
   const Millis duration = draw_tool_duration(rng_, block.tool);
   if (plan_.client == ClientStyle::kV21 && block.tool == Tool::kBash && duration > 3'000 &&
       rng_.chance(0.6)) {

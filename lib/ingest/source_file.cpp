@@ -1,7 +1,8 @@
 #include "ingest/source_file.h"
 
 #include <algorithm>
-#include <system_error>
+
+#include "ingest/transcript_walk.h"
 
 namespace cu {
 namespace {
@@ -47,25 +48,18 @@ std::optional<SourceFile> classify_source(const std::filesystem::path& projects_
 
 std::vector<SourceFile> discover_sources(const std::vector<std::filesystem::path>& roots,
                                          std::vector<std::string>* errors) {
-  namespace fs = std::filesystem;
   std::vector<std::pair<std::size_t, SourceFile>> found;  // (root index, file)
   for (std::size_t root_index = 0; root_index < roots.size(); ++root_index) {
-    const fs::path projects = roots[root_index] / "projects";
-    std::error_code ec;
-    fs::recursive_directory_iterator it(projects, fs::directory_options::skip_permission_denied, ec);
-    if (ec) {
-      if (errors != nullptr) errors->push_back(projects.string() + ": " + ec.message());
-      continue;
-    }
-    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (ec) {
-        if (errors != nullptr) errors->push_back(projects.string() + ": " + ec.message());
-        break;
-      }
-      if (!it->is_regular_file(ec) || it->is_symlink(ec)) continue;
-      const std::string relative = it->path().lexically_relative(projects).generic_string();
-      if (auto file = classify_source(projects, relative)) found.emplace_back(root_index, *file);
-    }
+    const std::filesystem::path projects = roots[root_index] / "projects";
+    const std::size_t below = projects.string().size() + 1;  // where the path below projects/ starts
+    walk_transcripts(
+        {roots[root_index]}, {},
+        [&](const std::string& path, std::string_view, std::string_view, const FileStat&) {
+          if (auto file = classify_source(projects, std::string_view(path).substr(below))) {
+            found.emplace_back(root_index, std::move(*file));
+          }
+        },
+        errors);
   }
   std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
     if (a.second.relative != b.second.relative) return a.second.relative < b.second.relative;

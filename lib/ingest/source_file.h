@@ -21,9 +21,10 @@ struct SourceFile {
 std::optional<SourceFile> classify_source(const std::filesystem::path& projects_dir,
                                           std::string_view relative);
 
-// Every regular *.jsonl file below <root>/projects for each root, recursively, symlinks not
-// followed, ordered by `relative` (byte order), then by root order. Unreadable directories are
-// skipped (reported through `errors` when given).
+// Every transcript below <root>/projects for each root (walk_transcripts: regular *.jsonl files in
+// project folders, symlinks not followed), ordered by `relative` (byte order), then by root order.
+// Unreadable directories are skipped; a root whose projects/ cannot be opened is reported through
+// `errors` when given.
 std::vector<SourceFile> discover_sources(const std::vector<std::filesystem::path>& roots,
                                          std::vector<std::string>* errors = nullptr);
 

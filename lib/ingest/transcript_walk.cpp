@@ -13,8 +13,8 @@ namespace cu {
 namespace {
 
 // POSIX directory calls rather than std::filesystem: a rescan looks at every transcript (16,000
-// at 5 GB of logs), and the iterator's path objects cost more than the system calls (bench/scan:
-// 10 us per file against about 3). Names are appended to one path buffer, files stat'ed relative
+// at 5 GB of logs), and the recursive iterator's path objects cost more than the system calls
+// (bench/scan: 10 us per file against about 4). Names are appended to one path buffer, files stat'ed relative
 // to their directory's descriptor.
 class Walk {
  public:

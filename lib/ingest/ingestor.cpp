@@ -28,6 +28,12 @@ constexpr std::int64_t kBytesReadAhead = 16 << 20;
 constexpr std::size_t kReadingThreads = 2;
 constexpr std::size_t kReadingChunkBytes = 1 << 20;
 
+// True when `current` is the file `checkpoint` describes, read to its end.
+bool at_checkpoint(const Checkpoint& checkpoint, const FileStat& current) {
+  return checkpoint.offset == current.size && checkpoint.inode == current.inode &&
+         checkpoint.device == current.device;
+}
+
 }  // namespace
 
 std::int64_t IngestStats::skipped_total() const {
@@ -71,17 +77,15 @@ void Ingestor::reload() {
 }
 
 bool Ingestor::has_unread(const SourceFile& file) const {
-  if (!checkpoints_.contains(file.path.string())) return true;
+  const auto it = checkpoints_.find(file.path.string());
+  if (it == checkpoints_.end()) return true;
   const auto current = file_system_.stat(file.path);
-  return current && has_unread(file.path.string(), *current);
+  return current && !at_checkpoint(it->second, *current);
 }
 
 bool Ingestor::has_unread(const std::string& path, const FileStat& current) const {
   const auto it = checkpoints_.find(path);
-  if (it == checkpoints_.end()) return true;
-  const Checkpoint& checkpoint = it->second;
-  return checkpoint.offset != current.size || checkpoint.inode != current.inode ||
-         checkpoint.device != current.device;
+  return it == checkpoints_.end() || !at_checkpoint(it->second, current);
 }
 
 // Where to continue reading: the checkpoint's offset when it still describes this file

@@ -222,8 +222,9 @@ std::int64_t SqliteStore::load_message_ids(const std::function<void(std::string_
   return max_id.getColumn(0).getInt64();
 }
 
+// Cached: the dedup index asks it for every copy of a stored message it meets.
 std::vector<StoredIdentity> SqliteStore::identities_of_message(const std::string& message_id) {
-  SQLite::Statement query(impl_->db, sql::kIdentitiesOfMessage);
+  SQLite::Statement& query = impl_->cached(sql::kIdentitiesOfMessage);
   Impl::run_bind(query, impl_->source, message_id);
   std::vector<StoredIdentity> identities;
   while (query.executeStep()) {
@@ -240,6 +241,7 @@ std::vector<StoredIdentity> SqliteStore::identities_of_message(const std::string
     identity.entry_index = query.getColumn(9).getInt();
     identities.push_back(std::move(identity));
   }
+  query.reset();  // a cached statement holds no read open
   return identities;
 }
 

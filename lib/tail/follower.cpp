@@ -284,7 +284,7 @@ void Follower::arm_rescan() {
   if (stopped_) return;
   publish_watch_state();
   rescan_timer_.expires_after(status_.polling ? options_.degraded_rescan_interval
-                                              : options_.rescan_interval / std::max(1, options_.rescan_steps));
+                                              : options_.rescan_interval / options_.rescan_steps);
   rescan_timer_.async_wait(lifetime_.guard([this](const boost::system::error_code& ec) {
     if (ec) return;
     publish_watch_state();

@@ -1,5 +1,6 @@
 #include "ingest/transcript_walk.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <string_view>
@@ -18,10 +19,10 @@ namespace {
 // to their directory's descriptor.
 class Walk {
  public:
-  Walk(const TranscriptVisitor& visit, const EntryFilter& include) : visit_(visit), include_(include) {}
+  explicit Walk(const TranscriptVisitor& visit) : visit_(visit) {}
 
   // Walks the directory `fd` (taken over) whose path is path_, in the project folder project_
-  // (then it is that folder, whose entries include_ chooses among when `top`).
+  // (`top`: that folder itself, whose entries are the sessions' transcripts and folders).
   void directory(int fd, bool top) {
     DIR* dir = ::fdopendir(fd);
     if (dir == nullptr) {
@@ -32,10 +33,7 @@ class Walk {
     while (const dirent* entry = ::readdir(dir)) {
       const std::string_view name = entry->d_name;
       if (name == "." || name == "..") continue;
-      if (top) {
-        if (include_ && !include_(project_, name)) continue;
-        entry_ = name;
-      }
+      if (top) entry_ = name;
       unsigned char type = entry->d_type;
       struct stat st {};
       bool stat_done = false;
@@ -67,15 +65,18 @@ class Walk {
  private:
   static constexpr std::string_view kSuffix = ".jsonl";
   const TranscriptVisitor& visit_;
-  const EntryFilter& include_;
   std::string entry_;  // the entry of project_ being walked
 };
 
 }  // namespace
 
-void walk_transcripts(const std::vector<std::filesystem::path>& roots, const EntryFilter& include,
+int project_bucket(std::string_view project, int buckets) {
+  return static_cast<int>(std::hash<std::string_view>{}(project) % static_cast<std::size_t>(std::max(1, buckets)));
+}
+
+void walk_transcripts(const std::vector<std::filesystem::path>& roots, const ProjectFilter& include,
                       const TranscriptVisitor& visit, std::vector<std::string>* errors) {
-  Walk walk(visit, include);
+  Walk walk(visit);
   for (const std::filesystem::path& root : roots) {
     const std::string projects = (root / "projects").string();
     DIR* top = ::opendir(projects.c_str());
@@ -88,6 +89,7 @@ void walk_transcripts(const std::vector<std::filesystem::path>& roots, const Ent
       const std::string_view name = entry->d_name;
       if (name == "." || name == "..") continue;
       if (entry->d_type != DT_DIR && entry->d_type != DT_UNKNOWN) continue;
+      if (include && !include(name)) continue;
       const int fd = ::openat(::dirfd(top), entry->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
       if (fd < 0) continue;  // not a directory (DT_UNKNOWN), a symlink, or unreadable
       walk.path_ = projects;

@@ -115,17 +115,15 @@ bool Follower::update_roots() {
 
 void Follower::scan_all() { scan({}, -1); }
 
-// The rescan bucket of an entry of a project folder (a session's transcript or folder): a stable,
-// even spread of the sessions over the steps.
-int Follower::bucket_of(std::string_view project, std::string_view entry) const {
-  const std::size_t hash = std::hash<std::string_view>{}(project) * 31 + std::hash<std::string_view>{}(entry);
-  return static_cast<int>(hash % static_cast<std::size_t>(options_.rescan_steps));
-}
+// The rescan bucket of a project folder: a stable spread of the projects over the steps. Whole
+// folders, not sessions: a step that took a tenth of each folder's sessions would list every
+// folder, and ten listings of a folder cost more than one stat of each of its files (bench/scan).
+int Follower::bucket_of(std::string_view project) const { return project_bucket(project, options_.rescan_steps); }
 
-// Queues the transcripts with unread bytes in the entries `include` accepts (all when empty),
-// which are the rescan bucket `bucket` (-1: all buckets). Most files are unchanged: only those
+// Queues the transcripts with unread bytes in the project folders `include` accepts (all when
+// empty), which are the rescan bucket `bucket` (-1: all buckets). Most files are unchanged: only those
 // with unread bytes become SourceFiles, queued in path order.
-void Follower::scan(const EntryFilter& include, int bucket) {
+void Follower::scan(const ProjectFilter& include, int bucket) {
   std::vector<std::string> errors;
   files_in_bucket_.resize(static_cast<std::size_t>(options_.rescan_steps));
   if (bucket < 0) {
@@ -136,8 +134,8 @@ void Follower::scan(const EntryFilter& include, int bucket) {
   std::vector<std::string> unread;
   walk_transcripts(
       roots_.followed(), include,
-      [&](const std::string& path, std::string_view project, std::string_view entry, const FileStat& stat) {
-        ++files_in_bucket_[static_cast<std::size_t>(bucket < 0 ? bucket_of(project, entry) : bucket)];
+      [&](const std::string& path, std::string_view project, std::string_view, const FileStat& stat) {
+        ++files_in_bucket_[static_cast<std::size_t>(bucket < 0 ? bucket_of(project) : bucket)];
         if (ingestor_.has_unread(path, stat)) unread.push_back(path);
       },
       &errors);
@@ -147,7 +145,7 @@ void Follower::scan(const EntryFilter& include, int bucket) {
   for (const std::string& path : unread) enqueue_path(path);
 }
 
-// One step of the safety rescan with inotify working: the roots, and the sessions of the next
+// One step of the safety rescan with inotify working: the roots, and the project folders of the next
 // bucket. Watches are not re-added: a new directory's watch and its files come with its
 // creation event (scan_directory), and a watcher at its limit rescans everything (reconcile).
 void Follower::rescan_step() {
@@ -157,8 +155,7 @@ void Follower::rescan_step() {
     scan_all();  // a root that appeared: all of it now
     return;
   }
-  scan([this, bucket](std::string_view project, std::string_view entry) { return bucket_of(project, entry) == bucket; },
-       bucket);
+  scan([this, bucket](std::string_view project) { return bucket_of(project) == bucket; }, bucket);
 }
 
 // A new directory: its files may have been written before the watch existed.

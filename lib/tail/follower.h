@@ -29,10 +29,11 @@
 namespace cu {
 
 struct FollowerOptions {
-  // With inotify working, the safety rescan looks at every file once per rescan_interval, a
-  // rescan_steps-th of the sessions (entries of the project folders) at a time, one step every
-  // interval / steps: what inotify could not report is found within the interval, and no wake-up
-  // walks the whole tree.
+  // With inotify working, the safety rescan looks at every file once per rescan_interval, about
+  // a rescan_steps-th of the project folders at a time, one step every interval / steps: what
+  // inotify could not report is found within the interval, and each folder is listed once per
+  // interval (a listing costs as much as the stat of its files). With more than one project, no
+  // wake-up walks the whole tree.
   std::chrono::milliseconds rescan_interval{600000};
   int rescan_steps = 10;
   std::chrono::milliseconds degraded_rescan_interval{5000};  // without a working watcher, or at its limit
@@ -90,8 +91,8 @@ class Follower {
   void check_roots();
   bool update_roots();
   void scan_all();
-  void scan(const EntryFilter& include, int bucket);  // bucket -1: every entry
-  int bucket_of(std::string_view project, std::string_view entry) const;
+  void scan(const ProjectFilter& include, int bucket);  // bucket -1: every project
+  int bucket_of(std::string_view project) const;
   void rescan_step();
   void scan_directory(const std::filesystem::path& dir);
   void enqueue(SourceFile file);

@@ -14,7 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::map<std::string, std::string> walked(const std::vector<fs::path>& roots, const EntryFilter& include = {}) {
+std::map<std::string, std::string> walked(const std::vector<fs::path>& roots, const ProjectFilter& include = {}) {
   std::map<std::string, std::string> found;  // path -> project
   walk_transcripts(roots, include, [&](const std::string& path, std::string_view project, std::string_view entry,
                                        const FileStat& stat) {
@@ -46,7 +46,7 @@ TEST(TranscriptWalkTest, FindsWhatDiscoveryFinds) {
   EXPECT_EQ(walked({dir.path()}), expected);
 }
 
-TEST(TranscriptWalkTest, AFilterWalksOnlyTheEntriesItAccepts) {
+TEST(TranscriptWalkTest, AFilterWalksOnlyTheProjectsItAccepts) {
   test::TempDir dir;
   const fs::path projects = dir.path() / "projects";
   test::write_file(projects / "a/s1.jsonl", "");
@@ -54,14 +54,14 @@ TEST(TranscriptWalkTest, AFilterWalksOnlyTheEntriesItAccepts) {
   test::write_file(projects / "b/s2/subagents/agent-y.jsonl", "");
   test::write_file(projects / "c/s3.jsonl", "");
   std::vector<std::string> asked;
-  const auto found = walked({dir.path()}, [&](std::string_view project, std::string_view entry) {
-    asked.push_back(std::string(project) + "/" + std::string(entry));
+  const auto found = walked({dir.path()}, [&](std::string_view project) {
+    asked.push_back(std::string(project));
     return project == "b";
   });
   EXPECT_EQ(found, (std::map<std::string, std::string>{{(projects / "b/s2.jsonl").string(), "b"},
                                                        {(projects / "b/s2/subagents/agent-y.jsonl").string(), "b"}}));
   std::sort(asked.begin(), asked.end());
-  EXPECT_EQ(asked, (std::vector<std::string>{"a/s1.jsonl", "b/s2", "b/s2.jsonl", "c/s3.jsonl"}));
+  EXPECT_EQ(asked, (std::vector<std::string>{"a", "b", "c"}));  // each folder once; its entries never
 }
 
 TEST(TranscriptWalkTest, AMissingRootIsReportedNotFatal) {

@@ -196,7 +196,7 @@ TEST_F(FollowerRootsTest, AFailedWatcherSwitchesToPollingAtTheDegradedInterval) 
 
 // With inotify working, what it did not report (here: appends without an event) is found by the
 // safety rescan within its interval, a bucket of sessions per step, never all at once.
-TEST_F(FollowerRootsTest, TheSafetyRescanLooksAtABucketOfSessionsPerStep) {
+TEST_F(FollowerRootsTest, TheSafetyRescanLooksAtABucketOfProjectsPerStep) {
   const fs::path root = dir_.path() / "claude";
   constexpr int kProjects = 24;
   for (int i = 0; i < kProjects; ++i) {

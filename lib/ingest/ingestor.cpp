@@ -28,11 +28,6 @@ constexpr std::int64_t kBytesReadAhead = 16 << 20;
 constexpr std::size_t kReadingThreads = 2;
 constexpr std::size_t kReadingChunkBytes = 1 << 20;
 
-// True when `current` is the file `checkpoint` describes, read to its end.
-bool at_checkpoint(const Checkpoint& checkpoint, const FileStat& current) {
-  return checkpoint.offset == current.size && checkpoint.inode == current.inode &&
-         checkpoint.device == current.device;
-}
 
 }  // namespace
 
@@ -51,10 +46,7 @@ Ingestor::Ingestor(Store& store, const PriceTable& prices, RollupSettings settin
 Ingestor::~Ingestor() = default;
 
 void Ingestor::load() {
-  for (Checkpoint& checkpoint : store_.load_checkpoints()) {
-    std::string path = std::exchange(checkpoint.path, {});  // held once, as the key
-    checkpoints_.emplace(std::move(path), std::move(checkpoint));
-  }
+  for (const Checkpoint& checkpoint : store_.load_checkpoints()) checkpoints_.set(checkpoint.path, checkpoint);
   // Only the message ids' fingerprints: a stored event's record is looked up when an entry with
   // its message id turns up (stored_kept_of).
   const std::int64_t max_id = store_.load_message_ids([this](std::string_view id) { dedup_.note_stored(id); });
@@ -77,24 +69,23 @@ void Ingestor::reload() {
 }
 
 bool Ingestor::has_unread(const SourceFile& file) const {
-  const auto it = checkpoints_.find(file.path.string());
-  if (it == checkpoints_.end()) return true;
+  const std::string path = file.path.string();
+  if (!checkpoints_.contains(path)) return true;
   const auto current = file_system_.stat(file.path);
-  return current && !at_checkpoint(it->second, *current);
+  return current && !checkpoints_.holds(path, current->device, current->inode, current->size);
 }
 
 bool Ingestor::has_unread(const std::string& path, const FileStat& current) const {
-  const auto it = checkpoints_.find(path);
-  return it == checkpoints_.end() || !at_checkpoint(it->second, current);
+  return !checkpoints_.holds(path, current.device, current.inode, current.size);
 }
 
 // Where to continue reading: the checkpoint's offset when it still describes this file
 // (checkpoint_matches); 0 when it was truncated or replaced, and then its earlier events are
 // replaced by what it holds now.
 std::int64_t Ingestor::resume_offset(const SourceFile& file, OpenFile& open, const FileStat& stat) {
-  const auto it = checkpoints_.find(file.path.string());
-  if (it == checkpoints_.end()) return 0;
-  if (checkpoint_matches(it->second, open, stat)) return it->second.offset;
+  const auto checkpoint = checkpoints_.find(file.path.string());
+  if (!checkpoint) return 0;
+  if (checkpoint_matches(*checkpoint, open, stat)) return checkpoint->offset;
   note_restart(file, stat);
   return 0;
 }
@@ -171,8 +162,12 @@ void Ingestor::reread_project_siblings(const SourceFile& file) {
   if (!own.ends_with(file.relative)) return;
   const std::string projects_dir = own.substr(0, own.size() - file.relative.size());  // ends in '/'
   const std::string prefix = projects_dir + file.project + "/";
-  for (auto& [path, checkpoint] : checkpoints_) {
-    if (path == own || !path.starts_with(prefix)) continue;
+  std::vector<std::pair<std::string, Checkpoint>> siblings;
+  checkpoints_.for_each([&](const std::string& path, const Checkpoint& checkpoint) {
+    if (path != own && path.starts_with(prefix)) siblings.emplace_back(path, checkpoint);
+  });
+  std::sort(siblings.begin(), siblings.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [path, checkpoint] : siblings) {
     const auto sibling = classify_source(projects_dir.substr(0, projects_dir.size() - 1), path.substr(projects_dir.size()));
     if (!sibling || !hold_checkpointed(path, checkpoint)) continue;
     take_out_events_of(*sibling);
@@ -190,13 +185,14 @@ bool Ingestor::hold_checkpointed(const std::string& path, const Checkpoint& chec
          handle->identity.device == checkpoint.device;
 }
 
-// Records `checkpoint` as "nothing read" (same file, offset 0, a fingerprint of no bytes) in the
-// batch that removes `file`'s events, and queues `file` for reading from 0 (read_rereads).
-void Ingestor::reread_from_start(Checkpoint& checkpoint, const SourceFile& file) {
+// Records `checkpoint` as "nothing read" (same file, offset 0, a fingerprint of no bytes), here and
+// in the batch that removes `file`'s events, and queues `file` for reading from 0 (read_rereads).
+void Ingestor::reread_from_start(Checkpoint checkpoint, const SourceFile& file) {
   checkpoint.offset = 0;
   checkpoint.fingerprint = fingerprint_bytes({});
-  batch_.checkpoints.push_back(checkpoint);
-  batch_.checkpoints.back().path = file.path.string();
+  checkpoint.path = file.path.string();
+  checkpoints_.set(checkpoint.path, checkpoint);
+  batch_.checkpoints.push_back(std::move(checkpoint));
   rereads_.push_back(file);
 }
 
@@ -206,8 +202,12 @@ void Ingestor::reread_from_start(Checkpoint& checkpoint, const SourceFile& file)
 void Ingestor::reread_same_path_elsewhere(const SourceFile& file) {
   const std::string own = file.path.string();
   const std::string suffix = "/projects/" + file.relative;
-  for (auto& [path, checkpoint] : checkpoints_) {
-    if (path == own || !path.ends_with(suffix)) continue;
+  std::vector<std::pair<std::string, Checkpoint>> elsewhere;
+  checkpoints_.for_each([&](const std::string& path, const Checkpoint& checkpoint) {
+    if (path != own && path.ends_with(suffix)) elsewhere.emplace_back(path, checkpoint);
+  });
+  std::sort(elsewhere.begin(), elsewhere.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (auto& [path, checkpoint] : elsewhere) {
     handles_.erase(path);
     open_handle(path);
     reread_from_start(checkpoint, SourceFile{path, file.relative, file.project, file.session_id});
@@ -325,8 +325,7 @@ void Ingestor::ingest_files(const std::vector<SourceFile>& files) {
   auto submit = [&] {
     const SourceFile& file = files[submitted++];
     // Looked up here, not in the task: this thread updates checkpoints_ while tasks run.
-    std::optional<Checkpoint> checkpoint;
-    if (const auto it = checkpoints_.find(file.path.string()); it != checkpoints_.end()) checkpoint = it->second;
+    std::optional<Checkpoint> checkpoint = checkpoints_.find(file.path.string());
     std::packaged_task<PreparedFile()> task([&, &file = file, checkpoint] {
       // Each reading thread's own reader and parser, reused for every file it reads.
       thread_local LineReader reader(kReadingChunkBytes);
@@ -364,8 +363,7 @@ void Ingestor::note_open_error(const std::string& path, int error) {
 // Applies what a reading thread prepared from the checkpoint `basis`; when that checkpoint changed
 // meanwhile (the same path under another root was read again from 0), reads the file here instead.
 void Ingestor::apply_prepared(const SourceFile& file, PreparedFile&& prepared, const std::optional<Checkpoint>& basis) {
-  const auto current = checkpoints_.find(file.path.string());
-  if (basis.has_value() != (current != checkpoints_.end()) || (basis && *basis != current->second)) {
+  if (checkpoints_.find(file.path.string()) != basis) {
     ingest_file(file);
     return;
   }
@@ -382,9 +380,7 @@ void Ingestor::apply_prepared(const SourceFile& file, PreparedFile&& prepared, c
 // True when the checkpoint of `path` already says `offset` of this file: recording it again
 // would write nothing new.
 bool Ingestor::checkpoint_stands(const std::string& path, const FileStat& stat, std::int64_t offset) const {
-  const auto it = checkpoints_.find(path);
-  return it != checkpoints_.end() && it->second.offset == offset && it->second.inode == stat.inode &&
-         it->second.device == stat.device;
+  return checkpoints_.holds(path, stat.device, stat.inode, offset);
 }
 
 // Takes what a slice of `file` yielded: skips are counted and logged, entries deduplicated into
@@ -414,8 +410,8 @@ void Ingestor::apply_slice(const SourceFile& file, const FileStat& stat, std::st
   batch_bytes_ += consumed;
   if (slice.start_offset == 0) ++stats_.files_read;
 
-  checkpoints_[path] = Checkpoint{{}, stat.device, stat.inode, fingerprint, result.next_offset};
   batch_.checkpoints.push_back(Checkpoint{path, stat.device, stat.inode, std::move(fingerprint), result.next_offset});
+  checkpoints_.set(path, batch_.checkpoints.back());
   unflushed_ = true;
   commit_if_full();
 }

@@ -6,7 +6,6 @@
 #include <array>
 #include <future>
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -16,6 +15,7 @@
 
 #include <boost/asio/thread_pool.hpp>
 
+#include "ingest/checkpoint_map.h"
 #include "ingest/dedup_index.h"
 #include "ingest/file_system.h"
 #include "ingest/line_reader.h"
@@ -120,7 +120,7 @@ class Ingestor {
   void reread_same_path_elsewhere(const SourceFile& file);
   void reread_project_siblings(const SourceFile& file);
   bool hold_checkpointed(const std::string& path, const Checkpoint& checkpoint);
-  void reread_from_start(Checkpoint& checkpoint, const SourceFile& file);
+  void reread_from_start(Checkpoint checkpoint, const SourceFile& file);
   void read_rereads();
   void remove_stored(std::int64_t id);
   bool checkpoint_stands(const std::string& path, const FileStat& stat, std::int64_t offset) const;
@@ -147,9 +147,7 @@ class Ingestor {
   LineReader reader_{256u << 10};
   DedupIndex dedup_;
   std::int64_t next_event_id_ = 1;
-  // By absolute path; the values' own `path` is left empty (a path is held once: 16,000 files
-  // kept 2.6 MB of copies).
-  std::map<std::string, Checkpoint> checkpoints_;
+  CheckpointMap checkpoints_;  // by absolute path
   IngestBatch batch_;
   std::int64_t stored_events_ = 0;
   std::int64_t batch_first_id_ = 1;  // ids from here on are in batch_.inserted, not in the store

@@ -370,17 +370,25 @@ class Daemon {
     }
     if (rate_limits_) rate_limits_->retarget(*pipeline_->store);
     arm_midnight();  // the zone may have changed
+    arm_status();    // back to every 2 s: a new root's backfill may begin
     if (reloaded) cu::log::info("configuration reloaded");
     notifier_.ready();
   }
 
-  void arm_status() {
-    status_timer_.expires_after(std::chrono::seconds(2));
-    status_timer_.async_wait([this](const boost::system::error_code& ec) {
+  // The STATUS= line every 2 s while it changes (a backfill's progress, new events); once it has
+  // stayed the same, the wait doubles up to 32 s, so that an idle daemon seldom wakes for it.
+  void arm_status(std::chrono::seconds wait = std::chrono::seconds(2)) {
+    status_timer_.expires_after(wait);
+    status_timer_.async_wait([this, wait](const boost::system::error_code& ec) {
       if (ec) return;
       pipeline_->note_unknown_models();
-      notifier_.status(describe(follower_->status(), pipeline_->shipping_status()));
-      arm_status();
+      std::string text = describe(follower_->status(), pipeline_->shipping_status());
+      const bool changed = text != status_text_;
+      if (changed) {
+        notifier_.status(text);
+        status_text_ = std::move(text);
+      }
+      arm_status(changed ? std::chrono::seconds(2) : std::min(wait * 2, std::chrono::seconds(32)));
     });
   }
 
@@ -436,6 +444,7 @@ class Daemon {
   asio::io_context io_;
   asio::signal_set signals_;
   asio::steady_timer status_timer_;
+  std::string status_text_;  // the STATUS= line last sent
   asio::steady_timer watchdog_timer_;
   asio::steady_timer block_timer_;
   asio::steady_timer midnight_timer_;

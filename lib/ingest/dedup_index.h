@@ -2,6 +2,7 @@
 // Global deduplication of usage entries (SPEC §4). Pure in-memory state; the store persists the
 // kept events and reloads this index from them at startup.
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory_resource>
 #include <string>
@@ -118,7 +119,9 @@ class DedupIndex {
   // between the backfill's short-lived allocations.
   std::pmr::monotonic_buffer_resource arena_;
   MessageMap by_message_{&arena_};  // message id -> first Kept
-  std::vector<Kept> kept_;
+  // A deque, not a vector: during a backfill it holds every kept event's record, and a vector's
+  // doubling held up to twice that (and both copies while it moved them).
+  std::deque<Kept> kept_;
   std::vector<std::uint32_t> free_slots_;
   std::unordered_map<std::string_view, std::uint32_t> file_ids_;
   std::vector<std::string_view> files_;

@@ -1,7 +1,9 @@
 // bench_live: how fast the running daemon makes an appended line visible, and what following the
 // logs costs (SPEC §10). Usage:
 //   bench_live --bin-dir build/bin --history-mb 50 [--appends 1000] [--append-mb 20] [--idle-seconds 60]
-// Generates a corpus of --history-mb with cu-gen-logs, starts claude-usaged on it, waits for the
+//              [--history-args "--seed 3"]
+// Generates a corpus of --history-mb with cu-gen-logs (and --history-args: e.g. "--seed 2 --months
+// 12 --tool-result-scale 0.3" for a year of a heavy user), starts claude-usaged on it, waits for the
 // backfill, then measures (1) append → row in usage_events latency over --appends single-line
 // appends, (2) daemon CPU seconds per appended MB over --append-mb of realistic log text,
 // (3) daemon CPU over --idle-seconds of idleness, (4) daemon RSS. Prints one Markdown table row.
@@ -30,6 +32,7 @@ namespace {
 struct Options {
   fs::path bin_dir = "build/bin";
   double history_mb = 50;
+  std::string history_args = "--seed 3";
   int appends = 1000;
   double append_mb = 20;
   int idle_seconds = 60;
@@ -102,6 +105,7 @@ int main(int argc, char** argv) {
   CLI::App app{"bench_live: append-to-visible latency and cost of following the logs"};
   app.add_option("--bin-dir", options.bin_dir);
   app.add_option("--history-mb", options.history_mb);
+  app.add_option("--history-args", options.history_args, "cu-gen-logs options for the history");
   app.add_option("--appends", options.appends);
   app.add_option("--append-mb", options.append_mb);
   app.add_option("--idle-seconds", options.idle_seconds);
@@ -112,7 +116,7 @@ int main(int argc, char** argv) {
   const fs::path logs = options.work / "logs";
   const fs::path extra = options.work / "extra";
   const std::string gen = (options.bin_dir / "cu-gen-logs").string();
-  if (std::system(fmt::format("{} --out {} --size-mb {} --seed 3 >/dev/null", gen, logs.string(), options.history_mb).c_str()) != 0 ||
+  if (std::system(fmt::format("{} --out {} --size-mb {} {} >/dev/null", gen, logs.string(), options.history_mb, options.history_args).c_str()) != 0 ||
       std::system(fmt::format("{} --out {} --size-mb {} --seed 4 --start 2026-10-01 --months 1 >/dev/null", gen, extra.string(), options.append_mb).c_str()) != 0) {
     std::fprintf(stderr, "cu-gen-logs failed\n");
     return 1;

@@ -79,24 +79,28 @@ Json token_limit_json(const TokenLimitStatus& status) {
           {"status", token_limit_level_name(status.level)}};
 }
 
+// Built field by field: an initializer list copies every value it holds (nlohmann's json_ref), and
+// a 6-month `blocks` answer has 744 of these objects.
 Json block_json(const UsageBlock& block, std::int64_t limit, std::int64_t now_ms) {
-  Json object{{"id", block.block_id},
-              {"startTime", format_timestamp_ms(block.start_ms)},
-              {"endTime", format_timestamp_ms(block.end_ms)},
-              {"actualEndTime", block.is_gap ? Json() : Json(format_timestamp_ms(block.actual_end_ms))},
-              {"isActive", block.is_active},
-              {"isGap", block.is_gap},
-              {"entries", block.entries},
-              {"tokenCounts",
-               {{"inputTokens", block.tokens.input},
-                {"outputTokens", block.tokens.output},
-                {"cacheCreationInputTokens", block.tokens.cache_creation},
-                {"cacheReadInputTokens", block.tokens.cache_read}}},
-              {"totalTokens", block.tokens.total()},
-              {"costUSD", block.cost_usd},
-              {"models", block.models},
-              {"burnRate", nullptr},
-              {"projection", nullptr}};
+  Json counts = Json::object();
+  counts["inputTokens"] = block.tokens.input;
+  counts["outputTokens"] = block.tokens.output;
+  counts["cacheCreationInputTokens"] = block.tokens.cache_creation;
+  counts["cacheReadInputTokens"] = block.tokens.cache_read;
+  Json object = Json::object();
+  object["id"] = block.block_id;
+  object["startTime"] = format_timestamp_ms(block.start_ms);
+  object["endTime"] = format_timestamp_ms(block.end_ms);
+  object["actualEndTime"] = block.is_gap ? Json() : Json(format_timestamp_ms(block.actual_end_ms));
+  object["isActive"] = block.is_active;
+  object["isGap"] = block.is_gap;
+  object["entries"] = block.entries;
+  object["tokenCounts"] = std::move(counts);
+  object["totalTokens"] = block.tokens.total();
+  object["costUSD"] = block.cost_usd;
+  object["models"] = block.models;
+  object["burnRate"] = nullptr;
+  object["projection"] = nullptr;
   const std::optional<BurnRate> rate = block.is_active ? burn_rate(block) : std::nullopt;
   if (!rate) return object;
   const Projection projection = project_block(block, *rate, now_ms);
@@ -140,8 +144,11 @@ nlohmann::json blocks_report(ReportSource& source, const CommandArgs& args, std:
   const std::int64_t limit = args.token_limit ? resolve_limit(*args.token_limit, blocks, p90) : 0;
   if (args.order == SortOrder::kDesc) std::reverse(blocks.begin(), blocks.end());
   Json list = Json::array();
+  list.get_ref<Json::array_t&>().reserve(blocks.size());
   for (const UsageBlock& block : blocks) list.push_back(block_json(block, limit, now_ms));
-  return Json{{"blocks", std::move(list)}};
+  Json answer = Json::object();
+  answer["blocks"] = std::move(list);
+  return answer;
 }
 
 }  // namespace cu::ctl

@@ -1,5 +1,6 @@
 #include "ctl/control_client.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -101,14 +102,21 @@ void send_all(const Socket& socket, std::string_view data, Clock::time_point dea
   }
 }
 
+// Reads into the string itself, and looks for the newline only in what each read added: a 6-month
+// `session --json` answer is 1.3 MB.
 std::string receive_line(const Socket& socket, Clock::time_point deadline) {
+  constexpr std::size_t kChunk = 1 << 18;
   std::string data;
-  char chunk[65536];
   while (true) {
-    const ssize_t got = ::recv(socket.fd(), chunk, sizeof(chunk), 0);
+    const std::size_t had = data.size();
+    data.resize(had + kChunk);
+    const ssize_t got = ::recv(socket.fd(), data.data() + had, kChunk, 0);
+    data.resize(had + static_cast<std::size_t>(std::max<ssize_t>(got, 0)));
     if (got > 0) {
-      data.append(chunk, static_cast<std::size_t>(got));
-      if (const auto end = data.find('\n'); end != std::string::npos) return data.substr(0, end);
+      if (const auto end = data.find('\n', had); end != std::string::npos) {
+        data.resize(end);
+        return data;
+      }
       if (data.size() > kMaxResponseBytes) throw ClientError(ClientErrorKind::kProtocol, "response too large");
     } else if (got == 0) {
       throw ClientError(ClientErrorKind::kProtocol, "the daemon closed the connection without an answer");

@@ -127,6 +127,21 @@ TEST(RenderedAnswers, ARenderRequestGetsTheDataAsJsonPrintsIt) {
   EXPECT_EQ(nlohmann::json::parse(*response.text), data);
 }
 
+// The rendered text is escaped by our own loop: the bytes nlohmann's escaping gives, for every kind
+// of character a rendering holds.
+TEST(RenderedAnswers, TheTextIsEscapedAsNlohmannWould) {
+  const nlohmann::json data = {{"quotes", "say \"hi\" \\ back\\slash/"},
+                               {"controls", std::string("tab\tcr\rnl\nbs\bff\f\x01\x1f\x7f", 21)},
+                               {"unicode", "caf\u00e9 \u65e5\u672c \U0001F600"},
+                               {"numbers", {1, 2.5, -3}},
+                               {"nested", {{"empty", nlohmann::json::object()}, {"list", nlohmann::json::array()}}}};
+  const std::string expected =
+      R"({"ok":true,"text":)" + nlohmann::json(render_json(data)).dump(-1, ' ', false) + R"(,"v":)" +
+      std::to_string(kProtocolVersion) + "}";
+  EXPECT_EQ(encode_ok_rendered(data), expected);
+  EXPECT_EQ(*parse_response(encode_ok_rendered(data)).text, render_json(data));
+}
+
 TEST(RenderedAnswers, OnlyJsonRenderingExists) {
   for (const char* line : {R"({"v":1,"cmd":"daily","render":"text"})", R"({"v":1,"cmd":"daily","render":true})"}) {
     try {

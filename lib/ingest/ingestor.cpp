@@ -28,7 +28,6 @@ constexpr std::int64_t kBytesReadAhead = 16 << 20;
 constexpr std::size_t kReadingThreads = 2;
 constexpr std::size_t kReadingChunkBytes = 1 << 20;
 
-
 }  // namespace
 
 std::int64_t IngestStats::skipped_total() const {

@@ -111,16 +111,26 @@ cu::ctl::ControlHooks fixed_hooks() {
   return hooks;
 }
 
-// The response contract: one line of JSON, {"v":1,"ok":true,"data":...} or
-// {"v":1,"ok":false,"code":<known code>,"error":string}.
-void check_response(const std::string& line) {
-  if (line.find('\n') != std::string::npos) std::abort();
+// The response contract: one line of JSON, {"v":1,"ok":true,"data":...}, {"v":1,"ok":true,
+// "text":string} or {"v":1,"ok":false,"code":<known code>,"error":string}; or, for "json-raw", the
+// line {"v":1,"ok":true,"bytes":N} and N bytes of JSON text after its newline.
+void check_response(const std::string& answer) {
+  const std::size_t newline = answer.find('\n');
+  const std::string line = answer.substr(0, newline);
   const Json response = Json::parse(line, nullptr, false);
   if (!response.is_object() || response.value("v", 0) != cu::ctl::kProtocolVersion) std::abort();
   const auto ok = response.find("ok");
   if (ok == response.end() || !ok->is_boolean()) std::abort();
+  if (newline != std::string::npos) {
+    const auto bytes = response.find("bytes");
+    if (!ok->get<bool>() || bytes == response.end() || !bytes->is_number_unsigned()) std::abort();
+    const std::string text = answer.substr(newline + 1);
+    if (bytes->get<std::size_t>() != text.size() || Json::parse(text, nullptr, false).is_discarded()) std::abort();
+    return;
+  }
   if (ok->get<bool>()) {
-    if (!response.contains("data")) std::abort();
+    const auto text = response.find("text");
+    if (!response.contains("data") && (text == response.end() || !text->is_string())) std::abort();
     return;
   }
   const auto code = response.find("code");

@@ -94,7 +94,7 @@ std::string dispatch(std::string_view line, ReportSource& source, const ControlH
   }
   CommandContext context{source, hooks, now_of(hooks)};
   const nlohmann::json data = command->handle(args, context);
-  std::string answer = request.render_json ? encode_ok_rendered(data) : encode_ok(data);
+  std::string answer = request.raw ? encode_ok_raw(data) : request.render_json ? encode_ok_rendered(data) : encode_ok(data);
   if (reusable) cache->store(line, answer, generation);
   return answer;
 }

@@ -102,28 +102,43 @@ void send_all(const Socket& socket, std::string_view data, Clock::time_point dea
   }
 }
 
-// Reads into the string itself, and looks for the newline only in what each read added: a 6-month
-// `session --json` answer is 1.3 MB.
-std::string receive_line(const Socket& socket, Clock::time_point deadline) {
+// Appends what one read brings to `data`: false when the daemon closed the connection.
+bool receive_more(const Socket& socket, Clock::time_point deadline, std::string& data) {
   constexpr std::size_t kChunk = 1 << 18;
-  std::string data;
   while (true) {
     const std::size_t had = data.size();
     data.resize(had + kChunk);
     const ssize_t got = ::recv(socket.fd(), data.data() + had, kChunk, 0);
     data.resize(had + static_cast<std::size_t>(std::max<ssize_t>(got, 0)));
     if (got > 0) {
-      if (const auto end = data.find('\n', had); end != std::string::npos) {
-        data.resize(end);
-        return data;
-      }
       if (data.size() > kMaxResponseBytes) throw ClientError(ClientErrorKind::kProtocol, "response too large");
-    } else if (got == 0) {
-      throw ClientError(ClientErrorKind::kProtocol, "the daemon closed the connection without an answer");
-    } else if (errno == EAGAIN || errno == EINTR) {
+      return true;
+    }
+    if (got == 0) return false;
+    if (errno == EAGAIN || errno == EINTR) {
       if (!wait_for(socket.fd(), POLLIN, deadline)) throw ClientError(ClientErrorKind::kTimeout, "timed out waiting for the daemon's answer");
     } else {
       throw ClientError(ClientErrorKind::kProtocol, fmt::format("reading the answer failed: {}", std::strerror(errno)));
+    }
+  }
+}
+
+// The next line (without its newline); what was read past it is left in `rest`. Reads into the
+// string itself, and looks for the newline only in what each read added: a 6-month
+// `session --json` answer is 1.3 MB.
+std::string receive_line(const Socket& socket, Clock::time_point deadline, std::string& rest) {
+  std::string data = std::move(rest);
+  rest.clear();
+  std::size_t searched = 0;
+  while (true) {
+    if (const auto end = data.find('\n', searched); end != std::string::npos) {
+      rest.assign(data, end + 1);
+      data.resize(end);
+      return data;
+    }
+    searched = data.size();
+    if (!receive_more(socket, deadline, data)) {
+      throw ClientError(ClientErrorKind::kProtocol, "the daemon closed the connection without an answer");
     }
   }
 }
@@ -141,10 +156,12 @@ ClientError daemon_error(const Response& response) {
 
 }  // namespace
 
-std::string exchange_line(const ClientOptions& options, std::string_view line) {
-  Socket socket;
+namespace {
+
+// Sends `line` and returns the response line; what the daemon sent after it is left in `rest`.
+std::string exchange(const ClientOptions& options, std::string_view line, Socket& socket,
+                     Clock::time_point deadline, std::string& rest) {
   connect_socket(socket, options);
-  const auto deadline = Clock::now() + options.response_timeout;
   std::string request(line);
   request += '\n';
   try {
@@ -153,25 +170,35 @@ std::string exchange_line(const ClientOptions& options, std::string_view line) {
     // A daemon that refuses a peer answers and closes at once, maybe before the request is sent:
     // its answer says more than the broken pipe.
     try {
-      return receive_line(socket, deadline);
+      return receive_line(socket, deadline, rest);
     } catch (const ClientError&) {
     }
     throw;
   }
-  return receive_line(socket, deadline);
+  return receive_line(socket, deadline, rest);
+}
+
+Response parsed(const std::string& line) {
+  try {
+    return parse_response(line);
+  } catch (const ProtocolError& error) {
+    const auto kind = error.code() == ErrorCode::kVersionMismatch ? ClientErrorKind::kVersionMismatch : ClientErrorKind::kProtocol;
+    throw ClientError(kind, error.what());
+  }
+}
+
+}  // namespace
+
+std::string exchange_line(const ClientOptions& options, std::string_view line) {
+  Socket socket;
+  std::string rest;
+  return exchange(options, line, socket, Clock::now() + options.response_timeout, rest);
 }
 
 namespace {
 
 Response ask(const ClientOptions& options, std::string_view cmd, const nlohmann::json& args, bool render_json) {
-  const std::string line = exchange_line(options, encode_request(cmd, args, render_json));
-  Response response;
-  try {
-    response = parse_response(line);
-  } catch (const ProtocolError& error) {
-    const auto kind = error.code() == ErrorCode::kVersionMismatch ? ClientErrorKind::kVersionMismatch : ClientErrorKind::kProtocol;
-    throw ClientError(kind, error.what());
-  }
+  Response response = parsed(exchange_line(options, encode_request(cmd, args, render_json)));
   if (!response.ok) throw daemon_error(response);
   return response;
 }
@@ -182,10 +209,30 @@ nlohmann::json call_daemon(const ClientOptions& options, std::string_view cmd, c
   return std::move(ask(options, cmd, args, false).data);
 }
 
+// Asks for "json-raw": the text arrives as it is after the header line, so that a large report is
+// neither escaped by the daemon nor unescaped and copied here (a 1.3 MB `session --json` spent
+// most of the client's time so).
 std::string call_daemon_rendered(const ClientOptions& options, std::string_view cmd, const nlohmann::json& args) {
-  Response response = ask(options, cmd, args, true);
-  if (!response.text) throw ClientError(ClientErrorKind::kProtocol, "the daemon's answer has no \"text\"");
-  return std::move(*response.text);
+  Socket socket;
+  std::string text;
+  const auto deadline = Clock::now() + options.response_timeout;
+  Response response = parsed(exchange(options, encode_request(cmd, args, true, true), socket, deadline, text));
+  if (!response.ok) throw daemon_error(response);
+  if (response.text) return std::move(*response.text);
+  if (!response.text_bytes) throw ClientError(ClientErrorKind::kProtocol, "the daemon's answer has no text");
+  const std::size_t length = *response.text_bytes;
+  if (length > kMaxResponseBytes) throw ClientError(ClientErrorKind::kProtocol, "response too large");
+  text.reserve(length + 1);
+  while (text.size() <= length) {  // the text and the newline that ends the answer
+    if (!receive_more(socket, deadline, text)) {
+      throw ClientError(ClientErrorKind::kProtocol, "the daemon closed the connection in the middle of its answer");
+    }
+  }
+  if (text.size() != length + 1 || text[length] != '\n') {
+    throw ClientError(ClientErrorKind::kProtocol, "the daemon's answer is longer than it announced");
+  }
+  text.resize(length);
+  return text;
 }
 
 }  // namespace cu::ctl

@@ -44,7 +44,7 @@ struct ClientOptions {
 // Sends {"v":1,"cmd":cmd,"args":args} and returns the response's "data". Throws ClientError.
 nlohmann::json call_daemon(const ClientOptions& options, std::string_view cmd, const nlohmann::json& args);
 
-// Sends the request with "render":"json" and returns the data as `--json` prints it (no final
+// Sends the request with "render":"json-raw" and returns the data as `--json` prints it (no final
 // newline). Throws ClientError.
 std::string call_daemon_rendered(const ClientOptions& options, std::string_view cmd, const nlohmann::json& args);
 

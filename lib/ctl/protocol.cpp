@@ -113,8 +113,11 @@ Request parse_request(std::string_view line) {
       if (!value.is_object()) throw ProtocolError(ErrorCode::kBadRequest, "\"args\" must be an object");
       request.args = value;
     } else if (key == "render") {
-      if (value != "json") throw ProtocolError(ErrorCode::kBadRequest, "\"render\" must be \"json\"");
+      if (value != "json" && value != "json-raw") {
+        throw ProtocolError(ErrorCode::kBadRequest, "\"render\" must be \"json\" or \"json-raw\"");
+      }
       request.render_json = true;
+      request.raw = value == "json-raw";
     } else {
       throw ProtocolError(ErrorCode::kBadRequest, fmt::format("unknown request field \"{}\"", key));
     }
@@ -123,9 +126,9 @@ Request parse_request(std::string_view line) {
   return request;
 }
 
-std::string encode_request(std::string_view cmd, const nlohmann::json& args, bool render_json) {
+std::string encode_request(std::string_view cmd, const nlohmann::json& args, bool render_json, bool raw) {
   Json request{{"v", kProtocolVersion}, {"cmd", cmd}, {"args", args}};
-  if (render_json) request["render"] = "json";
+  if (render_json || raw) request["render"] = raw ? "json-raw" : "json";
   return dump_line(request);
 }
 
@@ -135,6 +138,11 @@ std::string render_json(const nlohmann::json& data) {
 
 std::string encode_ok_rendered(const nlohmann::json& data) {
   return fmt::format("{{\"ok\":true,\"text\":{},\"v\":{}}}", json_string_of_rendered(render_json(data)), kProtocolVersion);
+}
+
+std::string encode_ok_raw(const nlohmann::json& data) {
+  const std::string text = render_json(data);
+  return fmt::format("{{\"bytes\":{},\"ok\":true,\"v\":{}}}\n{}", text.size(), kProtocolVersion, text);
 }
 
 // Serializes `data` in place: wrapping it in a new object would copy the whole report first
@@ -202,6 +210,11 @@ Response parse_response(std::string_view line) {
   if (response.ok) {
     if (const auto text = message.find("text"); text != message.end() && text->is_string()) {
       response.text = text->get<std::string>();
+    } else if (const auto bytes = message.find("bytes"); bytes != message.end()) {
+      if (!bytes->is_number_unsigned()) {
+        throw ProtocolError(ErrorCode::kBadRequest, "the daemon's \"bytes\" is not a length");
+      }
+      response.text_bytes = bytes->get<std::size_t>();
     } else {
       response.data = message.value("data", Json());
     }

@@ -1,7 +1,8 @@
 #pragma once
 // The control socket's wire format (docs/PROTOCOL.md): one JSON object per line each way.
-//   request:  {"v":1,"cmd":"daily","args":{...}} (optionally "render":"json")
-//   response: {"v":1,"ok":true,"data":...}, {"v":1,"ok":true,"text":"..."} or
+//   request:  {"v":1,"cmd":"daily","args":{...}} (optionally "render":"json" or "json-raw")
+//   response: {"v":1,"ok":true,"data":...}, {"v":1,"ok":true,"text":"..."},
+//             {"v":1,"ok":true,"bytes":N} followed by N bytes of text and a newline ("json-raw"), or
 //             {"v":1,"ok":false,"code":"...","error":"..."}
 #include <cstddef>
 #include <optional>
@@ -52,6 +53,9 @@ struct Request {
   // "render":"json": answer with the data already printed as `--json` prints it, in "text", so
   // that the client writes it out instead of parsing and printing a large report again.
   bool render_json = false;
+  // "render":"json-raw": the same text, sent as it is after a header line that gives its length
+  // (encode_ok_raw): neither escaped by the daemon nor parsed by the client.
+  bool raw = false;
 };
 
 // Parses one request line (without its newline). Throws ProtocolError (kRequestTooLarge,
@@ -60,11 +64,15 @@ struct Request {
 Request parse_request(std::string_view line);
 
 // One line (without newline) for `cmd` and `args` (an object).
-std::string encode_request(std::string_view cmd, const nlohmann::json& args, bool render_json = false);
+std::string encode_request(std::string_view cmd, const nlohmann::json& args, bool render_json = false,
+                           bool raw = false);
 
 std::string encode_ok(const nlohmann::json& data);
 // The answer to a "render":"json" request: `data` as `--json` prints it (2-space indent).
 std::string encode_ok_rendered(const nlohmann::json& data);
+// The answer to a "render":"json-raw" request: {"bytes":N,"ok":true,"v":1}, a newline, and the N
+// bytes of `data` as `--json` prints it (the newline that ends every answer follows).
+std::string encode_ok_raw(const nlohmann::json& data);
 // How `--json` prints data (ccusage's JSON.stringify(data, null, 2)), without the final newline.
 std::string render_json(const nlohmann::json& data);
 std::string encode_error(ErrorCode code, std::string_view message);
@@ -73,6 +81,8 @@ struct Response {
   bool ok = false;
   nlohmann::json data;        // when ok
   std::optional<std::string> text;  // when ok, for a "render":"json" request (data is then null)
+  // When ok, for a "render":"json-raw" request: the length of the text after the header line.
+  std::optional<std::size_t> text_bytes;
   ErrorCode code = ErrorCode::kInternal;  // when !ok
   std::string error;          // when !ok
 };

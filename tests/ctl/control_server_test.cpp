@@ -4,6 +4,7 @@
 #include <cstring>
 #include <thread>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -185,6 +186,21 @@ TEST(ControlServer, ServesManyClientsAtOnce) {
   for (std::thread& client : clients) client.join();
   EXPECT_EQ(answered.load(), kClients * kRequests);
   EXPECT_EQ(server.on_loop([&] { return source.calls; }), kClients * kRequests * 2);
+}
+
+// `--json`'s raw answer (a header line, then the text as it is) arrives whole however many reads it
+// takes: the text of 2,000 sessions is over a megabyte.
+TEST(ControlServer, ALargeRenderedAnswerArrivesWhole) {
+  std::vector<UsageEvent> events;
+  for (int i = 0; i < 2000; ++i) {
+    events.push_back(test::make_event(i + 1, "p", fmt::format("session-{}", i), "2026-02-01T10:00:00.000Z",
+                                      "claude-sonnet-4-20250514", 100 + i, 10));
+  }
+  test::EventReportSource source(events);
+  ServerFixture server(source);
+  const std::string text = call_daemon_rendered(ClientOptions{server.socket()}, "session", Json::object());
+  EXPECT_GT(text.size(), 1u << 20);
+  EXPECT_EQ(text, render_json(call_daemon(ClientOptions{server.socket()}, "session", Json::object())));
 }
 
 TEST(ControlServer, RefusesConnectionsBeyondTheLimit) {

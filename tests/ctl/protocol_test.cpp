@@ -142,6 +142,25 @@ TEST(RenderedAnswers, TheTextIsEscapedAsNlohmannWould) {
   EXPECT_EQ(*parse_response(encode_ok_rendered(data)).text, render_json(data));
 }
 
+TEST(RenderedAnswers, ARawAnswerIsAHeaderLineThenTheTextAsItIs) {
+  const Request request = parse_request(encode_request("session", nlohmann::json::object(), true, true));
+  EXPECT_TRUE(request.render_json);
+  EXPECT_TRUE(request.raw);
+  EXPECT_FALSE(parse_request(encode_request("session", nlohmann::json::object(), true)).raw);
+
+  const nlohmann::json data = {{"sessions", {{{"note", "line\nbreak \"q\" \\"}, {"cost", 2.25}}}}};
+  const std::string answer = encode_ok_raw(data);
+  const std::size_t newline = answer.find('\n');
+  ASSERT_NE(newline, std::string::npos);
+  const Response header = parse_response(answer.substr(0, newline));
+  ASSERT_TRUE(header.ok);
+  EXPECT_FALSE(header.text.has_value());
+  ASSERT_TRUE(header.text_bytes.has_value());
+  EXPECT_EQ(answer.substr(newline + 1), render_json(data)) << "the text, unescaped";
+  EXPECT_EQ(*header.text_bytes, render_json(data).size());
+  EXPECT_THROW(parse_response(R"({"v":1,"ok":true,"bytes":-1})"), ProtocolError);
+}
+
 TEST(RenderedAnswers, OnlyJsonRenderingExists) {
   for (const char* line : {R"({"v":1,"cmd":"daily","render":"text"})", R"({"v":1,"cmd":"daily","render":true})"}) {
     try {

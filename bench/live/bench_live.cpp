@@ -134,7 +134,12 @@ int main(int argc, char** argv) {
     ::execl(daemon.c_str(), daemon.c_str(), "--config", config.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
-  // Backfill done when the database exists and the count stops changing for a second.
+  // Backfill done when the daemon says it is watching (the closing refresh of a large backfill
+  // can leave the event count unchanged for seconds), and the count has stopped changing.
+  const std::string watching = fmt::format("{} --socket {} status --json 2>/dev/null | grep -q '\"state\": \"watching\"'",
+                                         (options.bin_dir / "claude-usagectl").string(),
+                                         (options.work / "ctl.sock").string());
+  while (std::system(watching.c_str()) != 0) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   std::int64_t last = -1;
   for (int stable = 0; stable < 10;) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));

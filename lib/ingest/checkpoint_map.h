@@ -21,6 +21,13 @@ namespace cu {
 
 class CheckpointMap {
  public:
+  CheckpointMap() = default;
+  // Not copyable: directory_ids_ views the strings of directories_ (a move keeps them in place).
+  CheckpointMap(const CheckpointMap&) = delete;
+  CheckpointMap& operator=(const CheckpointMap&) = delete;
+  CheckpointMap(CheckpointMap&&) = default;
+  CheckpointMap& operator=(CheckpointMap&&) = default;
+
   // The checkpoint of `path`, its `path` member left empty; nullopt when there is none.
   std::optional<Checkpoint> find(std::string_view path) const;
   bool contains(std::string_view path) const { return locate(path) != kNone; }

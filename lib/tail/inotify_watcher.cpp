@@ -49,7 +49,7 @@ bool InotifyWatcher::add_watch(const std::filesystem::path& dir, std::uint32_t m
   const int wd = ::inotify_add_watch(stream_.native_handle(), dir.c_str(), mask);
   if (wd >= 0) {
     Watch& watch = watches_[wd];  // the same directory again: the same descriptor
-    if (tree || watch.path.empty()) watch.path = dir;
+    if (tree || watch.path.empty()) watch.path = dir.native();
     watch.tree = watch.tree || tree;
     return true;
   }
@@ -87,7 +87,7 @@ void InotifyWatcher::watch_directory(const std::filesystem::path& dir) { add_wat
 
 void InotifyWatcher::unwatch_directory(const std::filesystem::path& dir) {
   for (auto it = watches_.begin(); it != watches_.end(); ++it) {
-    if (it->second.tree || it->second.path != dir) continue;
+    if (it->second.tree || it->second.path != dir.native()) continue;
     ::inotify_rm_watch(stream_.native_handle(), it->first);
     watches_.erase(it);
     return;
@@ -132,9 +132,9 @@ void InotifyWatcher::dispatch(const char* data, std::size_t length) {
     }
     const Watch watch = found->second;  // a handler may add watches, which may rehash the map
     if (event->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
-      handler_(WatchEvent{WatchEvent::Kind::kDirectoryGone, watch.path, {}});
+      handler_(WatchEvent{WatchEvent::Kind::kDirectoryGone, std::filesystem::path(watch.path), {}});
     } else if (event->len > 0) {
-      dispatch_entry(watch, event->mask, watch.path / event->name);
+      dispatch_entry(watch, event->mask, std::filesystem::path(watch.path) / event->name);
     }
   }
 }

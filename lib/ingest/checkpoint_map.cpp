@@ -42,13 +42,13 @@ std::optional<std::pair<std::uint32_t, std::uint64_t>> parse_fingerprint(std::st
 std::uint64_t CheckpointMap::hash_of(std::string_view path) { return std::hash<std::string_view>{}(path); }
 
 bool CheckpointMap::names(const Entry& entry, std::string_view path) const {
-  const std::string& directory = directories_[entry.directory];
+  const std::pmr::string& directory = directories_->list[entry.directory];
   return path.size() == directory.size() + entry.name_length && path.starts_with(directory) &&
          std::memcmp(path.data() + directory.size(), names_.data() + entry.name, entry.name_length) == 0;
 }
 
 std::string CheckpointMap::path_of(const Entry& entry) const {
-  std::string path = directories_[entry.directory];
+  std::string path(directories_->list[entry.directory]);
   path.append(names_, entry.name, entry.name_length);
   return path;
 }
@@ -92,9 +92,9 @@ bool CheckpointMap::holds(std::string_view path, std::uint64_t device, std::uint
 }
 
 std::uint32_t CheckpointMap::directory_id(std::string_view directory) {
-  if (const auto it = directory_ids_.find(directory); it != directory_ids_.end()) return it->second;
-  const auto id = static_cast<std::uint32_t>(directories_.size());
-  directory_ids_.emplace(directories_.emplace_back(directory), id);
+  if (const auto it = directories_->ids.find(directory); it != directories_->ids.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(directories_->list.size());
+  directories_->ids.emplace(directories_->list.emplace_back(directory), id);
   return id;
 }
 
@@ -203,8 +203,8 @@ void CheckpointMap::for_each(const std::function<void(const std::string& path, c
 std::size_t CheckpointMap::memory_bytes() const {
   std::size_t bytes = entries_.capacity() * sizeof(Entry) + free_.capacity() * sizeof(std::uint32_t) +
                       names_.capacity() + slots_.capacity() * sizeof(std::uint64_t);
-  for (const std::string& directory : directories_) bytes += sizeof(std::string) + directory.capacity();
-  bytes += directory_ids_.size() * 48 + odd_.size() * 64;  // nodes, roughly
+  for (const std::pmr::string& directory : directories_->list) bytes += sizeof(std::pmr::string) + directory.capacity();
+  bytes += directories_->ids.size() * 48 + odd_.size() * 64;  // nodes, roughly
   return bytes;
 }
 

@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
+#include <memory_resource>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,7 +24,7 @@ namespace cu {
 class CheckpointMap {
  public:
   CheckpointMap() = default;
-  // Not copyable: directory_ids_ views the strings of directories_ (a move keeps them in place).
+  // Not copied: the directory index views the directories' strings.
   CheckpointMap(const CheckpointMap&) = delete;
   CheckpointMap& operator=(const CheckpointMap&) = delete;
   CheckpointMap(CheckpointMap&&) = default;
@@ -73,9 +75,17 @@ class CheckpointMap {
   std::vector<std::uint32_t> free_;  // indices of free entries
   std::string names_;                // file names, back to back
   std::size_t dead_name_bytes_ = 0;  // in names_, of erased or renamed entries
-  // Directories, each held once; a deque does not move its strings, so the views stay valid.
-  std::deque<std::string> directories_;
-  std::unordered_map<std::string_view, std::uint32_t> directory_ids_;
+  // Directories, each held once; a deque does not move its strings, so the index's views stay
+  // valid. Both in an arena: directories arrive one by one during a backfill, between millions of
+  // short-lived allocations of the same sizes, and each one allocated alone kept a mostly empty
+  // page of the allocator's resident after it (jemalloc's statistics at 5 GB: the 160-byte class
+  // 3 % used over 3.6 MB).
+  struct Directories {
+    std::pmr::monotonic_buffer_resource arena;  // first: outlives the containers
+    std::pmr::deque<std::pmr::string> list{&arena};
+    std::pmr::unordered_map<std::string_view, std::uint32_t> ids{&arena};
+  };
+  std::unique_ptr<Directories> directories_ = std::make_unique<Directories>();
   std::unordered_map<std::uint32_t, std::string> odd_;  // by entry: fingerprints of another form
   // Open addressing with linear probing, loaded 0.35 to 0.7 (the 32-bit tags spare almost every
   // comparison of a path): (entry index + 1) in the low half, the path hash's top 32

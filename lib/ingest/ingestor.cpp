@@ -233,6 +233,8 @@ void Ingestor::remove_stored(std::int64_t id) {
   if (pending_removed_.insert(id).second) batch_.removed_ids.push_back(id);
 }
 
+void Ingestor::close_files() { decltype(handles_)().swap(handles_); }
+
 // The open file for `path`, opening it when needed and closing the least recently used one beyond
 // options_.max_open_files; nullptr when it cannot be opened.
 Ingestor::Handle* Ingestor::open_handle(const std::string& path) {

@@ -93,6 +93,12 @@ class Ingestor {
   // Commits the pending batch (events and checkpoints), then refreshes the rollups.
   void flush();
 
+  // Closes every file held open (they reopen when read next). At the end of a backfill: its
+  // descriptors are of whatever history files it read last, which would otherwise stay open
+  // (deleted ones keeping their disk space) until as many others were read.
+  void close_files();
+  std::size_t open_files() const { return handles_.size(); }
+
   // True when something was recorded since the last flush (bytes consumed, events replaced): only
   // then does flush() have anything to commit or refresh.
   bool unflushed() const { return unflushed_; }

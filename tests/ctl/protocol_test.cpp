@@ -130,8 +130,10 @@ TEST(RenderedAnswers, ARenderRequestGetsTheDataAsJsonPrintsIt) {
 // The rendered text is escaped by our own loop: the bytes nlohmann's escaping gives, for every kind
 // of character a rendering holds.
 TEST(RenderedAnswers, TheTextIsEscapedAsNlohmannWould) {
+  std::string controls = "tab\tcr\rnl\nbs\bff\f";
+  controls += {'\x01', '\x1f', '\x7f'};
   const nlohmann::json data = {{"quotes", "say \"hi\" \\ back\\slash/"},
-                               {"controls", std::string("tab\tcr\rnl\nbs\bff\f\x01\x1f\x7f", 21)},
+                               {"controls", controls},
                                {"unicode", "caf\u00e9 \u65e5\u672c \U0001F600"},
                                {"numbers", {1, 2.5, -3}},
                                {"nested", {{"empty", nlohmann::json::object()}, {"list", nlohmann::json::array()}}}};

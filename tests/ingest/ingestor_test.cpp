@@ -95,6 +95,27 @@ TEST_F(IngestorTest, TruncatedFileIsReadAgainWithoutDoubleCounting) {
   EXPECT_EQ(daily().at(0).tokens.output, 5);  // msg_2 went with the bytes that held it
 }
 
+// Closing the open files (the end of a backfill) loses nothing: each file continues from its
+// checkpoint when read next, appended or replaced.
+TEST_F(IngestorTest, ClosedFilesContinueFromTheirCheckpoints) {
+  SqliteStore store(dir_.path() / "usage.db", "me@host");
+  Ingestor ingestor(store, prices_, RollupSettings{&calendar_}, IngestOptions{});
+  ingestor.load();
+  test::write_file(log("p/a.jsonl"), assistant_line("msg_1", "req_1", "2026-02-01T10:00:00.000Z", 5));
+  test::write_file(log("p/b.jsonl"), assistant_line("msg_2", "req_2", "2026-02-01T10:00:00.000Z", 6));
+  for (const SourceFile& file : discover_sources({dir_.path()})) ingestor.ingest_file(file);  // the loop's way
+  ingestor.flush();
+  EXPECT_EQ(ingestor.open_files(), 2u);
+  ingestor.close_files();
+  EXPECT_EQ(ingestor.open_files(), 0u);
+  std::ofstream(log("p/a.jsonl"), std::ios::app) << assistant_line("msg_3", "req_3", "2026-02-01T11:00:00.000Z", 7);
+  test::write_file(log("p/b.jsonl"), assistant_line("msg_4", "req_4", "2026-02-01T10:00:00.000Z", 8));  // replaced
+  for (const SourceFile& file : discover_sources({dir_.path()})) ingestor.ingest_file(file);
+  ingestor.flush();
+  EXPECT_EQ(ingestor.stats().restarts, 1);
+  EXPECT_EQ(daily().at(0).tokens.output, 5 + 7 + 8);
+}
+
 std::string idless_lines(int count, int output) {
   std::string text;
   for (int n = 0; n < count; ++n) {

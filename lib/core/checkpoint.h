@@ -22,5 +22,7 @@ struct Checkpoint {
 // Fingerprint of a file's first bytes: "<length>:<hex hash>" over min(size, kFingerprintBytes).
 inline constexpr std::size_t kFingerprintBytes = 1024;
 std::string fingerprint_bytes(std::string_view first_bytes);
+// The form itself: "<length>:<hash as 16 lowercase hex digits>".
+std::string format_fingerprint(std::uint64_t length, std::uint64_t hash);
 
 }  // namespace cu

@@ -12,7 +12,9 @@ std::string fingerprint_bytes(std::string_view first_bytes) {
     hash ^= byte;
     hash *= 0x100000001b3ULL;
   }
-  return fmt::format("{}:{:016x}", first_bytes.size(), hash);
+  return format_fingerprint(first_bytes.size(), hash);
 }
+
+std::string format_fingerprint(std::uint64_t length, std::uint64_t hash) { return fmt::format("{}:{:016x}", length, hash); }
 
 }  // namespace cu

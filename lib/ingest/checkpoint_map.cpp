@@ -33,7 +33,7 @@ std::optional<std::pair<std::uint32_t, std::uint64_t>> parse_fingerprint(std::st
     if (digit < 0) return std::nullopt;
     hash = hash << 4 | static_cast<std::uint64_t>(digit);
   }
-  if (length > UINT32_MAX || fmt::format("{}:{:016x}", length, hash) != text) return std::nullopt;  // "01:…"
+  if (length > UINT32_MAX || format_fingerprint(length, hash) != text) return std::nullopt;  // "01:…"
   return std::pair{static_cast<std::uint32_t>(length), hash};
 }
 
@@ -53,18 +53,20 @@ std::string CheckpointMap::path_of(const Entry& entry) const {
   return path;
 }
 
-std::uint32_t CheckpointMap::locate(std::string_view path) const {
-  if (slots_.empty()) return kNone;
+std::size_t CheckpointMap::slot_of(std::string_view path) const {
+  if (slots_.empty()) return kNoSlot;
   const std::uint64_t hash = hash_of(path);
-  const std::uint64_t tag = hash >> 32;
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
     const std::uint64_t value = slots_[slot];
-    if (value == 0) return kNone;
-    if (value == kTombstone || value >> 32 != tag) continue;
-    const auto index = static_cast<std::uint32_t>(value & UINT32_MAX) - 1;
-    if (names(entries_[index], path)) return index;
+    if (value == 0) return kNoSlot;
+    if (value != kTombstone && value >> 32 == hash >> 32 && names(entries_[entry_in(value)], path)) return slot;
   }
+}
+
+std::uint32_t CheckpointMap::locate(std::string_view path) const {
+  const std::size_t slot = slot_of(path);
+  return slot == kNoSlot ? kNone : entry_in(slots_[slot]);
 }
 
 Checkpoint CheckpointMap::checkpoint_of(std::uint32_t index) const {
@@ -73,8 +75,7 @@ Checkpoint CheckpointMap::checkpoint_of(std::uint32_t index) const {
   checkpoint.device = entry.device;
   checkpoint.inode = entry.inode;
   checkpoint.offset = entry.offset;
-  checkpoint.fingerprint = entry.odd ? odd_.at(index)
-                                     : fmt::format("{}:{:016x}", entry.fingerprint_length, entry.fingerprint_hash);
+  checkpoint.fingerprint = entry.odd ? odd_.at(index) : format_fingerprint(entry.fingerprint_length, entry.fingerprint_hash);
   return checkpoint;
 }
 
@@ -135,25 +136,17 @@ void CheckpointMap::set(std::string_view path, const Checkpoint& checkpoint) {
 }
 
 void CheckpointMap::erase(std::string_view path) {
-  if (slots_.empty()) return;
-  const std::uint64_t hash = hash_of(path);
-  const std::size_t mask = slots_.size() - 1;
-  for (std::size_t slot = hash & mask;; slot = (slot + 1) & mask) {
-    const std::uint64_t value = slots_[slot];
-    if (value == 0) return;
-    if (value == kTombstone || value >> 32 != hash >> 32) continue;
-    const auto index = static_cast<std::uint32_t>(value & UINT32_MAX) - 1;
-    Entry& entry = entries_[index];
-    if (!names(entry, path)) continue;
-    slots_[slot] = kTombstone;
-    if (entry.odd) odd_.erase(index);
-    dead_name_bytes_ += entry.name_length;
-    entry = Entry{};
-    free_.push_back(index);
-    --size_;
-    if (dead_name_bytes_ > 4096 && dead_name_bytes_ * 2 > names_.size()) compact_names();
-    return;
-  }
+  const std::size_t slot = slot_of(path);
+  if (slot == kNoSlot) return;
+  const std::uint32_t index = entry_in(slots_[slot]);
+  Entry& entry = entries_[index];
+  slots_[slot] = kTombstone;
+  if (entry.odd) odd_.erase(index);
+  dead_name_bytes_ += entry.name_length;
+  entry = Entry{};
+  free_.push_back(index);
+  --size_;
+  if (dead_name_bytes_ > 4096 && dead_name_bytes_ * 2 > names_.size()) compact_names();
 }
 
 void CheckpointMap::clear() { *this = CheckpointMap{}; }
@@ -171,13 +164,7 @@ void CheckpointMap::grow_index() {
   slots_.assign(std::max<std::size_t>(16, std::bit_ceil((size_ + 1) * 2)), 0);
   used_slots_ = 0;
   for (std::uint32_t index = 0; index < entries_.size(); ++index) {
-    if (entries_[index].directory == kNone) continue;
-    const std::uint64_t hash = hash_of(path_of(entries_[index]));
-    const std::size_t mask = slots_.size() - 1;
-    std::size_t slot = hash & mask;
-    while (slots_[slot] != 0) slot = (slot + 1) & mask;
-    slots_[slot] = (hash >> 32) << 32 | (static_cast<std::uint64_t>(index) + 1);
-    ++used_slots_;
+    if (entries_[index].directory != kNone) insert_index(index, hash_of(path_of(entries_[index])));
   }
 }
 
@@ -194,10 +181,16 @@ void CheckpointMap::compact_names() {
   dead_name_bytes_ = 0;
 }
 
-void CheckpointMap::for_each(const std::function<void(const std::string& path, const Checkpoint& checkpoint)>& visit) const {
+std::vector<std::pair<std::string, Checkpoint>> CheckpointMap::where(
+    const std::function<bool(std::string_view path)>& keep) const {
+  std::vector<std::pair<std::string, Checkpoint>> kept;
   for (std::uint32_t index = 0; index < entries_.size(); ++index) {
-    if (entries_[index].directory != kNone) visit(path_of(entries_[index]), checkpoint_of(index));
+    if (entries_[index].directory == kNone) continue;
+    std::string path = path_of(entries_[index]);
+    if (keep(path)) kept.emplace_back(std::move(path), checkpoint_of(index));
   }
+  std::sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  return kept;
 }
 
 std::size_t CheckpointMap::memory_bytes() const {

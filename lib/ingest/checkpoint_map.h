@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "core/checkpoint.h"
@@ -42,9 +43,8 @@ class CheckpointMap {
   void clear();
 
   std::size_t size() const { return size_; }
-  // Calls `visit` for each path and its checkpoint (`path` member empty), in no particular order.
-  // `visit` must not change the map.
-  void for_each(const std::function<void(const std::string& path, const Checkpoint& checkpoint)>& visit) const;
+  // The paths `keep` accepts with their checkpoints (`path` member empty), in path order.
+  std::vector<std::pair<std::string, Checkpoint>> where(const std::function<bool(std::string_view path)>& keep) const;
   std::size_t memory_bytes() const;
 
  private:
@@ -61,7 +61,10 @@ class CheckpointMap {
     bool odd = false;                       // the fingerprint is not in fingerprint_bytes' form: in odd_
   };
 
+  static constexpr std::size_t kNoSlot = SIZE_MAX;
   static std::uint64_t hash_of(std::string_view path);
+  static std::uint32_t entry_in(std::uint64_t slot_value) { return static_cast<std::uint32_t>(slot_value) - 1; }
+  std::size_t slot_of(std::string_view path) const;   // its index slot, or kNoSlot
   std::uint32_t locate(std::string_view path) const;  // entry index, or kNone
   bool names(const Entry& entry, std::string_view path) const;
   std::string path_of(const Entry& entry) const;

@@ -69,9 +69,9 @@ void Ingestor::reload() {
 
 bool Ingestor::has_unread(const SourceFile& file) const {
   const std::string path = file.path.string();
-  if (!checkpoints_.contains(path)) return true;
   const auto current = file_system_.stat(file.path);
-  return current && !checkpoints_.holds(path, current->device, current->inode, current->size);
+  if (!current) return !checkpoints_.contains(path);  // gone: unread only when never read
+  return !checkpoints_.holds(path, current->device, current->inode, current->size);
 }
 
 bool Ingestor::has_unread(const std::string& path, const FileStat& current) const {
@@ -161,12 +161,8 @@ void Ingestor::reread_project_siblings(const SourceFile& file) {
   if (!own.ends_with(file.relative)) return;
   const std::string projects_dir = own.substr(0, own.size() - file.relative.size());  // ends in '/'
   const std::string prefix = projects_dir + file.project + "/";
-  std::vector<std::pair<std::string, Checkpoint>> siblings;
-  checkpoints_.for_each([&](const std::string& path, const Checkpoint& checkpoint) {
-    if (path != own && path.starts_with(prefix)) siblings.emplace_back(path, checkpoint);
-  });
-  std::sort(siblings.begin(), siblings.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (auto& [path, checkpoint] : siblings) {
+  for (auto& [path, checkpoint] :
+       checkpoints_.where([&](std::string_view other) { return other != own && other.starts_with(prefix); })) {
     const auto sibling = classify_source(projects_dir.substr(0, projects_dir.size() - 1), path.substr(projects_dir.size()));
     if (!sibling || !hold_checkpointed(path, checkpoint)) continue;
     take_out_events_of(*sibling);
@@ -201,12 +197,8 @@ void Ingestor::reread_from_start(Checkpoint checkpoint, const SourceFile& file) 
 void Ingestor::reread_same_path_elsewhere(const SourceFile& file) {
   const std::string own = file.path.string();
   const std::string suffix = "/projects/" + file.relative;
-  std::vector<std::pair<std::string, Checkpoint>> elsewhere;
-  checkpoints_.for_each([&](const std::string& path, const Checkpoint& checkpoint) {
-    if (path != own && path.ends_with(suffix)) elsewhere.emplace_back(path, checkpoint);
-  });
-  std::sort(elsewhere.begin(), elsewhere.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (auto& [path, checkpoint] : elsewhere) {
+  for (auto& [path, checkpoint] :
+       checkpoints_.where([&](std::string_view other) { return other != own && other.ends_with(suffix); })) {
     handles_.erase(path);
     open_handle(path);
     reread_from_start(checkpoint, SourceFile{path, file.relative, file.project, file.session_id});

@@ -38,6 +38,12 @@ TEST(CheckpointMapTest, GivesBackWhatWasSetPerPath) {
   EXPECT_EQ(map.size(), 2u);
   EXPECT_FALSE(map.contains("/r/projects/p/s/subagents/agent-a.jsonl"));
   EXPECT_TRUE(map.contains("/r/projects/p/s/subagents/agent-b.jsonl"));
+  map.set("/r/projects/p/s/subagents/agent-0.jsonl", checkpoint(4, 40));
+  const auto chosen = map.where([](std::string_view path) { return path.ends_with("jsonl") && path.find("agent") != path.npos; });
+  ASSERT_EQ(chosen.size(), 2u);  // in path order, with their checkpoints
+  EXPECT_EQ(chosen[0].first, "/r/projects/p/s/subagents/agent-0.jsonl");
+  EXPECT_EQ(chosen[0].second, checkpoint(4, 40));
+  EXPECT_EQ(chosen[1].first, "/r/projects/p/s/subagents/agent-b.jsonl");
 }
 
 // A fingerprint not in fingerprint_bytes' form (a database written by hand, or by another
@@ -70,7 +76,7 @@ TEST(CheckpointMapTest, PathsWithoutADirectoryAndVeryLongNames) {
   EXPECT_EQ(map.find(long_name)->inode, 2u);
   EXPECT_EQ(map.find("/")->inode, 3u);
   std::map<std::string, std::uint64_t> seen;
-  map.for_each([&](const std::string& path, const Checkpoint& c) { seen[path] = c.inode; });
+  for (const auto& [path, c] : map.where([](std::string_view) { return true; })) seen[path] = c.inode;
   EXPECT_EQ(seen, (std::map<std::string, std::uint64_t>{{"/", 3}, {long_name, 2}, {"plain", 1}}));
 }
 
@@ -108,7 +114,7 @@ TEST(CheckpointMapTest, AnswersAsAStdMapThroughManyChanges) {
     ASSERT_EQ(map.size(), expected.size());
   }
   std::map<std::string, Checkpoint> all;
-  map.for_each([&](const std::string& path, const Checkpoint& c) { EXPECT_TRUE(all.emplace(path, c).second); });
+  for (const auto& [path, c] : map.where([](std::string_view) { return true; })) EXPECT_TRUE(all.emplace(path, c).second);
   EXPECT_EQ(all, expected);
   map.clear();
   EXPECT_EQ(map.size(), 0u);

@@ -3,8 +3,9 @@
 
 namespace cu::sqlite_sql {
 
-inline constexpr const char* kPragmas =
-    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+// Switching a new database to WAL takes an exclusive lock; open_database() retries it (see there).
+inline constexpr const char* kJournalModeWal = "PRAGMA journal_mode=WAL";
+inline constexpr const char* kPragmas = "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
 
 inline constexpr const char* kCreateMigrations =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("

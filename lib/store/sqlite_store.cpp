@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <limits>
 #include <set>
 #include <stdexcept>
 #include <system_error>
+#include <thread>
 
 #include <fmt/format.h>
+#include <sqlite3.h>
 #include <sys/stat.h>
 
 #include "core/time.h"
@@ -63,13 +66,37 @@ void prepare_database_directory(const std::filesystem::path& database) {
 
 namespace {
 
+// Switches the database to WAL. On a new database several processes may race to do so, and
+// SQLite returns SQLITE_BUSY at once, without calling the busy handler, when waiting could
+// deadlock (one connection holds SHARED while another waits for EXCLUSIVE); so retry here for
+// as long as the busy timeout would have waited.
+void use_wal(SQLite::Database& db, std::chrono::milliseconds patience) {
+  const auto deadline = std::chrono::steady_clock::now() + patience;
+  auto pause = std::chrono::milliseconds(1);
+  for (;;) {
+    try {
+      const std::string mode = db.execAndGet(sql::kJournalModeWal).getString();
+      if (mode != "wal") {
+        throw std::runtime_error(fmt::format("database stays in journal mode '{}', not WAL", mode));
+      }
+      return;
+    } catch (const SQLite::Exception& error) {
+      if (error.getErrorCode() != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) throw;
+    }
+    std::this_thread::sleep_for(pause);
+    pause = std::min(pause * 2, std::chrono::milliseconds(50));
+  }
+}
+
 // Opens the database and migrates it before any statement is prepared against its tables.
 SQLite::Database open_database(const std::filesystem::path& path) {
   prepare_database_directory(path);
   // No per-call mutex: a SqliteStore is used by one thread at a time (sqlite_store.h).
   SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_NOMUTEX);
   ::chmod(path.c_str(), 0600);
-  db.setBusyTimeout(5000);  // before anything else: switching to WAL also waits for locks
+  constexpr std::chrono::milliseconds kBusyTimeout{5000};
+  db.setBusyTimeout(static_cast<int>(kBusyTimeout.count()));
+  use_wal(db, kBusyTimeout);
   db.exec(sql::kPragmas);
   migrate(db);
   if (db.execAndGet(sql::kCountEventIndexes).getInt() < 2) db.exec(sql::kCreateEventIndexes);

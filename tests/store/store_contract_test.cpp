@@ -428,7 +428,8 @@ TEST(SqliteStoreTest, ConcurrentOpensOfANewDatabaseMigrateOnce) {
       try {
         SqliteStore store(dir.path() / "usage.db", "me@host");
         store.event_count();
-      } catch (const std::exception&) {
+      } catch (const std::exception& e) {
+        ADD_FAILURE() << "an opener failed: " << e.what();
         ++failures;
       }
     });

@@ -1,5 +1,7 @@
 // blocks: the source's blocks with ccusage's gap blocks, filters, burn rate and projection.
 #include <algorithm>
+#include <limits>
+#include <span>
 
 #include <fmt/format.h>
 
@@ -58,6 +60,26 @@ std::int64_t p90_limit(const CommandArgs& args, std::span<const UsageBlock> all,
 std::int64_t resolve_limit(const TokenLimit& limit, std::span<const UsageBlock> shown, std::int64_t p90) {
   if (limit.use_p90) return p90;
   return limit.use_max ? max_completed_block_tokens(shown) : limit.tokens;
+}
+
+// The first instant at which the answer to `args` may change with the data unchanged (`all`: every
+// block, gaps included, before the filters): an active block stops being active at the earlier of
+// its end and a block length after its last event, and its projection moves with the rounded
+// minutes left; with --recent a block leaves the last three days. The P90 limit's window moves
+// with the clock: never reused.
+std::int64_t unchanged_until(std::span<const UsageBlock> all, const CommandArgs& args, std::int64_t length_ms,
+                             std::int64_t now_ms) {
+  if (args.token_limit && args.token_limit->use_p90) return now_ms;
+  std::int64_t until = std::numeric_limits<std::int64_t>::max();
+  for (const UsageBlock& block : all) {
+    if (block.is_active) {
+      until = std::min({until, block.end_ms, block.actual_end_ms + length_ms});
+      if (burn_rate(block)) until = std::min(until, projection_unchanged_until(block, now_ms));
+    } else if (args.recent && block.start_ms >= now_ms - kRecentMs) {
+      until = std::min(until, block.start_ms + kRecentMs + 1);
+    }
+  }
+  return until;
 }
 
 Json burn_rate_json(const BurnRate& rate) {
@@ -128,11 +150,13 @@ std::vector<UsageBlock> with_gap_blocks(std::span<const UsageBlock> blocks, std:
   return all;
 }
 
-nlohmann::json blocks_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms) {
+nlohmann::json blocks_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms,
+                             std::int64_t* unchanged_until_ms) {
   const int hours = source.block_hours();
   check_session_length(args, hours);
   // Gap blocks at the edges of the range need the neighbours outside it: filter after adding them.
   std::vector<UsageBlock> blocks = with_gap_blocks(source.blocks(ReportFilter{}, now_ms), hours * kHourMs);
+  if (unchanged_until_ms != nullptr) *unchanged_until_ms = unchanged_until(blocks, args, hours * kHourMs, now_ms);
   const std::int64_t p90 = p90_limit(args, blocks, source, now_ms);
   blocks = in_date_range(std::move(blocks), args, source.calendar());
   if (args.recent) {

@@ -1,6 +1,7 @@
 #include "ctl/command_registry.h"
 
 #include <exception>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -33,7 +34,9 @@ Json run_daily(const CommandArgs& args, CommandContext& c) { return daily_report
 Json run_weekly(const CommandArgs& args, CommandContext& c) { return weekly_report(c.source, args, c.now_ms); }
 Json run_monthly(const CommandArgs& args, CommandContext& c) { return monthly_report(c.source, args, c.now_ms); }
 Json run_session(const CommandArgs& args, CommandContext& c) { return session_report(c.source, args); }
-Json run_blocks(const CommandArgs& args, CommandContext& c) { return blocks_report(c.source, args, c.now_ms); }
+Json run_blocks(const CommandArgs& args, CommandContext& c) {
+  return blocks_report(c.source, args, c.now_ms, &c.unchanged_until_ms);
+}
 Json run_limits(const CommandArgs& args, CommandContext& c) { return limits_report(c.source, args, c.now_ms); }
 
 // Records the hook's official readings (ControlHooks::record_rate_limits) and answers with them.
@@ -86,16 +89,17 @@ std::string dispatch(std::string_view line, ReportSource& source, const ControlH
     throw ProtocolError(ErrorCode::kUnknownCommand, fmt::format("unknown command \"{}\"", request.cmd));
   }
   const CommandArgs args = parse_command_args(command->args, request.args);
-  const bool reusable = cache != nullptr && hooks.data_generation && command->data_only != nullptr &&
-                        command->data_only(args);
-  const std::uint64_t generation = reusable ? hooks.data_generation() : 0;
-  if (reusable) {
-    if (const std::string* answer = cache->find(line, generation)) return *answer;
+  const bool cached = cache != nullptr && hooks.data_generation;
+  const std::uint64_t generation = cached ? hooks.data_generation() : 0;
+  const std::int64_t now = now_of(hooks);
+  if (cached) {
+    if (const std::string* answer = cache->find(line, generation, now)) return *answer;
   }
-  CommandContext context{source, hooks, now_of(hooks)};
+  const bool data_only = command->data_only != nullptr && command->data_only(args);
+  CommandContext context{source, hooks, now, data_only ? std::numeric_limits<std::int64_t>::max() : now};
   const nlohmann::json data = command->handle(args, context);
   std::string answer = request.raw ? encode_ok_raw(data) : request.render_json ? encode_ok_rendered(data) : encode_ok(data);
-  if (reusable) cache->store(line, answer, generation);
+  if (cached && context.unchanged_until_ms > now) cache->store(line, answer, generation, context.unchanged_until_ms);
   return answer;
 }
 
@@ -145,18 +149,19 @@ const CommandSpec* find_command(std::string_view name) {
   return nullptr;
 }
 
-const std::string* ResponseCache::find(std::string_view line, std::uint64_t generation) {
+const std::string* ResponseCache::find(std::string_view line, std::uint64_t generation, std::int64_t now_ms) {
   if (generation != generation_) return nullptr;
   const auto it = entries_.find(std::string(line));
-  return it == entries_.end() ? nullptr : &it->second;
+  return it == entries_.end() || now_ms >= it->second.until_ms ? nullptr : &it->second.response;
 }
 
-void ResponseCache::store(std::string_view line, const std::string& response, std::uint64_t generation) {
+void ResponseCache::store(std::string_view line, const std::string& response, std::uint64_t generation,
+                          std::int64_t until_ms) {
   if (generation != generation_ || entries_.size() >= kMaxEntries) {
     entries_.clear();
     generation_ = generation;
   }
-  entries_.emplace(std::string(line), response);
+  entries_.insert_or_assign(std::string(line), Entry{response, until_ms});
 }
 
 std::string handle_request_line(std::string_view line, ReportSource& source, const ControlHooks& hooks,

@@ -23,6 +23,10 @@ struct CommandContext {
   ReportSource& source;
   const ControlHooks& hooks;
   std::int64_t now_ms = 0;
+  // Until when the answer holds while the data does not change (ResponseCache): INT64_MAX for a
+  // data-only request (CommandSpec::data_only), else now_ms (never reused) unless the handler
+  // knows better.
+  std::int64_t unchanged_until_ms = 0;
 };
 
 struct CommandSpec {
@@ -39,18 +43,24 @@ struct CommandSpec {
   int (*exit_code)(const nlohmann::json& data) = nullptr;
 };
 
-// Answers of data-only requests, by request line, while ControlHooks::data_generation stays
-// where it was when they were made. A six-month `daily --json` costs the daemon ~10 ms to build;
-// scripts and status bars ask for the same report again and again between commits.
+// Answers by request line, while ControlHooks::data_generation stays where it was when they were
+// made and the clock has not reached the instant until which each holds (CommandContext::
+// unchanged_until_ms). A six-month `daily --json` costs the daemon ~10 ms to build; scripts and
+// status bars ask for the same report again and again between commits.
 class ResponseCache {
  public:
-  const std::string* find(std::string_view line, std::uint64_t generation);
-  void store(std::string_view line, const std::string& response, std::uint64_t generation);
+  const std::string* find(std::string_view line, std::uint64_t generation, std::int64_t now_ms);
+  void store(std::string_view line, const std::string& response, std::uint64_t generation,
+             std::int64_t until_ms);
 
  private:
+  struct Entry {
+    std::string response;
+    std::int64_t until_ms = 0;
+  };
   static constexpr std::size_t kMaxEntries = 32;
   std::uint64_t generation_ = 0;
-  std::unordered_map<std::string, std::string> entries_;
+  std::unordered_map<std::string, Entry> entries_;
 };
 
 const std::vector<CommandSpec>& command_registry();

@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "ctl/pretty_json.h"
+
 namespace cu::ctl {
 namespace {
 
@@ -132,9 +134,7 @@ std::string encode_request(std::string_view cmd, const nlohmann::json& args, boo
   return dump_line(request);
 }
 
-std::string render_json(const nlohmann::json& data) {
-  return data.dump(2, ' ', false, Json::error_handler_t::replace);
-}
+std::string render_json(const nlohmann::json& data) { return pretty_json(data); }
 
 std::string encode_ok_rendered(const nlohmann::json& data) {
   return fmt::format("{{\"ok\":true,\"text\":{},\"v\":{}}}", json_string_of_rendered(render_json(data)), kProtocolVersion);

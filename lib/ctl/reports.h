@@ -24,7 +24,10 @@ nlohmann::json monthly_report(ReportSource& source, const CommandArgs& args, std
 // {"sessions":[...],"totals":{...}}, the costliest session first (ccusage ignores --order here).
 nlohmann::json session_report(ReportSource& source, const CommandArgs& args);
 // {"blocks":[...]} with gap blocks; burnRate and projection on the active block only.
-nlohmann::json blocks_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms);
+// `unchanged_until_ms`, when given, receives the first instant at which the answer may differ
+// while the data stays as it is (INT64_MAX: never; now_ms: at once), for ResponseCache.
+nlohmann::json blocks_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms,
+                             std::int64_t* unchanged_until_ms = nullptr);
 
 // What the statusline shows, for args.session_id:
 // {"date", "today_cost_usd", "session_cost_usd" (null when the session is unknown),

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace cu {
 namespace {
@@ -37,6 +38,15 @@ Projection project_block(const UsageBlock& block, const BurnRate& rate, std::int
       js_round(static_cast<double>(block.tokens.total()) + rate.tokens_per_minute * remaining));
   projection.total_cost = js_round((block.cost_usd + rate.cost_per_hour / 60 * remaining) * 100) / 100;
   return projection;
+}
+
+std::int64_t projection_unchanged_until(const UsageBlock& block, std::int64_t now_ms) {
+  const auto minute = static_cast<std::int64_t>(kMinuteMs);
+  const double remaining = js_round(std::max(0.0, static_cast<double>(block.end_ms - now_ms) / kMinuteMs));
+  const auto minutes = static_cast<std::int64_t>(remaining);
+  if (minutes == 0) return std::numeric_limits<std::int64_t>::max();
+  // round(d / 1 min) stays at `minutes` while d >= minutes × 1 min − 30 s (half-way rounds up).
+  return block.end_ms - minutes * minute + minute / 2 + 1;
 }
 
 std::int64_t max_completed_block_tokens(std::span<const UsageBlock> blocks) {

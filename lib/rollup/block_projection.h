@@ -46,6 +46,11 @@ std::optional<BurnRate> burn_rate(const UsageBlock& block);
 // cost = round2(cost + cost_per_hour / 60 × remaining). Rounding is JavaScript's Math.round.
 Projection project_block(const UsageBlock& block, const BurnRate& rate, std::int64_t now_ms);
 
+// The first instant after `now_ms` at which project_block's rounded remaining minutes (and so the
+// whole projection) differ from what they are at `now_ms`; INT64_MAX when they never will (zero
+// minutes left).
+std::int64_t projection_unchanged_until(const UsageBlock& block, std::int64_t now_ms);
+
 // The `--token-limit max` limit: the largest total_tokens of a completed (non-active, non-gap)
 // block, or 0 when there is none.
 std::int64_t max_completed_block_tokens(std::span<const UsageBlock> blocks);

@@ -90,5 +90,23 @@ TEST(IsoTimestamp, RejectsEveryTruncation) {
   }
 }
 
+TEST(IsoTimestamp, FormatsClaudeCodesForm) {
+  EXPECT_EQ(format_timestamp_ms(kJuly27), "2025-07-27T23:42:01.481Z");
+  EXPECT_EQ(format_timestamp_ms(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_timestamp_ms(-1), "1969-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_timestamp_ms(951782400000), "2000-02-29T00:00:00.000Z");
+  EXPECT_EQ(format_timestamp_ms(253402300799999), "9999-12-31T23:59:59.999Z");
+  EXPECT_EQ(format_timestamp_ms(-62167219200000), "0000-01-01T00:00:00.000Z");
+  // Outside what four digits hold: still a readable time, never a truncated one.
+  EXPECT_EQ(format_timestamp_ms(253402300800000), "10000-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_timestamp_ms(-62167219200001), "-001-12-31T23:59:59.999Z");
+}
+
+TEST(IsoTimestamp, FormattedTimesParseBack) {
+  for (std::int64_t ms = -86'400'000LL * 800; ms < 86'400'000LL * 40'000; ms += 7'777'777'777LL + ms % 1000) {
+    EXPECT_EQ(parsed(format_timestamp_ms(ms)), ms) << format_timestamp_ms(ms);
+  }
+}
+
 }  // namespace
 }  // namespace cu

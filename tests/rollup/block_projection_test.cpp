@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <limits>
 #include <vector>
 
 #include "pricing/price_table.h"
@@ -129,6 +130,29 @@ TEST(BlockProjectionTest, RemainingMinutesRoundHalfUpAndNeverGoNegative) {
   EXPECT_EQ(project_block(block, rate, 10 * 60'000 - 90'000), (Projection{120, 1.2, 2}));  // 1.5 min
   EXPECT_EQ(project_block(block, rate, 10 * 60'000 - 89'999), (Projection{110, 1.1, 1}));
   EXPECT_EQ(project_block(block, rate, 20 * 60'000), (Projection{100, 1.0, 0}));
+}
+
+// projection_unchanged_until names exactly the instant the projection first differs: the same
+// projection up to one millisecond before, another from it on.
+TEST(BlockProjectionTest, ProjectionUnchangedUntilTheRoundedMinutesDrop) {
+  UsageBlock block;
+  block.start_ms = 1'780'000'000'000 - 1'780'000'000'000 % 3'600'000;
+  block.end_ms = block.start_ms + 5 * 3'600'000;
+  block.tokens.input = 1000;
+  block.cost_usd = 1;
+  const BurnRate rate{10, 10, 6};
+  for (std::int64_t now = block.start_ms; now < block.end_ms + 120'000; now += 7'919) {
+    const std::int64_t until = projection_unchanged_until(block, now);
+    ASSERT_GT(until, now);
+    const Projection at_now = project_block(block, rate, now);
+    if (until == std::numeric_limits<std::int64_t>::max()) {
+      EXPECT_EQ(at_now.remaining_minutes, 0);
+      EXPECT_EQ(project_block(block, rate, now + 86'400'000), at_now);
+      continue;
+    }
+    EXPECT_EQ(project_block(block, rate, until - 1), at_now) << now;
+    EXPECT_NE(project_block(block, rate, until), at_now) << now;
+  }
 }
 
 TEST(BlockProjectionTest, LevelNames) {

@@ -4,7 +4,43 @@
 #include <cstring>
 #include <tuple>
 
+// Header-only: the functions are compiled here, nothing to link at run time.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 namespace cu {
+
+// Allocations up to kSmallBytes (the map's nodes, a bucket array of up to eight buckets) from a
+// monotonic arena, freed all at once; larger ones (the bucket arrays the map replaces as it grows)
+// from the heap, freed when replaced: in the arena every array the map ever had would stay.
+class DedupIndex::NodeArena final : public std::pmr::memory_resource {
+ public:
+  static constexpr std::size_t kSmallBytes = 64;
+  std::pmr::monotonic_buffer_resource small;
+
+ private:
+  void* do_allocate(std::size_t bytes, std::size_t alignment) override {
+    return bytes <= kSmallBytes ? small.allocate(bytes, alignment)
+                                : std::pmr::new_delete_resource()->allocate(bytes, alignment);
+  }
+  void do_deallocate(void* pointer, std::size_t bytes, std::size_t alignment) override {
+    if (bytes > kSmallBytes) std::pmr::new_delete_resource()->deallocate(pointer, bytes, alignment);
+  }
+  bool do_is_equal(const std::pmr::memory_resource& other) const noexcept override { return this == &other; }
+};
+
+DedupIndex::DedupIndex() : arena_(std::make_unique<NodeArena>()), by_message_(arena_.get()) {}
+
+DedupIndex::~DedupIndex() = default;
+
+DedupIndex::MessageKey DedupIndex::MessageKey::of(std::string_view message_id) {
+  const XXH128_hash_t hash = XXH3_128bits(message_id.data(), message_id.size());
+  return {hash.low64, hash.high64};
+}
+
+std::uint64_t DedupIndex::request_hash(std::string_view request_id) {
+  return XXH3_64bits(request_id.data(), request_id.size());
+}
 
 // The fields of kept_over's order, without owning any of them.
 struct DedupIndex::RankView {
@@ -39,9 +75,9 @@ bool ranks_over(const RankView& a, const RankView& b) {
 }
 
 // Same key (message id, request id), or same message id with another request id when either side
-// is a sidechain entry (side-question replays).
-bool collides(std::string_view kept_request_id, bool kept_sidechain, std::string_view request_id, bool is_sidechain) {
-  return kept_request_id == request_id || kept_sidechain || is_sidechain;
+// is a sidechain entry (side-question replays). Request ids by their hashes.
+bool collides(std::uint64_t kept_request, bool kept_sidechain, std::uint64_t request, bool is_sidechain) {
+  return kept_request == request || kept_sidechain || is_sidechain;
 }
 
 }  // namespace
@@ -56,7 +92,7 @@ bool kept_over(const DedupRank& a, const DedupRank& b) { return ranks_over(view_
 
 std::string_view DedupIndex::keep_text(std::string_view text) {
   if (text.empty()) return {};
-  char* copy = static_cast<char*>(arena_.allocate(text.size(), 1));
+  char* copy = static_cast<char*>(arena_->small.allocate(text.size(), 1));
   std::memcpy(copy, text.data(), text.size());
   return {copy, text.size()};
 }
@@ -72,7 +108,7 @@ std::uint32_t DedupIndex::file_index(std::string_view file) {
 }
 
 std::uint32_t DedupIndex::add(std::int64_t id, std::string_view request_id, const RankView& rank) {
-  Kept kept{id,       rank.tokens, rank.cost_usd,        rank.line_offset, keep_text(request_id),
+  Kept kept{id,       rank.tokens, rank.cost_usd,        rank.line_offset, request_hash(request_id),
             file_index(rank.file), rank.entry_index, kNone, rank.is_sidechain, rank.has_speed};
   ++size_;
   if (!free_slots_.empty()) {
@@ -85,23 +121,23 @@ std::uint32_t DedupIndex::add(std::int64_t id, std::string_view request_id, cons
   return static_cast<std::uint32_t>(kept_.size() - 1);
 }
 
-DedupIndex::MessageMap::iterator DedupIndex::link(MessageMap::iterator found, std::string_view message_id,
-                                                 std::uint32_t slot) {
+DedupIndex::MessageMap::iterator DedupIndex::link(MessageMap::iterator found, const MessageKey& key,
+                                                 std::string_view message_id, std::uint32_t slot) {
   if (found == by_message_.end()) {
     seen_.add(message_id);
-    return by_message_.emplace(keep_text(message_id), slot).first;
+    return by_message_.emplace(key, slot).first;
   }
   kept_[slot].next = found->second;
   found->second = slot;
   return found;
 }
 
-DedupIndex::MessageMap::iterator DedupIndex::records_of(std::string_view message_id) {
-  auto found = by_message_.find(message_id);
+DedupIndex::MessageMap::iterator DedupIndex::records_of(const MessageKey& key, std::string_view message_id) {
+  auto found = by_message_.find(key);
   if (found != by_message_.end() || !lookup_ || !seen_.contains(message_id)) return found;
   ++lookups_;
   for (const StoredKept& kept : lookup_(message_id)) {
-    found = link(found, message_id, add(kept.id, kept.request_id, view_of(kept.rank)));
+    found = link(found, key, message_id, add(kept.id, kept.request_id, view_of(kept.rank)));
   }
   return found;
 }
@@ -114,13 +150,15 @@ DedupDecision DedupIndex::offer(const UsageEvent& event) {
     return decision;
   }
   const RankView offered = view_of(event);
-  const auto it = records_of(entry.message_id);
+  const MessageKey key = MessageKey::of(entry.message_id);
+  const std::uint64_t request = request_hash(entry.request_id);
+  const auto it = records_of(key, entry.message_id);
   if (it != by_message_.end()) {
     for (std::uint32_t slot = it->second; slot != kNone; slot = kept_[slot].next) {
       const Kept& kept = kept_[slot];
       const RankView held{kept.is_sidechain, kept.tokens,     kept.cost_usd,  kept.has_speed,
                           files_[kept.file], kept.line_offset, kept.entry_index};
-      if (collides(kept.request_id, kept.is_sidechain, entry.request_id, entry.is_sidechain) &&
+      if (collides(kept.request, kept.is_sidechain, request, entry.is_sidechain) &&
           !ranks_over(offered, held)) {
         return decision;  // an already kept entry wins
       }
@@ -130,7 +168,7 @@ DedupDecision DedupIndex::offer(const UsageEvent& event) {
     while (*link_to != kNone) {
       const std::uint32_t slot = *link_to;
       Kept& kept = kept_[slot];
-      if (collides(kept.request_id, kept.is_sidechain, entry.request_id, entry.is_sidechain)) {
+      if (collides(kept.request, kept.is_sidechain, request, entry.is_sidechain)) {
         decision.replaced.push_back(kept.id);
         *link_to = kept.next;
         free_slots_.push_back(slot);
@@ -140,7 +178,7 @@ DedupDecision DedupIndex::offer(const UsageEvent& event) {
       }
     }
   }
-  link(it, entry.message_id, add(event.id, entry.request_id, offered));
+  link(it, key, entry.message_id, add(event.id, entry.request_id, offered));
   decision.keep = true;
   return decision;
 }
@@ -148,11 +186,12 @@ DedupDecision DedupIndex::offer(const UsageEvent& event) {
 void DedupIndex::restore(std::int64_t id, std::string_view message_id, std::string_view request_id,
                          const DedupRank& rank) {
   if (message_id.empty()) return;
-  link(by_message_.find(message_id), message_id, add(id, request_id, view_of(rank)));
+  const MessageKey key = MessageKey::of(message_id);
+  link(by_message_.find(key), key, message_id, add(id, request_id, view_of(rank)));
 }
 
 void DedupIndex::forget(std::int64_t id, std::string_view message_id) {
-  const auto it = by_message_.find(message_id);
+  const auto it = by_message_.find(MessageKey::of(message_id));
   if (it == by_message_.end()) return;
   for (std::uint32_t* link_to = &it->second; *link_to != kNone; link_to = &kept_[*link_to].next) {
     const std::uint32_t slot = *link_to;
@@ -165,14 +204,14 @@ void DedupIndex::forget(std::int64_t id, std::string_view message_id) {
 }
 
 void DedupIndex::compact() {
-  by_message_ = decltype(by_message_)(&arena_);  // before the arena lets go of its nodes
+  by_message_ = MessageMap(arena_.get());  // before the arena lets go of its nodes
   // Swapped with empty ones: `= {}` would assign an empty list and keep the capacity.
   decltype(kept_)().swap(kept_);
   decltype(free_slots_)().swap(free_slots_);
   decltype(file_ids_)().swap(file_ids_);
   decltype(files_)().swap(files_);
   last_file_ = kNone;
-  arena_.release();
+  arena_->small.release();
   size_ = 0;
 }
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <memory_resource>
 #include <string>
 #include <string_view>
@@ -46,14 +47,25 @@ struct StoredKept {
 };
 
 // Decides which entries are kept. For every kept event with a message id it holds a fingerprint
-// of that id (MessageFingerprints: 4 to 8 bytes), and a full record (~100 bytes: request id, the
-// rank's fields, strings in an arena, file paths interned) only for those kept since the last
-// compact() and those looked up since: memory after compact() grows by bytes per event, not by the
-// records of the whole history. An offered event whose message id has a fingerprint but no records
-// held is settled by the lookup, which answers the store's kept events of that id.
+// of that id (MessageFingerprints: 4 to 8 bytes), and a full record only for those kept since the
+// last compact() and those looked up since: memory after compact() grows by bytes per event, not
+// by the records of the whole history. An offered event whose message id has a fingerprint but no
+// records held is settled by the lookup, which answers the store's kept events of that id.
+//
+// A record is ~90 bytes: the rank's fields, a 64-bit hash of the request id, and the map entry of
+// its message id under a 128-bit hash (XXH3) instead of the ids themselves. The ids are compared
+// by these hashes: two different message ids share a 128-bit hash with probability ~2^-128 per
+// pair (below 10^-26 for a million ids), and two request ids matter only under one message id.
+// A backfill holds the records of everything it keeps until its flush (437k at 5 GB): with the
+// ids' text they took ~170 bytes each.
 class DedupIndex {
  public:
   struct RankView;  // kept_over's fields without ownership (dedup_index.cpp)
+
+  DedupIndex();
+  ~DedupIndex();
+  DedupIndex(const DedupIndex&) = delete;
+  DedupIndex& operator=(const DedupIndex&) = delete;
   using Lookup = std::function<std::vector<StoredKept>(std::string_view message_id)>;
 
   // Where the records of a message id known only by its fingerprint are found. Without one, the
@@ -91,34 +103,48 @@ class DedupIndex {
 
  private:
   static constexpr std::uint32_t kNone = 0xffffffffu;
+  struct MessageKey {
+    std::uint64_t low = 0;
+    std::uint64_t high = 0;
+    static MessageKey of(std::string_view message_id);
+    friend bool operator==(const MessageKey&, const MessageKey&) = default;
+  };
+  struct MessageKeyHash {
+    std::size_t operator()(const MessageKey& key) const noexcept { return key.low; }
+  };
   struct Kept {
     std::int64_t id = 0;
     std::int64_t tokens = 0;
     double cost_usd = 0;
     std::int64_t line_offset = 0;
-    std::string_view request_id;  // in arena_
-    std::uint32_t file = 0;       // index into files_
+    std::uint64_t request = 0;  // request_hash() of the request id
+    std::uint32_t file = 0;     // index into files_
     std::int32_t entry_index = 0;
-    std::uint32_t next = kNone;   // the next kept event of the same message id
+    std::uint32_t next = kNone;  // the next kept event of the same message id
     bool is_sidechain = false;
     bool has_speed = false;
   };
+  // The map's nodes and the file paths come from the arena; its bucket arrays, which are replaced
+  // as it grows, from the heap (NodeArena, dedup_index.cpp).
+  class NodeArena;
+  static std::uint64_t request_hash(std::string_view request_id);
   std::string_view keep_text(std::string_view text);
   std::uint32_t file_index(std::string_view file);
   std::uint32_t add(std::int64_t id, std::string_view request_id, const RankView& rank);
-  using MessageMap = std::pmr::unordered_map<std::string_view, std::uint32_t>;
-  // Puts `slot` first in the list of `message_id`; `found` is by_message_.find(message_id).
-  // Returns the list's entry.
-  MessageMap::iterator link(MessageMap::iterator found, std::string_view message_id, std::uint32_t slot);
+  using MessageMap = std::pmr::unordered_map<MessageKey, std::uint32_t, MessageKeyHash>;
+  // Puts `slot` first in the list of `key`; `found` is by_message_.find(key). Returns the list's
+  // entry.
+  MessageMap::iterator link(MessageMap::iterator found, const MessageKey& key, std::string_view message_id,
+                            std::uint32_t slot);
   // The held records of `message_id`, looked up first when only its fingerprint is held; end()
   // when it has none.
-  MessageMap::iterator records_of(std::string_view message_id);
+  MessageMap::iterator records_of(const MessageKey& key, std::string_view message_id);
 
-  // Ids, paths and the map's nodes, none freed before clear() (replaced ids stay): one
-  // allocation per chunk instead of one per entry, so the index does not fragment the heap
-  // between the backfill's short-lived allocations.
-  std::pmr::monotonic_buffer_resource arena_;
-  MessageMap by_message_{&arena_};  // message id -> first Kept
+  // Paths and the map's nodes, none freed before clear() (replaced entries stay): one allocation
+  // per chunk instead of one per entry, so the index does not fragment the heap between the
+  // backfill's short-lived allocations.
+  std::unique_ptr<NodeArena> arena_;
+  MessageMap by_message_;  // message key -> first Kept
   // A deque, not a vector: during a backfill it holds every kept event's record, and a vector's
   // doubling held up to twice that (and both copies while it moved them).
   std::deque<Kept> kept_;

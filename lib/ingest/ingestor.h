@@ -47,7 +47,7 @@ struct IngestStats {
 struct IngestOptions {
   CostMode cost_mode = CostMode::kAuto;
   std::int64_t slice_bytes = 16 << 20;      // read at most this much of one file per step
-  std::int64_t batch_events = 5000;         // commit when the pending batch holds this many
+  std::int64_t batch_events = 2000;         // commit when the pending batch holds this many
   std::int64_t batch_bytes = 64 << 20;      // ... or covers this many bytes
   std::size_t max_open_files = 256;         // descriptors kept open across slices (LRU)
 };

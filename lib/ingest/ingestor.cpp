@@ -26,7 +26,7 @@ constexpr std::int64_t kBytesReadAhead = 16 << 20;
 // Reading and parsing is the largest part of a backfill; two threads share it (files are applied
 // in order whichever finishes first), each reading in 1 MiB chunks.
 constexpr std::size_t kReadingThreads = 2;
-constexpr std::size_t kReadingChunkBytes = 1 << 20;
+constexpr std::size_t kReadingChunkBytes = 256 << 10;
 
 }  // namespace
 
@@ -68,7 +68,7 @@ void Ingestor::reload() {
 }
 
 bool Ingestor::has_unread(const SourceFile& file) const {
-  const std::string path = file.path.string();
+  const std::string& path = file.path;
   const auto current = file_system_.stat(file.path);
   if (!current) return !checkpoints_.contains(path);  // gone: unread only when never read
   return !checkpoints_.holds(path, current->device, current->inode, current->size);
@@ -82,7 +82,7 @@ bool Ingestor::has_unread(const std::string& path, const FileStat& current) cons
 // (checkpoint_matches); 0 when it was truncated or replaced, and then its earlier events are
 // replaced by what it holds now.
 std::int64_t Ingestor::resume_offset(const SourceFile& file, OpenFile& open, const FileStat& stat) {
-  const auto checkpoint = checkpoints_.find(file.path.string());
+  const auto checkpoint = checkpoints_.find(file.path);
   if (!checkpoint) return 0;
   if (checkpoint_matches(*checkpoint, open, stat)) return checkpoint->offset;
   note_restart(file, stat);
@@ -92,9 +92,9 @@ std::int64_t Ingestor::resume_offset(const SourceFile& file, OpenFile& open, con
 // `file` is read again from its start: counted, logged, and its earlier events replaced.
 void Ingestor::note_restart(const SourceFile& file, const FileStat& stat) {
   ++stats_.restarts;
-  log::write_limited(file.path.string(), LogLevel::kNotice,
+  log::write_limited(file.path, LogLevel::kNotice,
                      "file was truncated or replaced; reading it again from the start",
-                     {{"CLAUDE_FILE", file.path.string()}, {"CLAUDE_INODE", std::to_string(stat.inode)}});
+                     {{"CLAUDE_FILE", file.path}, {"CLAUDE_INODE", std::to_string(stat.inode)}});
   replace_events_of(file);
 }
 
@@ -120,7 +120,7 @@ std::vector<StoredKept> Ingestor::stored_kept_of(std::string_view message_id) {
 // and those files are read again from 0 (read_rereads). When some of them had a message.id, the
 // project's other files are read again as well (reread_project_siblings).
 void Ingestor::replace_events_of(const SourceFile& file) {
-  checkpoints_.erase(file.path.string());
+  checkpoints_.erase(file.path);
   unflushed_ = true;
   if (rereading_) return;  // the path's events went when the rereads were queued
   finish_commit();         // the store is this thread's again, with every earlier batch in it
@@ -157,7 +157,7 @@ bool Ingestor::take_out_events_of(const SourceFile& file) {
 // its own read, which starts it again. Rare (a file rewritten other than by appending) and bounded
 // by the project's size.
 void Ingestor::reread_project_siblings(const SourceFile& file) {
-  const std::string own = file.path.string();
+  const std::string& own = file.path;
   if (!own.ends_with(file.relative)) return;
   const std::string projects_dir = own.substr(0, own.size() - file.relative.size());  // ends in '/'
   const std::string prefix = projects_dir + file.project + "/";
@@ -185,7 +185,7 @@ bool Ingestor::hold_checkpointed(const std::string& path, const Checkpoint& chec
 void Ingestor::reread_from_start(Checkpoint checkpoint, const SourceFile& file) {
   checkpoint.offset = 0;
   checkpoint.fingerprint = fingerprint_bytes({});
-  checkpoint.path = file.path.string();
+  checkpoint.path = file.path;
   checkpoints_.set(checkpoint.path, checkpoint);
   batch_.checkpoints.push_back(std::move(checkpoint));
   rereads_.push_back(file);
@@ -195,7 +195,7 @@ void Ingestor::reread_from_start(Checkpoint checkpoint, const SourceFile& file) 
 // told from `file`'s and are gone with them. Each is opened afresh now, so that whatever the path
 // names now is read, even when it is deleted before the read.
 void Ingestor::reread_same_path_elsewhere(const SourceFile& file) {
-  const std::string own = file.path.string();
+  const std::string& own = file.path;
   const std::string suffix = "/projects/" + file.relative;
   for (auto& [path, checkpoint] :
        checkpoints_.where([&](std::string_view other) { return other != own && other.ends_with(suffix); })) {
@@ -254,7 +254,7 @@ bool Ingestor::ingest_slice(const SourceFile& file) {
 }
 
 bool Ingestor::read_next_slice(const SourceFile& file) {
-  const std::string path = file.path.string();
+  const std::string& path = file.path;
   const auto current = file_system_.stat(file.path);
   if (const auto it = handles_.find(path); it != handles_.end()) {
     const FileStat& open_identity = it->second.identity;
@@ -279,7 +279,7 @@ bool Ingestor::read_slice(const SourceFile& file, Handle& handle) {
     return false;
   }
   const std::int64_t offset = resume_offset(file, *handle.file, *stat);
-  if (offset >= stat->size && checkpoints_.contains(file.path.string())) return false;
+  if (offset >= stat->size && checkpoints_.contains(file.path)) return false;
   ParsedSlice slice = parse_slice(*handle.file, offset, options_.slice_bytes, reader_, parser_);
   const LineReadResult result = slice.read;
   apply_slice(file, *stat, read_fingerprint(*handle.file, stat->size), std::move(slice));
@@ -318,7 +318,7 @@ void Ingestor::ingest_files(const std::vector<SourceFile>& files) {
   auto submit = [&] {
     const SourceFile& file = files[submitted++];
     // Looked up here, not in the task: this thread updates checkpoints_ while tasks run.
-    std::optional<Checkpoint> checkpoint = checkpoints_.find(file.path.string());
+    std::optional<Checkpoint> checkpoint = checkpoints_.find(file.path);
     std::packaged_task<PreparedFile()> task([&, &file = file, checkpoint] {
       // Each reading thread's own reader and parser, reused for every file it reads.
       thread_local LineReader reader(kReadingChunkBytes);
@@ -356,16 +356,16 @@ void Ingestor::note_open_error(const std::string& path, int error) {
 // Applies what a reading thread prepared from the checkpoint `basis`; when that checkpoint changed
 // meanwhile (the same path under another root was read again from 0), reads the file here instead.
 void Ingestor::apply_prepared(const SourceFile& file, PreparedFile&& prepared, const std::optional<Checkpoint>& basis) {
-  if (checkpoints_.find(file.path.string()) != basis) {
+  if (checkpoints_.find(file.path) != basis) {
     ingest_file(file);
     return;
   }
   if (prepared.open_error != 0) {
-    note_open_error(file.path.string(), prepared.open_error);
+    note_open_error(file.path, prepared.open_error);
     return;
   }
   if (prepared.restarted) note_restart(file, prepared.stat);
-  if (prepared.slice.start_offset >= prepared.stat.size && checkpoints_.contains(file.path.string())) return;
+  if (prepared.slice.start_offset >= prepared.stat.size && checkpoints_.contains(file.path)) return;
   apply_slice(file, prepared.stat, std::move(prepared.fingerprint), std::move(prepared.slice));
   read_rereads();
 }
@@ -380,7 +380,7 @@ bool Ingestor::checkpoint_stands(const std::string& path, const FileStat& stat, 
 // the pending batch, and the checkpoint moved past the slice, all as one unit of the next commit.
 void Ingestor::apply_slice(const SourceFile& file, const FileStat& stat, std::string fingerprint,
                            ParsedSlice&& slice) {
-  const std::string path = file.path.string();
+  const std::string& path = file.path;
   for (const SkippedLine& skip : slice.skipped) {
     ++stats_.skipped[static_cast<std::size_t>(skip.reason)];
     const std::string message =

@@ -39,7 +39,7 @@ std::optional<SourceFile> classify_source(const std::filesystem::path& projects_
   if (relative.size() - name_start <= kSuffix.size()) return std::nullopt;  // "p/.jsonl"
   if (slash == std::string_view::npos || slash == 0) return std::nullopt;
   SourceFile file;
-  file.path = projects_dir / std::filesystem::path(relative);
+  file.path = (projects_dir / std::filesystem::path(relative)).native();
   file.relative = std::string(relative);
   file.project = std::string(relative.substr(0, slash));
   file.session_id = path_session_id(relative);

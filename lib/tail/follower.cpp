@@ -168,7 +168,7 @@ void Follower::scan_directory(const fs::path& dir) {
 }
 
 void Follower::enqueue(SourceFile file) {
-  if (!queued_.insert(file.path.string()).second) return;
+  if (!queued_.insert(file.path).second) return;
   queue_.push_back(std::move(file));
   schedule_work();
 }
@@ -243,7 +243,7 @@ void Follower::work() {
       status_.backfill.bytes_done += ingestor_.stats().bytes_consumed - before;
       dirty_ = dirty_ || ingestor_.unflushed();
       if (!more) {
-        queued_.erase(queue_.front().path.string());
+        queued_.erase(queue_.front().path);
         queue_.pop_front();
         if (status_.backfilling) ++status_.backfill.files_done;
       }

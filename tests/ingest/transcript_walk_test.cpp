@@ -41,7 +41,7 @@ TEST(TranscriptWalkTest, FindsWhatDiscoveryFinds) {
   fs::create_directory_symlink(projects / "b", projects / "c");
   fs::create_directory_symlink(projects / "a/s1", projects / "b/linked-dir");
   std::map<std::string, std::string> expected;
-  for (const SourceFile& file : discover_sources({dir.path()})) expected.emplace(file.path.string(), file.project);
+  for (const SourceFile& file : discover_sources({dir.path()})) expected.emplace(file.path, file.project);
   EXPECT_EQ(expected.size(), 4u);
   EXPECT_EQ(walked({dir.path()}), expected);
 }

@@ -24,7 +24,8 @@ namespace {
 constexpr std::size_t kFilesReadAhead = 4096;
 constexpr std::int64_t kBytesReadAhead = 16 << 20;
 // Reading and parsing is the largest part of a backfill; two threads share it (files are applied
-// in order whichever finishes first), each reading in 1 MiB chunks.
+// in order whichever finishes first), each reading in 256 KiB chunks (1 MiB ones, held by each
+// thread for the whole backfill, were 1.5 MB of a 500 MB backfill's peak and no faster).
 constexpr std::size_t kReadingThreads = 2;
 constexpr std::size_t kReadingChunkBytes = 256 << 10;
 

@@ -23,8 +23,10 @@ namespace cu {
 namespace {
 
 namespace sql = sqlite_sql;
-// A first commit at least this large into an empty usage_events is a bulk load (sqlite_sql.h).
-constexpr std::size_t kBulkLoadMinEvents = 1000;
+// A first commit at least this large into an empty usage_events is a bulk load (sqlite_sql.h). A
+// backfill's first batch holds up to IngestOptions::batch_events (2,000) less what later lines of
+// the same batch replaced (a streamed answer's every line replaces the one before).
+constexpr std::size_t kBulkLoadMinEvents = 500;
 
 int migration_version(std::string_view name) {
   int version = 0;

@@ -124,11 +124,10 @@ std::uint32_t DedupIndex::add(std::int64_t id, std::string_view request_id, cons
 DedupIndex::MessageMap::iterator DedupIndex::link(MessageMap::iterator found, const MessageKey& key,
                                                  std::string_view message_id, std::uint32_t slot) {
   if (found == by_message_.end()) {
-    seen_.add(message_id);
-    return by_message_.emplace(key, slot).first;
+    return by_message_.emplace(key, Records{slot, MessageFingerprints::fingerprint_of(message_id)}).first;
   }
-  kept_[slot].next = found->second;
-  found->second = slot;
+  kept_[slot].next = found->second.first;
+  found->second.first = slot;
   return found;
 }
 
@@ -154,7 +153,7 @@ DedupDecision DedupIndex::offer(const UsageEvent& event) {
   const std::uint64_t request = request_hash(entry.request_id);
   const auto it = records_of(key, entry.message_id);
   if (it != by_message_.end()) {
-    for (std::uint32_t slot = it->second; slot != kNone; slot = kept_[slot].next) {
+    for (std::uint32_t slot = it->second.first; slot != kNone; slot = kept_[slot].next) {
       const Kept& kept = kept_[slot];
       const RankView held{kept.is_sidechain, kept.tokens,     kept.cost_usd,  kept.has_speed,
                           files_[kept.file], kept.line_offset, kept.entry_index};
@@ -164,7 +163,7 @@ DedupDecision DedupIndex::offer(const UsageEvent& event) {
       }
     }
     // The new entry wins over every colliding one: unlink and free them.
-    std::uint32_t* link_to = &it->second;
+    std::uint32_t* link_to = &it->second.first;
     while (*link_to != kNone) {
       const std::uint32_t slot = *link_to;
       Kept& kept = kept_[slot];
@@ -193,7 +192,7 @@ void DedupIndex::restore(std::int64_t id, std::string_view message_id, std::stri
 void DedupIndex::forget(std::int64_t id, std::string_view message_id) {
   const auto it = by_message_.find(MessageKey::of(message_id));
   if (it == by_message_.end()) return;
-  for (std::uint32_t* link_to = &it->second; *link_to != kNone; link_to = &kept_[*link_to].next) {
+  for (std::uint32_t* link_to = &it->second.first; *link_to != kNone; link_to = &kept_[*link_to].next) {
     const std::uint32_t slot = *link_to;
     if (kept_[slot].id != id) continue;
     *link_to = kept_[slot].next;
@@ -204,6 +203,13 @@ void DedupIndex::forget(std::int64_t id, std::string_view message_id) {
 }
 
 void DedupIndex::compact() {
+  for (const auto& [key, records] : by_message_) {
+    if (records.first != kNone) seen_.add_fingerprint(records.fingerprint);
+  }
+  release_records();
+}
+
+void DedupIndex::release_records() {
   by_message_ = MessageMap(arena_.get());  // before the arena lets go of its nodes
   // Swapped with empty ones: `= {}` would assign an empty list and keep the capacity.
   decltype(kept_)().swap(kept_);
@@ -216,7 +222,7 @@ void DedupIndex::compact() {
 }
 
 void DedupIndex::clear() {
-  compact();
+  release_records();
   seen_.clear();
 }
 

@@ -90,8 +90,8 @@ class DedupIndex {
   // then the store must no longer answer it to the lookup).
   void forget(std::int64_t id, std::string_view message_id);
 
-  // Lets go of every full record, keeping the fingerprints. Only when every kept event is in the
-  // store the lookup reads (nothing pending) and a lookup is set.
+  // Lets go of every full record, keeping a fingerprint of each message id. Only when every kept
+  // event is in the store the lookup reads (nothing pending) and a lookup is set.
   void compact();
 
   // Forgets everything (before reloading from the store).
@@ -128,10 +128,15 @@ class DedupIndex {
   // as it grows, from the heap (NodeArena, dedup_index.cpp).
   class NodeArena;
   static std::uint64_t request_hash(std::string_view request_id);
+  void release_records();
   std::string_view keep_text(std::string_view text);
   std::uint32_t file_index(std::string_view file);
   std::uint32_t add(std::int64_t id, std::string_view request_id, const RankView& rank);
-  using MessageMap = std::pmr::unordered_map<MessageKey, std::uint32_t, MessageKeyHash>;
+  struct Records {
+    std::uint32_t first = kNone;  // the first Kept of the message id
+    std::uint32_t fingerprint = 0;  // MessageFingerprints::fingerprint_of the id, for compact()
+  };
+  using MessageMap = std::pmr::unordered_map<MessageKey, Records, MessageKeyHash>;
   // Puts `slot` first in the list of `key`; `found` is by_message_.find(key). Returns the list's
   // entry.
   MessageMap::iterator link(MessageMap::iterator found, const MessageKey& key, std::string_view message_id,
@@ -144,7 +149,7 @@ class DedupIndex {
   // per chunk instead of one per entry, so the index does not fragment the heap between the
   // backfill's short-lived allocations.
   std::unique_ptr<NodeArena> arena_;
-  MessageMap by_message_;  // message key -> first Kept
+  MessageMap by_message_;  // message key -> its records
   // A deque, not a vector: during a backfill it holds every kept event's record, and a vector's
   // doubling held up to twice that (and both copies while it moved them).
   std::deque<Kept> kept_;
@@ -153,7 +158,11 @@ class DedupIndex {
   std::vector<std::string_view> files_;
   std::uint32_t last_file_ = kNone;  // what file_index returned last
   std::size_t size_ = 0;
-  MessageFingerprints seen_;  // every message id with a kept event, held or stored
+  // Every message id with a kept event whose records are not held: stored before load(), or let
+  // go of by compact(). The ids of held records are not in it, so that a backfill into an empty
+  // store (which holds every record until its flush) never asks the store about a fingerprint
+  // that matched by chance.
+  MessageFingerprints seen_;
   Lookup lookup_;
   std::int64_t lookups_ = 0;
 };

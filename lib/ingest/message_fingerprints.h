@@ -12,7 +12,11 @@ namespace cu {
 
 class MessageFingerprints {
  public:
-  void add(std::string_view message_id);
+  // The low 32 bits of the id's hash, never 0.
+  static std::uint32_t fingerprint_of(std::string_view message_id);
+
+  void add(std::string_view message_id) { add_fingerprint(fingerprint_of(message_id)); }
+  void add_fingerprint(std::uint32_t fingerprint);  // fingerprint_of an id
   bool contains(std::string_view message_id) const;
   void clear();
 
@@ -20,7 +24,6 @@ class MessageFingerprints {
   std::size_t memory_bytes() const { return slots_.capacity() * sizeof(std::uint32_t); }
 
  private:
-  static std::uint32_t fingerprint_of(std::string_view message_id);
   std::size_t first_slot(std::uint32_t fingerprint) const;
   bool insert(std::uint32_t fingerprint);  // false when it was there
   void grow();

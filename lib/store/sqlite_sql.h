@@ -38,12 +38,14 @@ inline constexpr const char* kRecordMigration =
 // the backfill together. Opening a database builds them too, so a crash in between heals.
 inline constexpr const char* kCountEventIndexes =
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'"
-    " AND name IN ('usage_events_time', 'usage_events_session')";
+    " AND name IN ('usage_events_time', 'usage_events_session', 'usage_events_message')";
 inline constexpr const char* kCreateEventIndexes =
     "CREATE INDEX IF NOT EXISTS usage_events_time ON usage_events (source, timestamp, " CU_SQLITE_EVENT_TIME_INDEX_COVERS ");"
-    "CREATE INDEX IF NOT EXISTS usage_events_session ON usage_events (source, project, session_id);";
+    "CREATE INDEX IF NOT EXISTS usage_events_session ON usage_events (source, project, session_id);"
+    "CREATE INDEX IF NOT EXISTS usage_events_message ON usage_events (source, message_id);";
 inline constexpr const char* kDropEventIndexes =
-    "DROP INDEX IF EXISTS usage_events_time; DROP INDEX IF EXISTS usage_events_session;";
+    "DROP INDEX IF EXISTS usage_events_time; DROP INDEX IF EXISTS usage_events_session;"
+    " DROP INDEX IF EXISTS usage_events_message;";
 // A bulk load checkpoints the log on a thread of its own (wal_checkpointer.h); 1000 pages is
 // SQLite's default.
 inline constexpr const char* kAutocheckpointOff = "PRAGMA wal_autocheckpoint=0";
@@ -63,7 +65,7 @@ inline constexpr const char* kDeleteEvent = "DELETE FROM usage_events WHERE sour
 inline constexpr const char* kEventCount = "SELECT COUNT(*) FROM usage_events WHERE source = ?1";
 inline constexpr const char* kMessageIds =
     "SELECT message_id FROM usage_events WHERE source = ?1 AND message_id <> ''";
-// Through the (message_id, request_id) index.
+// Through the (source, message_id) index (schema/sqlite/011).
 inline constexpr const char* kIdentitiesOfMessage =
     "SELECT id, message_id, request_id, is_sidechain,"
     " input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens, cost_usd,"

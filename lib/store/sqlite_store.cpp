@@ -27,6 +27,8 @@ namespace sql = sqlite_sql;
 // backfill's first batch holds up to IngestOptions::batch_events (2,000) less what later lines of
 // the same batch replaced (a streamed answer's every line replaces the one before).
 constexpr std::size_t kBulkLoadMinEvents = 500;
+// How many indexes kCreateEventIndexes builds (what kCountEventIndexes counts when all exist).
+constexpr int kEventIndexes = 3;
 
 int migration_version(std::string_view name) {
   int version = 0;
@@ -101,7 +103,7 @@ SQLite::Database open_database(const std::filesystem::path& path) {
   use_wal(db, kBusyTimeout);
   db.exec(sql::kPragmas);
   migrate(db);
-  if (db.execAndGet(sql::kCountEventIndexes).getInt() < 2) db.exec(sql::kCreateEventIndexes);
+  if (db.execAndGet(sql::kCountEventIndexes).getInt() < kEventIndexes) db.exec(sql::kCreateEventIndexes);
   return db;
 }
 

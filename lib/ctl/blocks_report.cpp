@@ -65,11 +65,11 @@ std::int64_t resolve_limit(const TokenLimit& limit, std::span<const UsageBlock> 
 // The first instant at which the answer to `args` may change with the data unchanged (`all`: every
 // block, gaps included, before the filters): an active block stops being active at the earlier of
 // its end and a block length after its last event, and its projection moves with the rounded
-// minutes left; with --recent a block leaves the last three days. The P90 limit's window moves
-// with the clock: never reused.
+// minutes left; with --recent a block leaves the last three days; with --token-limit p90 a block
+// leaves the P90's window (p90_token_limit: blocks started within the window before now).
 std::int64_t unchanged_until(std::span<const UsageBlock> all, const CommandArgs& args, std::int64_t length_ms,
-                             std::int64_t now_ms) {
-  if (args.token_limit && args.token_limit->use_p90) return now_ms;
+                             std::int64_t now_ms, std::int64_t p90_window_ms) {
+  const bool p90 = args.token_limit && args.token_limit->use_p90;
   std::int64_t until = std::numeric_limits<std::int64_t>::max();
   for (const UsageBlock& block : all) {
     if (block.is_active) {
@@ -78,6 +78,7 @@ std::int64_t unchanged_until(std::span<const UsageBlock> all, const CommandArgs&
     } else if (args.recent && block.start_ms >= now_ms - kRecentMs) {
       until = std::min(until, block.start_ms + kRecentMs + 1);
     }
+    if (p90 && block.start_ms >= now_ms - p90_window_ms) until = std::min(until, block.start_ms + p90_window_ms + 1);
   }
   return until;
 }
@@ -156,7 +157,10 @@ nlohmann::json blocks_report(ReportSource& source, const CommandArgs& args, std:
   check_session_length(args, hours);
   // Gap blocks at the edges of the range need the neighbours outside it: filter after adding them.
   std::vector<UsageBlock> blocks = with_gap_blocks(source.blocks(ReportFilter{}, now_ms), hours * kHourMs);
-  if (unchanged_until_ms != nullptr) *unchanged_until_ms = unchanged_until(blocks, args, hours * kHourMs, now_ms);
+  if (unchanged_until_ms != nullptr) {
+    *unchanged_until_ms = unchanged_until(blocks, args, hours * kHourMs, now_ms,
+                                          source.limit_settings().p90_window_hours * kHourMs);
+  }
   const std::int64_t p90 = p90_limit(args, blocks, source, now_ms);
   blocks = in_date_range(std::move(blocks), args, source.calendar());
   if (args.recent) {

@@ -25,7 +25,7 @@ nlohmann::json monthly_report(ReportSource& source, const CommandArgs& args, std
 nlohmann::json session_report(ReportSource& source, const CommandArgs& args);
 // {"blocks":[...]} with gap blocks; burnRate and projection on the active block only.
 // `unchanged_until_ms`, when given, receives the first instant at which the answer may differ
-// while the data stays as it is (INT64_MAX: never; now_ms: at once), for ResponseCache.
+// while the data stays as it is (INT64_MAX: never), for ResponseCache.
 nlohmann::json blocks_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms,
                              std::int64_t* unchanged_until_ms = nullptr);
 

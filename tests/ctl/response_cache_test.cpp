@@ -127,10 +127,34 @@ TEST_F(ResponseCacheTest, RecentBlocksAreReusedUntilOneIsNoLongerRecent) {
   EXPECT_EQ(source_.blocks_reads, 2);
 }
 
-TEST_F(ResponseCacheTest, TheP90LimitIsNeverReused) {
-  ask("blocks", {{"token_limit", "p90"}});
+// The P90 limit counts the completed blocks started within its window (192 hours): the answer
+// holds until the block of 2026-02-01 10:00 leaves it.
+TEST_F(ResponseCacheTest, TheP90LimitIsReusedUntilABlockLeavesItsWindow) {
+  now_ms_ = at("2026-02-09T10:00:00.000Z");  // 192 hours after that block started
+  const std::string first = ask("blocks", {{"token_limit", "p90"}});
+  EXPECT_EQ(ask("blocks", {{"token_limit", "p90"}}), first);
+  EXPECT_EQ(source_.blocks_reads, 1);
+  now_ms_ += 1;
   ask("blocks", {{"token_limit", "p90"}});
   EXPECT_EQ(source_.blocks_reads, 2);
+}
+
+// Whatever the clock, a reused `blocks` answer is the one the daemon would build at that instant:
+// over the history's blocks, their ends, the projection's minutes, --recent's and the P90's windows.
+TEST_F(ResponseCacheTest, AReusedBlocksAnswerEqualsAFreshOneAtEveryInstant) {
+  const Json variants[] = {Json::object(), Json{{"recent", true}}, Json{{"active", true}},
+                           Json{{"token_limit", "p90"}}, Json{{"token_limit", "max"}}};
+  int reused = 0;
+  for (now_ms_ = at("2026-02-01T09:00:00.000Z"); now_ms_ < at("2026-02-10T12:00:00.000Z"); now_ms_ += 433'123) {
+    for (const Json& args : variants) {
+      const int reads = source_.blocks_reads;
+      const std::string cached = ask("blocks", args);
+      reused += source_.blocks_reads == reads ? 1 : 0;
+      ASSERT_EQ(cached, handle_request_line(encode_request("blocks", args), source_, hooks_))
+          << args.dump() << " at " << format_timestamp_ms(now_ms_);
+    }
+  }
+  EXPECT_GT(reused, 5000);
 }
 
 TEST_F(ResponseCacheTest, WithoutAGenerationNothingIsReused) {

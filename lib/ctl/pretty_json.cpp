@@ -50,50 +50,43 @@ void append_indented(std::string& out, const std::string& text, int indent) {
   }
 }
 
+void append_value(std::string& out, const Json& value, int indent);
+
+// An object's members or an array's elements as dump(2) lays them out: `open`, then each item on
+// a line of its own indented one step deeper (`write` puts it there), then `close` on a line at
+// `indent`; an empty one as `open` and `close` side by side.
+template <typename Items, typename Write>
+void append_container(std::string& out, const Items& items, char open, char close, int indent, Write write) {
+  out += open;
+  if (!items.empty()) {
+    const int inner = indent + kIndentStep;
+    bool first = true;
+    for (const auto& item : items) {
+      out += first ? "\n" : ",\n";
+      first = false;
+      out.append(static_cast<std::size_t>(inner), ' ');
+      write(item, inner);
+    }
+    out += '\n';
+    out.append(static_cast<std::size_t>(indent), ' ');
+  }
+  out += close;
+}
+
 void append_value(std::string& out, const Json& value, int indent) {
   switch (value.type()) {
-    case Json::value_t::object: {
-      const auto& object = value.get_ref<const Json::object_t&>();
-      if (object.empty()) {
-        out += "{}";
-        return;
-      }
-      out += "{\n";
-      const int inner = indent + kIndentStep;
-      bool first = true;
-      for (const auto& [key, member] : object) {
-        if (!first) out += ",\n";
-        first = false;
-        out.append(static_cast<std::size_t>(inner), ' ');
-        append_string(out, key);
-        out += ": ";
-        append_value(out, member, inner);
-      }
-      out += '\n';
-      out.append(static_cast<std::size_t>(indent), ' ');
-      out += '}';
+    case Json::value_t::object:
+      append_container(out, value.get_ref<const Json::object_t&>(), '{', '}', indent,
+                       [&out](const auto& member, int inner) {
+                         append_string(out, member.first);
+                         out += ": ";
+                         append_value(out, member.second, inner);
+                       });
       return;
-    }
-    case Json::value_t::array: {
-      const auto& array = value.get_ref<const Json::array_t&>();
-      if (array.empty()) {
-        out += "[]";
-        return;
-      }
-      out += "[\n";
-      const int inner = indent + kIndentStep;
-      bool first = true;
-      for (const Json& element : array) {
-        if (!first) out += ",\n";
-        first = false;
-        out.append(static_cast<std::size_t>(inner), ' ');
-        append_value(out, element, inner);
-      }
-      out += '\n';
-      out.append(static_cast<std::size_t>(indent), ' ');
-      out += ']';
+    case Json::value_t::array:
+      append_container(out, value.get_ref<const Json::array_t&>(), '[', ']', indent,
+                       [&out](const Json& element, int inner) { append_value(out, element, inner); });
       return;
-    }
     case Json::value_t::string: append_string(out, value.get_ref<const std::string&>()); return;
     case Json::value_t::boolean: out += value.get<bool>() ? "true" : "false"; return;
     case Json::value_t::null: out += "null"; return;

@@ -33,11 +33,6 @@ DedupIndex::DedupIndex() : arena_(std::make_unique<NodeArena>()), by_message_(ar
 
 DedupIndex::~DedupIndex() = default;
 
-DedupIndex::MessageKey DedupIndex::MessageKey::of(std::string_view message_id) {
-  const XXH128_hash_t hash = XXH3_128bits(message_id.data(), message_id.size());
-  return {hash.low64, hash.high64};
-}
-
 std::uint64_t DedupIndex::request_hash(std::string_view request_id) {
   return XXH3_64bits(request_id.data(), request_id.size());
 }
@@ -122,21 +117,19 @@ std::uint32_t DedupIndex::add(std::int64_t id, std::string_view request_id, cons
 }
 
 DedupIndex::MessageMap::iterator DedupIndex::link(MessageMap::iterator found, const MessageKey& key,
-                                                 std::string_view message_id, std::uint32_t slot) {
-  if (found == by_message_.end()) {
-    return by_message_.emplace(key, Records{slot, MessageFingerprints::fingerprint_of(message_id)}).first;
-  }
-  kept_[slot].next = found->second.first;
-  found->second.first = slot;
+                                                 std::uint32_t slot) {
+  if (found == by_message_.end()) return by_message_.emplace(key, slot).first;
+  kept_[slot].next = found->second;
+  found->second = slot;
   return found;
 }
 
 DedupIndex::MessageMap::iterator DedupIndex::records_of(const MessageKey& key, std::string_view message_id) {
   auto found = by_message_.find(key);
-  if (found != by_message_.end() || !lookup_ || !seen_.contains(message_id)) return found;
+  if (found != by_message_.end() || !lookup_ || !seen_.contains(key)) return found;
   ++lookups_;
   for (const StoredKept& kept : lookup_(message_id)) {
-    found = link(found, key, message_id, add(kept.id, kept.request_id, view_of(kept.rank)));
+    found = link(found, key, add(kept.id, kept.request_id, view_of(kept.rank)));
   }
   return found;
 }
@@ -153,7 +146,7 @@ DedupDecision DedupIndex::offer(const UsageEvent& event) {
   const std::uint64_t request = request_hash(entry.request_id);
   const auto it = records_of(key, entry.message_id);
   if (it != by_message_.end()) {
-    for (std::uint32_t slot = it->second.first; slot != kNone; slot = kept_[slot].next) {
+    for (std::uint32_t slot = it->second; slot != kNone; slot = kept_[slot].next) {
       const Kept& kept = kept_[slot];
       const RankView held{kept.is_sidechain, kept.tokens,     kept.cost_usd,  kept.has_speed,
                           files_[kept.file], kept.line_offset, kept.entry_index};
@@ -163,7 +156,7 @@ DedupDecision DedupIndex::offer(const UsageEvent& event) {
       }
     }
     // The new entry wins over every colliding one: unlink and free them.
-    std::uint32_t* link_to = &it->second.first;
+    std::uint32_t* link_to = &it->second;
     while (*link_to != kNone) {
       const std::uint32_t slot = *link_to;
       Kept& kept = kept_[slot];
@@ -177,7 +170,7 @@ DedupDecision DedupIndex::offer(const UsageEvent& event) {
       }
     }
   }
-  link(it, key, entry.message_id, add(event.id, entry.request_id, offered));
+  link(it, key, add(event.id, entry.request_id, offered));
   decision.keep = true;
   return decision;
 }
@@ -186,13 +179,13 @@ void DedupIndex::restore(std::int64_t id, std::string_view message_id, std::stri
                          const DedupRank& rank) {
   if (message_id.empty()) return;
   const MessageKey key = MessageKey::of(message_id);
-  link(by_message_.find(key), key, message_id, add(id, request_id, view_of(rank)));
+  link(by_message_.find(key), key, add(id, request_id, view_of(rank)));
 }
 
 void DedupIndex::forget(std::int64_t id, std::string_view message_id) {
   const auto it = by_message_.find(MessageKey::of(message_id));
   if (it == by_message_.end()) return;
-  for (std::uint32_t* link_to = &it->second.first; *link_to != kNone; link_to = &kept_[*link_to].next) {
+  for (std::uint32_t* link_to = &it->second; *link_to != kNone; link_to = &kept_[*link_to].next) {
     const std::uint32_t slot = *link_to;
     if (kept_[slot].id != id) continue;
     *link_to = kept_[slot].next;
@@ -203,8 +196,8 @@ void DedupIndex::forget(std::int64_t id, std::string_view message_id) {
 }
 
 void DedupIndex::compact() {
-  for (const auto& [key, records] : by_message_) {
-    if (records.first != kNone) seen_.add_fingerprint(records.fingerprint);
+  for (const auto& [key, first] : by_message_) {
+    if (first != kNone) seen_.add(key);
   }
   release_records();
 }

@@ -53,8 +53,8 @@ struct StoredKept {
 // records held is settled by the lookup, which answers the store's kept events of that id.
 //
 // A record is ~100 bytes (a 56-byte Kept, a 32-byte map node, its bucket): the rank's fields, a
-// 64-bit hash of the request id, and the map entry of its message id under a 128-bit hash (XXH3)
-// instead of the ids themselves. The ids are compared by these hashes: two different message ids
+// 64-bit hash of the request id, and the map entry of its message id under its MessageKey (a
+// 128-bit XXH3 hash) instead of the ids themselves. The ids are compared by these hashes: two different message ids
 // share a 128-bit hash with probability ~2^-128 per pair (below 10^-26 for a million ids), and two
 // request ids matter only under one message id.
 // A backfill holds the records of everything it keeps until its flush (437k at 5 GB): with the
@@ -104,12 +104,6 @@ class DedupIndex {
 
  private:
   static constexpr std::uint32_t kNone = 0xffffffffu;
-  struct MessageKey {
-    std::uint64_t low = 0;
-    std::uint64_t high = 0;
-    static MessageKey of(std::string_view message_id);
-    friend bool operator==(const MessageKey&, const MessageKey&) = default;
-  };
   struct MessageKeyHash {
     std::size_t operator()(const MessageKey& key) const noexcept { return key.low; }
   };
@@ -133,15 +127,10 @@ class DedupIndex {
   std::string_view keep_text(std::string_view text);
   std::uint32_t file_index(std::string_view file);
   std::uint32_t add(std::int64_t id, std::string_view request_id, const RankView& rank);
-  struct Records {
-    std::uint32_t first = kNone;  // the first Kept of the message id
-    std::uint32_t fingerprint = 0;  // MessageFingerprints::fingerprint_of the id, for compact()
-  };
-  using MessageMap = std::pmr::unordered_map<MessageKey, Records, MessageKeyHash>;
+  using MessageMap = std::pmr::unordered_map<MessageKey, std::uint32_t, MessageKeyHash>;
   // Puts `slot` first in the list of `key`; `found` is by_message_.find(key). Returns the list's
   // entry.
-  MessageMap::iterator link(MessageMap::iterator found, const MessageKey& key, std::string_view message_id,
-                            std::uint32_t slot);
+  MessageMap::iterator link(MessageMap::iterator found, const MessageKey& key, std::uint32_t slot);
   // The held records of `message_id`, looked up first when only its fingerprint is held; end()
   // when it has none.
   MessageMap::iterator records_of(const MessageKey& key, std::string_view message_id);
@@ -150,7 +139,7 @@ class DedupIndex {
   // per chunk instead of one per entry, so the index does not fragment the heap between the
   // backfill's short-lived allocations.
   std::unique_ptr<NodeArena> arena_;
-  MessageMap by_message_;  // message key -> its records
+  MessageMap by_message_;  // message key -> first Kept
   // A deque, not a vector: during a backfill it holds every kept event's record, and a vector's
   // doubling held up to twice that (and both copies while it moved them).
   std::deque<Kept> kept_;

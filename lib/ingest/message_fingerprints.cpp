@@ -1,6 +1,8 @@
 #include "ingest/message_fingerprints.h"
 
-#include <functional>
+// Header-only: the functions are compiled here, nothing to link at run time.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 namespace cu {
 namespace {
@@ -9,10 +11,9 @@ constexpr int kInitialBits = 10;
 
 }  // namespace
 
-// The low 32 bits of the id's hash; never 0, which marks an empty slot.
-std::uint32_t MessageFingerprints::fingerprint_of(std::string_view message_id) {
-  const auto fingerprint = static_cast<std::uint32_t>(std::hash<std::string_view>{}(message_id));
-  return fingerprint != 0 ? fingerprint : 1u;
+MessageKey MessageKey::of(std::string_view message_id) {
+  const XXH128_hash_t hash = XXH3_128bits(message_id.data(), message_id.size());
+  return {hash.low64, hash.high64};
 }
 
 // A slot from the fingerprint alone (Fibonacci hashing: the top bits of its product with 2^32/φ),
@@ -32,15 +33,15 @@ bool MessageFingerprints::insert(std::uint32_t fingerprint) {
   }
 }
 
-void MessageFingerprints::add_fingerprint(std::uint32_t fingerprint) {
+void MessageFingerprints::add(const MessageKey& key) {
   // At most seven eighths full: a lookup's run of 4-byte slots stays within a few cache lines.
   if (slots_.empty() || (size_ + 1) * 8 > slots_.size() * 7) grow();
-  if (insert(fingerprint != 0 ? fingerprint : 1u)) ++size_;
+  if (insert(key.fingerprint())) ++size_;
 }
 
-bool MessageFingerprints::contains(std::string_view message_id) const {
+bool MessageFingerprints::contains(const MessageKey& key) const {
   if (slots_.empty()) return false;
-  const std::uint32_t fingerprint = fingerprint_of(message_id);
+  const std::uint32_t fingerprint = key.fingerprint();
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t slot = first_slot(fingerprint);; slot = (slot + 1) & mask) {
     if (slots_[slot] == fingerprint) return true;

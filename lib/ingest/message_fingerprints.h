@@ -10,14 +10,27 @@
 
 namespace cu {
 
+// A message id's 128-bit XXH3 hash: what the dedup index files its records under, and where the
+// fingerprint comes from, so that an id is hashed once.
+struct MessageKey {
+  std::uint64_t low = 0;
+  std::uint64_t high = 0;
+
+  static MessageKey of(std::string_view message_id);
+  // 32 bits of the hash, never 0.
+  std::uint32_t fingerprint() const {
+    const auto bits = static_cast<std::uint32_t>(high >> 32);
+    return bits != 0 ? bits : 1u;
+  }
+  friend bool operator==(const MessageKey&, const MessageKey&) = default;
+};
+
 class MessageFingerprints {
  public:
-  // The low 32 bits of the id's hash, never 0.
-  static std::uint32_t fingerprint_of(std::string_view message_id);
-
-  void add(std::string_view message_id) { add_fingerprint(fingerprint_of(message_id)); }
-  void add_fingerprint(std::uint32_t fingerprint);  // fingerprint_of an id
-  bool contains(std::string_view message_id) const;
+  void add(const MessageKey& key);
+  bool contains(const MessageKey& key) const;
+  void add(std::string_view message_id) { add(MessageKey::of(message_id)); }
+  bool contains(std::string_view message_id) const { return contains(MessageKey::of(message_id)); }
   void clear();
 
   std::size_t size() const { return size_; }  // distinct fingerprints held

@@ -210,7 +210,15 @@ void SqliteStore::Impl::insert(const UsageEvent& event) {
 }
 
 void SqliteStore::Impl::ensure_event_indexes() {
-  if (event_indexes_deferred) db.exec(sql::kCreateEventIndexes);
+  if (!event_indexes_deferred) return;
+  db.exec(sql::kSorterThreadsOn);
+  try {
+    db.exec(sql::kCreateEventIndexes);
+  } catch (...) {
+    db.exec(sql::kSorterThreadsOff);
+    throw;
+  }
+  db.exec(sql::kSorterThreadsOff);
 }
 
 std::vector<UsageEvent> SqliteStore::Impl::select_events(SQLite::Statement& query) {

@@ -298,11 +298,13 @@ class Daemon {
                   pipeline_->config.sqlite_path.string(), pipeline_->config.identity);
   }
 
+  cu::StoredPricing stored_pricing() const { return {&pipeline_->prices, pipeline_->config.pricing_mode}; }
+
   // The control socket lives as long as the daemon; reloads retarget what it reads.
   void start_control() {
     reports_ = std::make_unique<cu::StoreReportSource>(*pipeline_->store, pipeline_->calendar,
                                                        std::chrono::hours(pipeline_->config.block_hours),
-                                                       pipeline_->config.limits);
+                                                       pipeline_->config.limits, stored_pricing());
     rate_limits_ = std::make_unique<cu::ctl::RateLimitRecorder>(*pipeline_->store);
     cu::ctl::ControlHooks hooks;
     hooks.status = [this] { return status_json(*pipeline_, follower_->status(), *rate_limits_, started_); };
@@ -368,7 +370,7 @@ class Daemon {
     start(std::move(pipeline_));
     if (reports_) {
       reports_->retarget(*pipeline_->store, pipeline_->calendar, std::chrono::hours(pipeline_->config.block_hours),
-                         pipeline_->config.limits);
+                         pipeline_->config.limits, stored_pricing());
     }
     if (rate_limits_) rate_limits_->retarget(*pipeline_->store);
     arm_midnight();  // the zone may have changed

@@ -71,6 +71,17 @@ class FixedSource : public cu::ReportSource {
             block_at(hour - 10 * kHourMs, hour - 10 * kHourMs + 60'000, hour - 9 * kHourMs, false),
             block_at(hour, hour + 1, std::max(hour + 1, now_ms - 60'000), true)};
   }
+  std::vector<cu::UsageEvent> events(const cu::ReportFilter&) override {
+    cu::UsageEvent event;
+    event.id = 1;
+    event.project = "-home-ana-api";
+    event.session_id = "s1";
+    event.entry.timestamp_ms = kNowMs - kHourMs;
+    event.entry.model = "claude-sonnet-4-20250514";
+    event.entry.tokens = {11, 22, 33, 44};
+    event.cost_usd = 0.51;
+    return {event};
+  }
   std::vector<std::string> projects() override { return {"-home-ana-api", "-home-ana-web"}; }
   // Two instances of the 5-hour window (a reset in between) and one 7-day reading, whatever the
   // filter: the limit estimates and the history see several instances.
@@ -95,6 +106,8 @@ class FixedSource : public cu::ReportSource {
   const cu::Calendar& calendar() const override { return calendar_; }
   int block_hours() const override { return 5; }
   const cu::LimitSettings& limit_settings() const override { return limits_; }
+  // The same rows in any view: the fuzzer exercises the dispatch, not the views' arithmetic.
+  std::unique_ptr<cu::ReportSource> viewed(const cu::ReportView&) override { return std::make_unique<FixedSource>(); }
 
  private:
   cu::Calendar calendar_;

@@ -27,6 +27,7 @@ struct GlobalOptions {
   std::string socket;
   std::string config;
   bool json = false;
+  bool color = false;
   bool no_color = false;
 };
 
@@ -117,9 +118,24 @@ Settings settings_of(const GlobalOptions& global, const Environment& env) {
   return settings;
 }
 
+// --no-color and NO_COLOR win; then --color and FORCE_COLOR (as ccusage); else a terminal.
 bool colour_wanted(const GlobalOptions& global, const CliIo& io) {
-  const auto no_color = io.env.get("NO_COLOR");
-  return io.out_is_tty && !global.no_color && !(no_color && !no_color->empty());
+  const auto set = [&](const char* name) {
+    const auto value = io.env.get(name);
+    return value && !value->empty() && *value != "0";
+  };
+  if (global.no_color || set("NO_COLOR")) return false;
+  return global.color || set("FORCE_COLOR") || io.out_is_tty;
+}
+
+PrintContext print_context(const CommandArgs& args, const GlobalOptions& global, const CliIo& io,
+                           const std::string& zone) {
+  PrintContext context;
+  context.colour = colour_wanted(global, io);
+  context.zone = args.timezone.value_or(zone);
+  context.compact = args.compact;
+  context.project_aliases = args.project_aliases;
+  return context;
 }
 
 int exit_code_of(const ClientError& error) {
@@ -197,10 +213,7 @@ int run_command(const Subcommand& sub, const GlobalOptions& global, CliIo& io) {
     if (global.json) {
       io.out << render_json(data) << "\n";
     } else {
-      PrintContext context;
-      context.colour = colour_wanted(global, io);
-      context.zone = settings.zone;
-      sub.command->print(data, parsed, context, io.out);
+      sub.command->print(data, parsed, print_context(parsed, global, io, settings.zone), io.out);
     }
     return sub.command->exit_code != nullptr ? sub.command->exit_code(data) : kExitOk;
   } catch (const ClientError& error) {
@@ -234,7 +247,9 @@ int run_cli(const std::vector<std::string>& args, CliIo& io) {
   app.add_option("--socket", global.socket, "control socket (default: ctl.socket of the config)");
   app.add_option("--config", global.config, "config file (default: ~/.config/claude-usaged/config.yaml)");
   app.add_flag("--json,-j", global.json, "print the daemon's JSON (ccusage's --json shapes for reports)");
+  app.add_flag("--color", global.color, "colour the output also when it is not a terminal (also: FORCE_COLOR=1)");
   app.add_flag("--no-color", global.no_color, "never colour the output (also: NO_COLOR=1)");
+  app.set_version_flag("-v,--version", std::string(CU_VERSION));
   std::vector<Subcommand> subs(command_registry().size());
   for (std::size_t i = 0; i < subs.size(); ++i) {
     subs[i].command = &command_registry()[i];

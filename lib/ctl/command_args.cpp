@@ -7,6 +7,7 @@
 
 #include "ctl/protocol.h"
 #include "ctl/report_dates.h"
+#include "rollup/calendar.h"
 
 namespace cu::ctl {
 namespace {
@@ -71,6 +72,40 @@ TokenLimit token_limit_of(const Json& value) {
   return TokenLimit{.tokens = value.get<std::int64_t>()};
 }
 
+std::optional<std::string> check_zone(const Json& value) {
+  if (auto problem = check_text(value)) return problem;
+  try {
+    Calendar calendar(value.get_ref<const std::string&>());
+  } catch (const std::exception&) {
+    return "must be an IANA time zone name (e.g. UTC, America/New_York) or \"local\"";
+  }
+  return std::nullopt;
+}
+
+// "a=b,c=d" as pairs; nullopt when an item has no '=' or an empty side.
+std::optional<std::map<std::string, std::string>> aliases_of(const std::string& text) {
+  std::map<std::string, std::string> aliases;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    const std::size_t equals = item.find('=');
+    if (equals == std::string::npos || equals == 0 || equals + 1 == item.size()) return std::nullopt;
+    aliases[item.substr(0, equals)] = item.substr(equals + 1);
+    start = comma + 1;
+  }
+  return aliases;
+}
+
+CostMode cost_mode_of(const Json& value) {
+  const std::string text = value.get<std::string>();
+  if (text == "calculate") return CostMode::kCalculate;
+  if (text == "display") return CostMode::kDisplay;
+  return CostMode::kAuto;
+}
+
+void no_effect(CommandArgs&, const Json&) {}
+
 SortOrder order_of(const Json& value) { return value.get<std::string>() == "desc" ? SortOrder::kDesc : SortOrder::kAsc; }
 
 BurnRateDisplay burn_display_of(const Json& value) {
@@ -116,6 +151,14 @@ std::vector<ArgSpec> make_arg_specs() {
        [](CommandArgs& a, const Json& v) { a.rate_limits = v; }},
       {"history", '\0', kFlag, kRequest, "the recorded readings and each past window's peak, cost and tokens", {},
        [](CommandArgs& a, const Json& v) { a.history = v.get<bool>(); }},
+      {"timezone", 'z', kZone, kRequest,
+       "time zone of this query's local dates (IANA name); default: the daemon's timezone", {},
+       [](CommandArgs& a, const Json& v) { a.timezone = v.get<std::string>(); }},
+      {"mode", 'm', kChoice, kRequest,
+       "costs: auto (a logged costUSD, else computed), calculate (always computed), display (logged only)",
+       {"auto", "calculate", "display"}, [](CommandArgs& a, const Json& v) { a.mode = cost_mode_of(v); }},
+      {"id", 'i', kText, kRequest, "one session: its kept entries and totals (ccusage session --id)", {},
+       [](CommandArgs& a, const Json& v) { a.session_id = v.get<std::string>(); }},
       {"breakdown", 'b', kFlag, kPrinter, "show a row per model under each row (tables only)", {},
        [](CommandArgs& a, const Json& v) { a.breakdown = v.get<bool>(); }},
       {"chart", '\0', kFlag, kPrinter, "draw a bar chart of the cost per day instead of the table", {},
@@ -123,13 +166,35 @@ std::vector<ArgSpec> make_arg_specs() {
       {"visual_burn_rate", 'B', kChoice, kPrinter, "how the burn rate's level is shown",
        {"emoji", "off", "text", "emoji-text"},
        [](CommandArgs& a, const Json& v) { a.visual_burn_rate = burn_display_of(v); }},
+      {"compact", '\0', kFlag, kPrinter, "narrow tables: without the cache and total token columns", {},
+       [](CommandArgs& a, const Json& v) { a.compact = v.get<bool>(); }},
+      {"project_aliases", '\0', kAliases, kPrinter,
+       "names tables show for project folders: \"folder=Name,other=Other\"", {},
+       [](CommandArgs& a, const Json& v) { a.project_aliases = *aliases_of(v.get<std::string>()); }},
+      // ccusage's flags that mean nothing here (docs/PROTOCOL.md, "ccusage's flags").
+      {"offline", 'O', kFlag, kCompat, "no effect: prices are always local (built in, or pricing.file)", {}, no_effect},
+      {"no_offline", '\0', kFlag, kCompat, "no effect: the daemon never fetches prices", {}, no_effect},
+      {"single_thread", '\0', kFlag, kCompat, "no effect: nothing is loaded per query", {}, no_effect},
+      {"debug", 'd', kFlag, kCompat, "no effect: `claude-usagectl status` lists unknown models and skips", {},
+       no_effect},
+      {"debug_samples", '\0', kCount, kCompat, "no effect (see --debug)", {}, no_effect},
+      {"cache", '\0', kFlag, kCompat, "no effect: the daemon keeps every answer current", {}, no_effect},
+      {"no_cache", '\0', kFlag, kCompat, "no effect: the daemon keeps every answer current", {}, no_effect},
+      {"refresh_interval", '\0', kCount, kCompat, "no effect: the daemon keeps every answer current", {}, no_effect},
+      {"cost_source", '\0', kChoice, kCompat,
+       "no effect: the session cost is always the daemon's, priced like ccusage's", {"auto", "ccusage", "cc", "both"},
+       no_effect},
+      {"context_low_threshold", '\0', kCount, kCompat, "no effect: the status line shows no context usage", {},
+       no_effect},
+      {"context_medium_threshold", '\0', kCount, kCompat, "no effect: the status line shows no context usage", {},
+       no_effect},
   };
 }
 
 void check_accepted(std::span<const std::string_view> accepted, const std::string& name, bool include_printer_args) {
   const ArgSpec* spec = find_arg(name);
   const bool declared = std::find(accepted.begin(), accepted.end(), name) != accepted.end();
-  if (spec == nullptr || !declared || (spec->scope == ArgScope::kPrinter && !include_printer_args)) {
+  if (spec == nullptr || !declared || (spec->scope != ArgScope::kRequest && !include_printer_args)) {
     throw ProtocolError(ErrorCode::kInvalidArgs, fmt::format("unknown argument \"{}\"", name));
   }
 }
@@ -170,6 +235,11 @@ std::optional<std::string> validate_arg(const ArgSpec& spec, const nlohmann::jso
     case ArgKind::kJson:
       if (value.dump().size() <= kMaxTextBytes) return std::nullopt;
       return fmt::format("must be at most {} bytes of JSON", kMaxTextBytes);
+    case ArgKind::kZone: return check_zone(value);
+    case ArgKind::kAliases:
+      if (auto problem = check_text(value)) return problem;
+      if (aliases_of(value.get_ref<const std::string&>())) return std::nullopt;
+      return "must be a comma-separated list of folder=name";
   }
   return "has an unknown kind";
 }

@@ -3,6 +3,7 @@
 // validated from a request's "args" object into one typed struct. Shared by the server, the CLI
 // (which builds its flags from the same table), the protocol reference and the tests.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -10,6 +11,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "pricing/price_table.h"
 
 namespace cu::ctl {
 
@@ -42,10 +45,15 @@ struct CommandArgs {
   // read_rate_limits sorts out what is valid.
   nlohmann::json rate_limits;
   bool history = false;  // limits: the recorded snapshots and each past window instead
+  // A query's own view (ccusage's -z and -m): local dates in this zone, costs in this mode.
+  std::optional<std::string> timezone;
+  std::optional<CostMode> mode;
   // Printer options: they change only the CLI's rendering and are never sent.
   bool breakdown = false;
   bool chart = false;
   BurnRateDisplay visual_burn_rate = BurnRateDisplay::kEmoji;
+  bool compact = false;  // tables without the cache and total columns
+  std::map<std::string, std::string> project_aliases;  // project folder -> name shown in tables
 };
 
 enum class ArgKind {
@@ -56,10 +64,14 @@ enum class ArgKind {
   kCount,       // a positive integer
   kTokenLimit,  // a positive integer, "max" or "p90"
   kJson,        // any JSON value of at most 4 KiB serialized; CLI: JSON text
+  kZone,        // an IANA time zone name, or "local"
+  kAliases,     // "name=alias,name=alias": project folders and the names tables show for them
 };
 
-// Where an argument is consumed: in the daemon (sent in the request) or by the CLI's printer.
-enum class ArgScope { kRequest, kPrinter };
+// Where an argument is consumed: in the daemon (sent in the request), by the CLI's printer, or
+// nowhere: a ccusage flag accepted so that scripts written for ccusage keep working, without
+// effect here (docs/PROTOCOL.md says why for each). Neither of the last two is ever sent.
+enum class ArgScope { kRequest, kPrinter, kCompat };
 
 struct ArgSpec {
   std::string_view name;  // JSON key (snake_case); the CLI flag is "--" + name with '_' as '-'

@@ -52,25 +52,43 @@ Json run_statusline(const CommandArgs& args, CommandContext& c) {
 bool without_last(const CommandArgs& args) { return !args.last; }
 bool always(const CommandArgs&) { return true; }
 
+// The flags every ccusage report takes: a query's own zone and cost mode, narrow tables, and the
+// loading and debugging flags that mean nothing to a daemon.
+std::vector<std::string_view> report_args(std::initializer_list<std::string_view> own) {
+  std::vector<std::string_view> args(own);
+  for (const auto name : {"timezone", "mode", "compact", "offline", "no_offline", "single_thread", "debug",
+                          "debug_samples"}) {
+    args.push_back(name);
+  }
+  return args;
+}
+
 std::vector<CommandSpec> make_registry() {
   return {
       {"status", "The daemon's state: backfill progress, backend, files, events, problems", {}, run_status,
        print_status},
       {"daily", "Usage per local day (ccusage claude daily --json)",
-       {"since", "until", "order", "project", "instances", "last", "breakdown", "chart"}, run_daily, print_daily,
+       report_args({"since", "until", "order", "project", "instances", "last", "breakdown", "chart", "project_aliases"}),
+       run_daily, print_daily,
        without_last},
       {"weekly", "Usage per week (ccusage claude weekly --json)",
-       {"since", "until", "order", "project", "start_of_week", "last", "breakdown"}, run_weekly, print_weekly,
+       report_args({"since", "until", "order", "project", "start_of_week", "last", "breakdown"}), run_weekly,
+       print_weekly,
        without_last},
       {"monthly", "Usage per month (ccusage claude monthly --json)",
-       {"since", "until", "order", "project", "last", "breakdown"}, run_monthly, print_monthly, without_last},
+       report_args({"since", "until", "order", "project", "last", "breakdown"}), run_monthly, print_monthly,
+       without_last},
       {"session", "Usage per session, costliest first (ccusage claude session --json)",
-       {"since", "until", "order", "project", "breakdown"}, run_session, print_session, always},
+       report_args({"since", "until", "order", "project", "breakdown", "id", "project_aliases"}), run_session,
+       print_session, always},
       {"blocks", "Billing blocks (5 hours) with gaps, burn rate and projection (ccusage blocks --json)",
-       {"since", "until", "order", "active", "recent", "token_limit", "session_length"}, run_blocks, print_blocks},
+       report_args({"since", "until", "order", "active", "recent", "token_limit", "session_length", "breakdown"}),
+       run_blocks, print_blocks},
       {"statusline",
        "One line for Claude Code's statusLine hook: session, today and block cost, burn rate, official limits",
-       {"session_id", "rate_limits", "visual_burn_rate"}, run_statusline, print_statusline},
+       {"session_id", "rate_limits", "visual_burn_rate", "timezone", "offline", "no_offline", "cost_source", "cache",
+        "no_cache", "refresh_interval", "context_low_threshold", "context_medium_threshold", "debug"},
+       run_statusline, print_statusline},
       {"limits",
        "Official 5-hour and 7-day limits: latest reading, window cost, estimated limit, when it fills; P90 "
        "token limit. Exit 10 near, 11 full, 20 no data",
@@ -96,7 +114,10 @@ std::string dispatch(std::string_view line, ReportSource& source, const ControlH
     if (const std::string* answer = cache->find(line, generation, now)) return *answer;
   }
   const bool data_only = command->data_only != nullptr && command->data_only(args);
-  CommandContext context{source, hooks, now, data_only ? std::numeric_limits<std::int64_t>::max() : now};
+  std::unique_ptr<ReportSource> viewed;
+  if (args.timezone || args.mode) viewed = source.viewed(ReportView{args.timezone, args.mode});
+  CommandContext context{viewed ? *viewed : source, hooks, now,
+                         data_only ? std::numeric_limits<std::int64_t>::max() : now};
   const nlohmann::json data = command->handle(args, context);
   std::string answer = request.raw ? encode_ok_raw(data) : request.render_json ? encode_ok_rendered(data) : encode_ok(data);
   if (cached && context.unchanged_until_ms > now) cache->store(line, answer, generation, context.unchanged_until_ms);
@@ -116,6 +137,8 @@ std::string arg_kind_text(const ArgSpec& spec) {
     case ArgKind::kCount: return "positive integer";
     case ArgKind::kTokenLimit: return "positive integer \\| `\"max\"` \\| `\"p90\"`";
     case ArgKind::kJson: return "any JSON";
+    case ArgKind::kZone: return "IANA time zone name";
+    case ArgKind::kAliases: return "`folder=name,…`";
   }
   return "";
 }
@@ -126,12 +149,15 @@ std::string command_section(const CommandSpec& command) {
   for (const auto name : command.args) any_request_arg |= find_arg(name)->scope == ArgScope::kRequest;
   if (!any_request_arg) return text + "No arguments.\n\n";
   text += "| arg | type | CLI | meaning |\n|---|---|---|---|\n";
+  std::string compat;
   for (const auto name : command.args) {
     const ArgSpec& spec = *find_arg(name);
-    if (spec.scope != ArgScope::kRequest) continue;
     const std::string cli = cli_flag_of(spec) + (spec.short_flag != '\0' ? fmt::format(", -{}", spec.short_flag) : "");
+    if (spec.scope == ArgScope::kCompat) compat += fmt::format("{}`{}`", compat.empty() ? "" : ", ", cli);
+    if (spec.scope != ArgScope::kRequest) continue;
     text += fmt::format("| `{}` | {} | `{}` | {} |\n", spec.name, arg_kind_text(spec), cli, spec.help);
   }
+  if (!compat.empty()) text += fmt::format("\nAccepted by the CLI without effect (ccusage's flags): {}.\n", compat);
   return text + "\n";
 }
 

@@ -63,6 +63,18 @@ void add_usage_row(TextTable& table, const Json& row, std::string_view key_name,
   }
 }
 
+// ccusage's --compact: Date, Models, Input, Output and Cost only.
+std::string rendered(TextTable& table, const PrintContext& context) {
+  if (context.compact) table.drop_columns({"Cache Create", "Cache Read", "Total Tokens"});
+  return table.render(context.colour);
+}
+
+// A project folder as tables show it: its --project-aliases name, if any.
+std::string project_name(const std::string& folder, const PrintContext& context) {
+  const auto alias = context.project_aliases.find(folder);
+  return alias != context.project_aliases.end() ? alias->second : folder;
+}
+
 void print_title(std::string_view title, const PrintContext& context, std::ostream& out) {
   out << paint(title, Colour::kBold, context.colour) << "\n\n";
 }
@@ -79,7 +91,7 @@ void print_period_table(const Json& data, std::string_view list_key, std::string
   TextTable table(usage_columns(std::string(header), true));
   for (const Json& row : rows) add_usage_row(table, row, key_name, args.breakdown);
   table.add_row(joined({"Total", ""}, usage_cells(at(data, "totals"), "totalCost")), Colour::kYellow);
-  out << table.render(context.colour);
+  out << rendered(table, context);
 }
 
 void print_daily_by_project(const Json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out) {
@@ -91,11 +103,11 @@ void print_daily_by_project(const Json& data, const CommandArgs& args, const Pri
   print_title("Claude Code token usage - daily, by project", context, out);
   TextTable table(usage_columns("Date", true));
   for (const auto& [project, rows] : projects.items()) {
-    table.add_row({"Project: " + project}, Colour::kCyan);
+    table.add_row({"Project: " + project_name(project, context)}, Colour::kCyan);
     for (const Json& row : rows) add_usage_row(table, row, "date", args.breakdown);
   }
   table.add_row(joined({"Total", ""}, usage_cells(at(data, "totals"), "totalCost")), Colour::kYellow);
-  out << table.render(context.colour);
+  out << rendered(table, context);
 }
 
 // Rows of every project merged by date, for a chart of `daily --instances`.
@@ -271,6 +283,17 @@ void print_monthly(const nlohmann::json& data, const CommandArgs& args, const Pr
 
 void print_session(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context,
                    std::ostream& out) {
+  if (args.session_id) {  // session --id, as ccusage prints it
+    if (data.is_null()) {
+      out << fmt::format("No session found with ID: {}\n", *args.session_id);
+      return;
+    }
+    out << paint(fmt::format("Claude Code Session Usage - {}", text_at(data, "sessionId")), Colour::kBold, context.colour)
+        << fmt::format("\nTotal Cost: {}\nTotal Tokens: {}\nTotal Entries: {}\n",
+                       format_currency(number_at(data, "totalCost")), format_number(int_at(data, "totalTokens")),
+                       list_at(data, "entries").size());
+    return;
+  }
   const Json& sessions = list_at(data, "sessions");
   if (sessions.empty()) {
     out << "No usage data found.\n";
@@ -283,7 +306,8 @@ void print_session(const nlohmann::json& data, const CommandArgs& args, const Pr
   TextTable table(std::move(columns));
   for (const Json& session : sessions) {
     std::vector<std::string> cells = joined(
-        {text_at(session, "sessionId"), text_at(session, "projectPath"), model_lines(at(session, "modelsUsed"))},
+        {text_at(session, "sessionId"), project_name(text_at(session, "projectPath"), context),
+         model_lines(at(session, "modelsUsed"))},
         usage_cells(session, "totalCost"));
     cells.push_back(format_local_minute(time_at(session, "lastActivity"), context.zone));
     table.add_row(std::move(cells));
@@ -294,7 +318,7 @@ void print_session(const nlohmann::json& data, const CommandArgs& args, const Pr
     }
   }
   table.add_row(joined({"Total", "", ""}, usage_cells(at(data, "totals"), "totalCost")), Colour::kYellow);
-  out << table.render(context.colour);
+  out << rendered(table, context);
 }
 
 void print_blocks(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out) {
@@ -315,7 +339,7 @@ void print_blocks(const nlohmann::json& data, const CommandArgs& args, const Pri
   print_title("Claude Code token usage - blocks", context, out);
   TextTable table(std::move(columns));
   for (const Json& block : blocks) add_block_rows(table, block, limit, context);
-  out << table.render(context.colour);
+  out << rendered(table, context);
 }
 
 void print_status(const nlohmann::json& data, const CommandArgs&, const PrintContext& context, std::ostream& out) {

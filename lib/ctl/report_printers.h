@@ -2,6 +2,7 @@
 // The CLI's human-readable output of each command, rendered from the command's JSON data (what
 // the daemon sent), so the printers never need the database.
 #include <cstdint>
+#include <map>
 #include <ostream>
 #include <string>
 
@@ -16,6 +17,8 @@ struct PrintContext {
   bool colour = false;        // ANSI colours (a terminal, NO_COLOR unset)
   std::string zone = "local";  // where block times are shown
   StatuslineHook hook;        // statusline only
+  bool compact = false;       // --compact: tables without the cache and total token columns
+  std::map<std::string, std::string> project_aliases;  // --project-aliases: names shown for folders
 };
 
 void print_daily(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);

@@ -2,18 +2,27 @@
 // What the control commands read: the derived tables of one source, filtered. Implemented by the
 // storage backends (store/); faked in tests.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/rate_limit.h"
 #include "limits/limit_settings.h"
+#include "pricing/price_table.h"
 #include "rollup/rows.h"
 #include "store/store.h"
 
 namespace cu {
 
 class Calendar;
+
+// A query's own view of the data where it asks for one (ccusage's --timezone and --mode): local
+// dates in another zone, costs in another mode. Unset: the source's own.
+struct ReportView {
+  std::optional<std::string> zone;  // an IANA name or "local"
+  std::optional<CostMode> mode;
+};
 
 class ReportSource {
  public:
@@ -31,6 +40,8 @@ class ReportSource {
   // Non-gap blocks whose start falls in the range, ascending by start; first_event_ms and
   // actual_end_ms set; is_active evaluated at `now_ms`.
   virtual std::vector<UsageBlock> blocks(const ReportFilter& filter, std::int64_t now_ms) = 0;
+  // Kept events of the filter's range, project and session, ascending by time (session --id).
+  virtual std::vector<UsageEvent> events(const ReportFilter& filter) = 0;
   // Project folders that have usage, sorted.
   virtual std::vector<std::string> projects() = 0;
 
@@ -45,6 +56,11 @@ class ReportSource {
   virtual int block_hours() const = 0;
   // The constants of the limit estimates (config keys limits.*).
   virtual const LimitSettings& limit_settings() const = 0;
+
+  // The same data in `view`: reads through this source, which must outlive the result. What the
+  // derived tables cannot answer in that view is computed from the kept events. Throws
+  // std::runtime_error for an unknown zone.
+  virtual std::unique_ptr<ReportSource> viewed(const ReportView& view) = 0;
 };
 
 }  // namespace cu

@@ -41,17 +41,52 @@ Json session_json(const SessionRow& session, const std::vector<ModelUsage>& mode
 }
 
 // ccusage 20.0.24 lists sessions by cost, descending, whatever --order says; equal costs keep the
-// order of their log files (project, then session).
+// order of their log files' paths, "<project>/<session>.jsonl" ("-a-b/s" before "-a/s": '-' sorts
+// before '/').
 void sort_by_cost(std::vector<SessionRow>& sessions) {
-  std::sort(sessions.begin(), sessions.end(), [](const SessionRow& a, const SessionRow& b) {
+  const auto path = [](const SessionRow& row) { return row.project_path + '/' + row.session_id; };
+  std::sort(sessions.begin(), sessions.end(), [&](const SessionRow& a, const SessionRow& b) {
     if (a.cost_usd != b.cost_usd) return a.cost_usd > b.cost_usd;
-    return std::tie(a.project_path, a.session_id) < std::tie(b.project_path, b.session_id);
+    return path(a) < path(b);
   });
+}
+
+
+// ccusage's `session --id`: the session's kept entries (costUSD as logged, 0 where none was; the
+// total in the query's cost mode), or null when no session has this id.
+Json session_by_id(ReportSource& source, const CommandArgs& args) {
+  ReportFilter filter;
+  filter.since = args.since;
+  filter.until = args.until;
+  filter.project = args.project;
+  filter.session_id = args.session_id;
+  const std::vector<UsageEvent> events = source.events(filter);
+  if (events.empty()) return nullptr;
+  Json entries = Json::array();
+  double total_cost = 0;
+  std::int64_t total_tokens = 0;
+  for (const UsageEvent& event : events) {
+    const TokenCounts& t = event.entry.tokens;
+    Json entry = Json::object();
+    entry["timestamp"] = format_timestamp_ms(event.entry.timestamp_ms);
+    entry["inputTokens"] = t.input;
+    entry["outputTokens"] = t.output;
+    entry["cacheCreationTokens"] = t.cache_creation;
+    entry["cacheReadTokens"] = t.cache_read;
+    entry["model"] = event.entry.model;
+    entry["costUSD"] = event.entry.logged_cost_usd.value_or(0.0);
+    entries.push_back(std::move(entry));
+    total_cost += event.cost_usd;
+    total_tokens += t.total();
+  }
+  return Json{{"sessionId", *args.session_id}, {"totalCost", total_cost}, {"totalTokens", total_tokens},
+              {"entries", std::move(entries)}};
 }
 
 }  // namespace
 
 nlohmann::json session_report(ReportSource& source, const CommandArgs& args) {
+  if (args.session_id) return session_by_id(source, args);
   ReportFilter filter;
   filter.since = args.since;
   filter.until = args.until;

@@ -1,12 +1,10 @@
 #include "ctl/store_report_source.h"
 
-#include <algorithm>
-#include <map>
-#include <tuple>
+#include <optional>
+#include <stdexcept>
 
+#include "ctl/event_reports.h"
 #include "rollup/calendar.h"
-#include "rollup/model_daily.h"
-#include "rollup/summaries.h"
 #include "rollup/usage_blocks.h"
 #include "store/row_codec.h"
 
@@ -17,81 +15,127 @@ namespace {
 constexpr std::int64_t kEarliestMs = 0;               // 1970-01-01
 constexpr std::int64_t kLatestMs = 4102444800000LL;   // 2100-01-01
 
-}  // namespace
-
 // The instants [from, to) of the filter's local dates; an absent bound is open.
-std::pair<std::int64_t, std::int64_t> StoreReportSource::range_ms(const ReportFilter& filter) const {
-  const auto [from, to] = date_filter_bounds_ms(filter, calendar_);
+std::pair<std::int64_t, std::int64_t> range_ms(const ReportFilter& filter, const Calendar& calendar) {
+  const auto [from, to] = date_filter_bounds_ms(filter, &calendar);
   return {from.value_or(kEarliestMs), to.value_or(kLatestMs)};
 }
 
-std::map<std::string, std::vector<UsageEvent>> StoreReportSource::project_events_by_day(
-    const ReportFilter& filter) {
-  const auto [from, to] = range_ms(filter);
-  std::map<std::string, std::vector<UsageEvent>> days;
-  for (UsageEvent& event : store_->events_between(from, to, *filter.project)) {
-    days[calendar_->date_of(event.entry.timestamp_ms)].push_back(std::move(event));
+// Kept events of the filter's range, project and session, priced in `mode` when given.
+std::vector<UsageEvent> events_of(Store& store, const ReportFilter& filter, const Calendar& calendar,
+                                  const PriceTable* prices = nullptr, std::optional<CostMode> mode = {}) {
+  const auto [from, to] = range_ms(filter, calendar);
+  std::vector<UsageEvent> events = store.events_between(from, to, filter.project.value_or(""));
+  if (filter.session_id) {
+    std::erase_if(events, [&](const UsageEvent& event) { return event.session_id != *filter.session_id; });
   }
-  return days;
+  if (mode && prices != nullptr) reprice(events, *prices, *mode);
+  sort_by_time(events);
+  return events;
 }
+
+// The reports' view in another zone or cost mode (ReportSource::viewed).
+class ViewedStoreSource final : public ReportSource {
+ public:
+  ViewedStoreSource(Store& store, ReportSource& base, std::chrono::hours block_length, StoredPricing pricing,
+                    const ReportView& view)
+      : store_(store), base_(base), block_length_(block_length), pricing_(pricing),
+        calendar_(view.zone.value_or(base.calendar().zone_name())) {
+    if (view.mode && *view.mode != pricing.mode) {
+      if (pricing.prices == nullptr) throw std::runtime_error("this source cannot price events in another mode");
+      mode_ = view.mode;
+    }
+  }
+
+  std::vector<DailySummaryRow> daily(const ReportFilter& filter) override {
+    return daily_rows_of(events_of(store_, filter, calendar_, pricing_.prices, mode_), calendar_);
+  }
+  std::vector<ModelDailyRow> model_daily(const ReportFilter& filter) override {
+    return model_daily_rows_of(events_of(store_, filter, calendar_, pricing_.prices, mode_), calendar_);
+  }
+  std::vector<SessionRow> sessions(const ReportFilter& filter) override {
+    if (!mode_ && !filter.since && !filter.until) return store_.sessions(filter, &calendar_);
+    return session_rows_of(events_of(store_, filter, calendar_, pricing_.prices, mode_));
+  }
+  std::vector<SessionModelRow> session_models(const ReportFilter& filter) override {
+    if (!mode_ && !filter.since && !filter.until) return store_.session_models(filter, &calendar_);
+    return session_model_rows_of(events_of(store_, filter, calendar_, pricing_.prices, mode_));
+  }
+  std::vector<UsageBlock> blocks(const ReportFilter& filter, std::int64_t now_ms) override {
+    std::vector<UsageBlock> blocks;
+    if (!mode_) {
+      blocks = store_.usage_blocks(filter, &calendar_);
+      for (UsageBlock& block : blocks) block.is_active = block_is_active(block, block_length_, now_ms);
+      return blocks;
+    }
+    const std::vector<UsageEvent> events = events_of(store_, ReportFilter{}, calendar_, pricing_.prices, mode_);
+    for (UsageBlock& block : compute_blocks(events, block_length_, now_ms)) {
+      if (!block.is_gap && in_date_range(block.start_ms, filter, calendar_)) blocks.push_back(std::move(block));
+    }
+    return blocks;
+  }
+  std::vector<UsageEvent> events(const ReportFilter& filter) override {
+    return events_of(store_, filter, calendar_, pricing_.prices, mode_);
+  }
+  std::vector<std::string> projects() override { return base_.projects(); }
+  std::vector<RateLimitSnapshot> rate_limit_snapshots(const RateLimitFilter& filter) override {
+    return base_.rate_limit_snapshots(filter);
+  }
+  std::vector<RateLimitSnapshot> latest_rate_limits() override { return base_.latest_rate_limits(); }
+  std::vector<UsagePoint> usage_points(std::int64_t from_ms, std::int64_t to_ms) override {
+    return base_.usage_points(from_ms, to_ms);
+  }
+  const Calendar& calendar() const override { return calendar_; }
+  int block_hours() const override { return base_.block_hours(); }
+  const LimitSettings& limit_settings() const override { return base_.limit_settings(); }
+  std::unique_ptr<ReportSource> viewed(const ReportView& view) override { return base_.viewed(view); }
+
+ private:
+  Store& store_;
+  ReportSource& base_;
+  std::chrono::hours block_length_;
+  StoredPricing pricing_;
+  Calendar calendar_;
+  std::optional<CostMode> mode_;  // set when it differs from the stored costs'
+};
+
+}  // namespace
 
 std::vector<DailySummaryRow> StoreReportSource::daily(const ReportFilter& filter) {
   if (!filter.project) return store_->daily_summaries(filter);
-  std::vector<DailySummaryRow> rows;
-  for (const auto& [date, events] : project_events_by_day(filter)) rows.push_back(summarize_day(date, events));
-  return rows;
+  return daily_rows_of(events_of(*store_, filter, *calendar_), *calendar_);
 }
 
 std::vector<ModelDailyRow> StoreReportSource::model_daily(const ReportFilter& filter) {
   if (!filter.project) return store_->model_daily(filter);
-  std::vector<ModelDailyRow> rows;
-  for (const auto& [date, events] : project_events_by_day(filter)) {
-    for (ModelDailyRow& row : summarize_models_of_day(date, events)) rows.push_back(std::move(row));
-  }
-  return rows;
+  return model_daily_rows_of(events_of(*store_, filter, *calendar_), *calendar_);
 }
 
 // With a date range, ccusage's session report sums only the events inside it (and takes first and
 // last activity from them), so ranged sessions are computed from usage_events; unranged ones are
 // the claude_sessions rows.
-std::map<std::pair<std::string, std::string>, std::vector<UsageEvent>> StoreReportSource::ranged_session_events(
-    const ReportFilter& filter) {
-  const auto [from, to] = range_ms(filter);
-  std::map<std::pair<std::string, std::string>, std::vector<UsageEvent>> sessions;
-  for (UsageEvent& event : store_->events_between(from, to, filter.project.value_or(""))) {
-    if (filter.session_id && event.session_id != *filter.session_id) continue;
-    sessions[{event.project, event.session_id}].push_back(std::move(event));
-  }
-  return sessions;
-}
-
 std::vector<SessionRow> StoreReportSource::sessions(const ReportFilter& filter) {
   if (!filter.since && !filter.until) return store_->sessions(filter, calendar_);
-  std::vector<SessionRow> rows;
-  for (const auto& [key, events] : ranged_session_events(filter)) rows.push_back(summarize_session(events));
-  std::sort(rows.begin(), rows.end(), [](const SessionRow& a, const SessionRow& b) {
-    return std::tie(a.session_end_ms, a.project_path, a.session_id) <
-           std::tie(b.session_end_ms, b.project_path, b.session_id);
-  });
-  return rows;
+  return session_rows_of(events_of(*store_, filter, *calendar_));
 }
 
 std::vector<SessionModelRow> StoreReportSource::session_models(const ReportFilter& filter) {
   if (!filter.since && !filter.until) return store_->session_models(filter, calendar_);
-  std::vector<SessionModelRow> rows;
-  for (const auto& [key, events] : ranged_session_events(filter)) {
-    for (const ModelDailyRow& model : summarize_models_of_day({}, events)) {
-      rows.push_back(SessionModelRow{key.first, key.second, model.model, model.tokens, model.cost_usd,
-                                     model.request_count});
-    }
-  }
-  return rows;
+  return session_model_rows_of(events_of(*store_, filter, *calendar_));
 }
 
 std::vector<UsageBlock> StoreReportSource::blocks(const ReportFilter& filter, std::int64_t now_ms) {
   std::vector<UsageBlock> blocks = store_->usage_blocks(filter, calendar_);
   for (UsageBlock& block : blocks) block.is_active = block_is_active(block, block_length_, now_ms);
   return blocks;
+}
+
+std::vector<UsageEvent> StoreReportSource::events(const ReportFilter& filter) {
+  return events_of(*store_, filter, *calendar_);
+}
+
+std::unique_ptr<ReportSource> StoreReportSource::viewed(const ReportView& view) {
+  return std::make_unique<ViewedStoreSource>(*store_, *this, block_length_, pricing_, view);
 }
 
 }  // namespace cu

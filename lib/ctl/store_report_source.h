@@ -2,7 +2,7 @@
 // ReportSource over a Store: reports read the derived tables; filters the tables cannot answer
 // (a project) are computed from usage_events with the same pure rollup functions.
 #include <chrono>
-#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -11,19 +11,29 @@
 
 namespace cu {
 
+// How the stored costs were priced (pricing.mode and the effective price table): what a query in
+// another cost mode prices the events with.
+struct StoredPricing {
+  const PriceTable* prices = nullptr;
+  CostMode mode = CostMode::kAuto;
+};
+
 class StoreReportSource final : public ReportSource {
  public:
-  // `store` and `calendar` must outlive this object (or the next retarget()).
+  // `store`, `calendar` and the price table must outlive this object (or the next retarget()).
   StoreReportSource(Store& store, const Calendar& calendar, std::chrono::hours block_length,
-                    LimitSettings limits = {})
-      : store_(&store), calendar_(&calendar), block_length_(block_length), limits_(std::move(limits)) {}
+                    LimitSettings limits = {}, StoredPricing pricing = {})
+      : store_(&store), calendar_(&calendar), block_length_(block_length), limits_(std::move(limits)),
+        pricing_(pricing) {}
 
   // Reads from another store and zone from now on (after a configuration reload).
-  void retarget(Store& store, const Calendar& calendar, std::chrono::hours block_length, LimitSettings limits = {}) {
+  void retarget(Store& store, const Calendar& calendar, std::chrono::hours block_length, LimitSettings limits = {},
+                StoredPricing pricing = {}) {
     store_ = &store;
     calendar_ = &calendar;
     block_length_ = block_length;
     limits_ = std::move(limits);
+    pricing_ = pricing;
   }
 
   std::vector<DailySummaryRow> daily(const ReportFilter& filter) override;
@@ -31,6 +41,7 @@ class StoreReportSource final : public ReportSource {
   std::vector<SessionRow> sessions(const ReportFilter& filter) override;
   std::vector<SessionModelRow> session_models(const ReportFilter& filter) override;
   std::vector<UsageBlock> blocks(const ReportFilter& filter, std::int64_t now_ms) override;
+  std::vector<UsageEvent> events(const ReportFilter& filter) override;
   std::vector<std::string> projects() override { return store_->projects(); }
   std::vector<RateLimitSnapshot> rate_limit_snapshots(const RateLimitFilter& filter) override {
     return store_->rate_limit_snapshots(filter);
@@ -42,19 +53,17 @@ class StoreReportSource final : public ReportSource {
   const Calendar& calendar() const override { return *calendar_; }
   int block_hours() const override { return static_cast<int>(block_length_.count()); }
   const LimitSettings& limit_settings() const override { return limits_; }
+  // Dates in another zone come from the derived tables where they can (sessions, blocks) and from
+  // the events of the filter's range otherwise; costs in another mode always from the events,
+  // priced anew (blocks: all events, as ccusage computes them).
+  std::unique_ptr<ReportSource> viewed(const ReportView& view) override;
 
  private:
-  std::pair<std::int64_t, std::int64_t> range_ms(const ReportFilter& filter) const;
-  // Kept events of the filter's project and date range, grouped by local date.
-  std::map<std::string, std::vector<UsageEvent>> project_events_by_day(const ReportFilter& filter);
-  // Kept events of the filter's range (and project, session), grouped by (project, session).
-  std::map<std::pair<std::string, std::string>, std::vector<UsageEvent>> ranged_session_events(
-      const ReportFilter& filter);
-
   Store* store_;
   const Calendar* calendar_;
   std::chrono::hours block_length_;
   LimitSettings limits_;
+  StoredPricing pricing_;
 };
 
 }  // namespace cu

@@ -37,6 +37,14 @@ void TextTable::add_row(std::vector<std::string> cells, Colour colour) {
   rows_.push_back(std::move(row));
 }
 
+void TextTable::drop_columns(const std::vector<std::string>& headers) {
+  for (std::size_t c = columns_.size(); c-- > 0;) {
+    if (std::find(headers.begin(), headers.end(), columns_[c].header) == headers.end()) continue;
+    columns_.erase(columns_.begin() + static_cast<std::ptrdiff_t>(c));
+    for (Row& row : rows_) row.lines.erase(row.lines.begin() + static_cast<std::ptrdiff_t>(c));
+  }
+}
+
 std::vector<std::size_t> TextTable::widths() const {
   std::vector<std::size_t> widths;
   for (const TableColumn& column : columns_) widths.push_back(display_width(column.header));

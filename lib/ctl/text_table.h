@@ -23,6 +23,9 @@ class TextTable {
   // `colour` paints the whole row when colours are on.
   void add_row(std::vector<std::string> cells, Colour colour = Colour::kNone);
 
+  // Removes the columns with these headers, and their cells in every row added so far.
+  void drop_columns(const std::vector<std::string>& headers);
+
   std::string render(bool colour) const;
 
  private:

@@ -32,11 +32,21 @@ double token_cost(const TokenCounts& t, const ModelPrices& p) {
 }  // namespace
 
 double entry_cost(const UsageEntry& entry, const PriceTable& prices, CostMode mode) {
+  if (mode == CostMode::kDisplay) return entry.logged_cost_usd.value_or(0);
   if (mode == CostMode::kAuto && entry.logged_cost_usd) return *entry.logged_cost_usd;
   const ModelPrices* p = prices.find(entry.model);
   if (!p) return 0;
   const double multiplier = entry.speed == Speed::kFast ? p->fast_multiplier : 1;
   return token_cost(entry.tokens, *p) * multiplier;
+}
+
+std::string_view cost_mode_name(CostMode mode) {
+  switch (mode) {
+    case CostMode::kAuto: return "auto";
+    case CostMode::kCalculate: return "calculate";
+    case CostMode::kDisplay: return "display";
+  }
+  return "auto";
 }
 
 std::string reported_model(const UsageEntry& entry) {

@@ -34,10 +34,9 @@ std::string canonical_row(const std::string& model, const ModelPrices& p) {
 }  // namespace
 
 std::string price_fingerprint(const PriceTable& prices, CostMode mode) {
-  std::string text = mode == CostMode::kAuto ? "auto\n" : "calculate\n";
+  std::string text = fmt::format("{}\n", cost_mode_name(mode));
   for (const auto& [model, row] : prices.models()) text += canonical_row(model, row);
-  return fmt::format("{}:{}:{:016x}", mode == CostMode::kAuto ? "auto" : "calculate", prices.models().size(),
-                     fnv1a(text));
+  return fmt::format("{}:{}:{:016x}", cost_mode_name(mode), prices.models().size(), fnv1a(text));
 }
 
 }  // namespace cu

@@ -32,7 +32,13 @@ struct ModelPrices {
   friend bool operator==(const ModelPrices&, const ModelPrices&) = default;
 };
 
-enum class CostMode { kAuto, kCalculate };  // auto: use a logged costUSD when present
+// ccusage's cost modes. auto: a logged costUSD where present, else computed from the tokens;
+// calculate: always computed; display: the logged costUSD only (0 where none was logged). Stored
+// costs follow pricing.mode (auto or calculate); display exists for a query's --mode.
+enum class CostMode { kAuto, kCalculate, kDisplay };
+
+// "auto", "calculate" or "display".
+std::string_view cost_mode_name(CostMode mode);
 
 class PriceTable {
  public:

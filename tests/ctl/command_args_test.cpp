@@ -115,6 +115,9 @@ TEST(CommandArgs, RejectsBadValuesNamingTheArgument) {
       {"token_limit", 12.5},   {"token_limit", Json::array()},                {"session_length", 0},
       {"session_id", Json::object()},                {"visual_burn_rate", "loud"},
       {"rate_limits", std::string(5000, 'r')},       {"history", "yes"},
+      {"timezone", "Mars/Olympus_Mons"},             {"timezone", ""},       {"timezone", 3},
+      {"mode", "estimate"},  {"project_aliases", "a"},                      {"project_aliases", "a=b,=c"},
+      {"project_aliases", "a=b,"},                   {"cost_source", "mine"},
   };
   for (const BadValue& bad : cases) {
     const std::string message = rejection(kEverything, {{bad.name, bad.value}}, true);
@@ -152,7 +155,12 @@ TEST(CommandArgs, EveryCommandValidatesItsOwnArguments) {
       {"instances", true},   {"last", 2},           {"start_of_week", "friday"}, {"active", true},
       {"recent", true},      {"token_limit", "max"}, {"session_length", 5},  {"session_id", "s"},
       {"rate_limits", Json::object()},              {"history", true},
-      {"breakdown", true},   {"chart", true},        {"visual_burn_rate", "off"}};
+      {"breakdown", true},   {"chart", true},        {"visual_burn_rate", "off"},
+      {"timezone", "Asia/Tokyo"},                    {"mode", "display"},    {"id", "s"},
+      {"compact", true},     {"project_aliases", "a=Alpha,b=Beta"},
+      {"offline", true},     {"no_offline", true},   {"single_thread", true}, {"debug", true},
+      {"debug_samples", 3},  {"cache", true},        {"no_cache", true},     {"refresh_interval", 2},
+      {"cost_source", "cc"}, {"context_low_threshold", 50},                  {"context_medium_threshold", 80}};
   ASSERT_EQ(good.size(), arg_specs().size());
   for (const CommandSpec& command : command_registry()) {
     for (const ArgSpec& spec : arg_specs()) {

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ctl/report_source.h"
+#include "ctl/event_reports.h"
 #include "core/usage_event.h"
 #include "rollup/calendar.h"
 
@@ -30,38 +30,7 @@ std::vector<UsageEvent> load_events(const std::filesystem::path& events_json);
 // Writes `events` as Claude Code logs below `dir`/projects, one compact assistant line each.
 void write_claude_logs(const std::filesystem::path& dir, const std::vector<UsageEvent>& events);
 
-// Filters like ccusage: events outside since/until (local dates), another project or session are
-// dropped first; sessions and their models are summed from what is left. Blocks are computed over
-// all events and kept when their start's local date is in range.
-class EventReportSource : public ReportSource {
- public:
-  explicit EventReportSource(std::vector<UsageEvent> events, const std::string& zone = "UTC", int block_hours = 5);
-
-  std::vector<DailySummaryRow> daily(const ReportFilter& filter) override;
-  std::vector<ModelDailyRow> model_daily(const ReportFilter& filter) override;
-  std::vector<SessionRow> sessions(const ReportFilter& filter) override;
-  std::vector<SessionModelRow> session_models(const ReportFilter& filter) override;
-  std::vector<UsageBlock> blocks(const ReportFilter& filter, std::int64_t now_ms) override;
-  std::vector<std::string> projects() override;
-  const Calendar& calendar() const override { return calendar_; }
-  int block_hours() const override { return block_hours_; }
-  // Over `snapshots` and the events, like the store.
-  std::vector<RateLimitSnapshot> rate_limit_snapshots(const RateLimitFilter& filter) override;
-  std::vector<RateLimitSnapshot> latest_rate_limits() override;
-  std::vector<UsagePoint> usage_points(std::int64_t from_ms, std::int64_t to_ms) override;
-  const LimitSettings& limit_settings() const override { return limits; }
-
-  std::vector<RateLimitSnapshot> snapshots;  // one per window and minute, as the store keeps them
-  LimitSettings limits;
-  int calls = 0;  // how many queries were made, for tests of the server's dispatch
-
- private:
-  std::vector<UsageEvent> selected(const ReportFilter& filter) const;
-
-  std::vector<UsageEvent> events_;
-  Calendar calendar_;
-  int block_hours_;
-};
+using cu::EventReportSource;
 
 // Compares report JSON the way parity matters: same keys and nesting, numbers equal within 1e-9
 // (relative), "modelsUsed" as sets (ccusage lists models in first-use order, the daemon sorted).

@@ -83,6 +83,41 @@ TEST(Printers, DailyTableHasTotals) {
   EXPECT_EQ(text.find('\x1b'), std::string::npos);
 }
 
+// ccusage's --compact: Date, Models, Input, Output, Cost.
+TEST(Printers, CompactTablesDropTheCacheAndTotalColumns) {
+  const Json data = Json::parse(R"({"daily":[{"date":"2026-02-01","inputTokens":1000,"outputTokens":20,
+    "cacheCreationTokens":7,"cacheReadTokens":5,"totalTokens":1032,"totalCost":1.5,
+    "modelsUsed":["claude-sonnet-4-20250514"],"modelBreakdowns":[]}],
+    "totals":{"inputTokens":1000,"outputTokens":20,"cacheCreationTokens":7,"cacheReadTokens":5,"totalTokens":1032,"totalCost":1.5}})");
+  std::ostringstream wide;
+  print_daily(data, CommandArgs{}, PrintContext{}, wide);
+  EXPECT_NE(wide.str().find("Cache Create"), std::string::npos);
+  PrintContext compact;
+  compact.compact = true;
+  std::ostringstream narrow;
+  print_daily(data, CommandArgs{}, compact, narrow);
+  const std::string text = narrow.str();
+  for (const char* gone : {"Cache Create", "Cache Read", "Total Tokens", "1,032"}) {
+    EXPECT_EQ(text.find(gone), std::string::npos) << gone << "\n" << text;
+  }
+  EXPECT_NE(text.find("│ 2026-02-01 │ - sonnet-4 │ 1,000 │     20 │      $1.50 │"), std::string::npos) << text;
+}
+
+TEST(Printers, ProjectAliasesNameTheProjectsOfTables) {
+  const Json data = Json::parse(R"({"sessions":[{"sessionId":"s1","projectPath":"-home-ana-api",
+    "firstActivity":"2026-02-01T10:00:00.000Z","lastActivity":"2026-02-01T11:00:00.000Z","inputTokens":1,
+    "outputTokens":2,"cacheCreationTokens":0,"cacheReadTokens":0,"totalTokens":3,"totalCost":0.5,
+    "modelsUsed":[],"modelBreakdowns":[]}],
+    "totals":{"inputTokens":1,"outputTokens":2,"cacheCreationTokens":0,"cacheReadTokens":0,"totalTokens":3,"totalCost":0.5}})");
+  PrintContext context;
+  context.zone = "UTC";
+  context.project_aliases = {{"-home-ana-api", "API server"}};
+  std::ostringstream out;
+  print_session(data, CommandArgs{}, context, out);
+  EXPECT_NE(out.str().find("│ API server │"), std::string::npos) << out.str();
+  EXPECT_EQ(out.str().find("-home-ana-api"), std::string::npos) << out.str();
+}
+
 TEST(Printers, EmptyReport) {
   std::ostringstream out;
   print_daily(Json::parse(R"({"daily":[],"totals":{}})"), CommandArgs{}, PrintContext{}, out);

@@ -22,6 +22,16 @@ using nlohmann::json;
 // Model lists: ccusage prints them in order of first use, we sort them (docs/PROTOCOL.md).
 bool is_model_list(const std::string& key) { return key == "modelsUsed" || key == "models"; }
 
+// Breakdowns by cost, descending; ccusage keeps equal costs in order of first use, we in name order
+// (docs/PROTOCOL.md): compared in one order.
+json by_cost_then_name(json breakdowns) {
+  std::stable_sort(breakdowns.begin(), breakdowns.end(), [](const json& a, const json& b) {
+    const double ca = a.value("cost", 0.0), cb = b.value("cost", 0.0);
+    return ca != cb ? ca > cb : a.value("modelName", "") < b.value("modelName", "");
+  });
+  return breakdowns;
+}
+
 void expect_same(const json& ours, const json& theirs, const std::string& path) {
   if (theirs.is_number_float() || ours.is_number_float()) {
     ASSERT_TRUE(ours.is_number()) << path;
@@ -38,6 +48,8 @@ void expect_same(const json& ours, const json& theirs, const std::string& path) 
         std::sort(a.begin(), a.end());
         std::sort(b.begin(), b.end());
         EXPECT_EQ(a, b) << path << "." << key;
+      } else if (key == "modelBreakdowns" && value.is_array() && ours.at(key).is_array()) {
+        expect_same(by_cost_then_name(ours.at(key)), by_cost_then_name(value), path + "." + key);
       } else {
         expect_same(ours.at(key), value, path + "." + key);
       }
@@ -85,12 +97,20 @@ class CtlCcusageDiffTest : public ::testing::TestWithParam<Case> {
   }
 
   void compare(const std::string& ours_args, const std::string& ccusage_args) {
+    compare_as_given(ours_args, ccusage_args + " -z " + GetParam().timezone);
+  }
+
+  // ccusage_args with their own -z, if any.
+  void compare_as_given(const std::string& ours_args, const std::string& ccusage_args) {
     SCOPED_TRACE(ours_args);
     const CommandResult result = ctl(ours_args + " --json");
     ASSERT_EQ(result.exit_code, 0) << result.output;
-    const json theirs = run_ccusage(logs_, ccusage_args + " -z " + GetParam().timezone);
+    const json theirs = run_ccusage(logs_, ccusage_args);
     expect_same(json::parse(result.output), theirs, "$");
   }
+
+  // A zone other than the daemon's, far from both cases' zones.
+  static std::string other_zone() { return "Pacific/Auckland"; }
 
   TempDir temp_;
   fs::path logs_;
@@ -115,6 +135,41 @@ TEST_P(CtlCcusageDiffTest, SessionRange) {
 }
 TEST_P(CtlCcusageDiffTest, Blocks) { compare("blocks", "blocks"); }
 TEST_P(CtlCcusageDiffTest, BlocksTokenLimitMax) { compare("blocks --token-limit max", "blocks --token-limit max"); }
+
+// A query's own -z: the daemon keeps its dates in the case's zone and answers in another one.
+TEST_P(CtlCcusageDiffTest, DailyInTheQuerysZone) {
+  compare_as_given("daily --breakdown -z " + other_zone(), "claude daily --breakdown -z " + other_zone());
+}
+TEST_P(CtlCcusageDiffTest, MonthlyAndWeeklyInTheQuerysZone) {
+  compare_as_given("monthly --timezone " + other_zone(), "claude monthly --timezone " + other_zone());
+  compare_as_given("weekly -z " + other_zone(), "claude weekly -z " + other_zone());
+}
+TEST_P(CtlCcusageDiffTest, SessionsAndBlocksInTheQuerysZone) {
+  compare_as_given("session -z " + other_zone(), "claude session -z " + other_zone());
+  compare_as_given("session --since 20251101 --until 2026-02-24 -z " + other_zone(),
+                   "claude session --since 20251101 --until 20260224 -z " + other_zone());
+  compare_as_given("blocks --since 20251201 -z " + other_zone(), "blocks --since 20251201 -z " + other_zone());
+}
+// -m: costs computed from the tokens whatever was logged, or only what was logged.
+TEST_P(CtlCcusageDiffTest, CostModes) {
+  for (const char* mode : {"calculate", "display", "auto"}) {
+    compare(fmt::format("daily -m {}", mode), fmt::format("claude daily -m {}", mode));
+    compare(fmt::format("session --mode {}", mode), fmt::format("claude session --mode {}", mode));
+    compare(fmt::format("blocks -m {}", mode), fmt::format("blocks -m {}", mode));
+  }
+}
+// session --id: one session's entries and totals; an unknown id is null.
+TEST_P(CtlCcusageDiffTest, SessionById) {
+  const CommandResult sessions = ctl("session --json");
+  ASSERT_EQ(sessions.exit_code, 0);
+  const json list = json::parse(sessions.output).at("sessions");
+  ASSERT_FALSE(list.empty());
+  for (const json& session : {list.front(), list.back()}) {
+    const std::string id = session.at("sessionId").get<std::string>();
+    compare("session --id " + id, "claude session --id " + id);
+  }
+  compare("session -i no-such-session", "claude session -i no-such-session");
+}
 
 INSTANTIATE_TEST_SUITE_P(CorporaAndZones, CtlCcusageDiffTest,
                          ::testing::Values(Case{"shared", "UTC"}, Case{"shared", "America/New_York"},

@@ -1,5 +1,6 @@
 #include "ctl/cli.h"
 
+#include <algorithm>
 #include <chrono>
 #include <iterator>
 #include <map>
@@ -8,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "config/default_paths.h"
 #include "ctl/command_registry.h"
 #include "ctl/control_client.h"
 #include "ctl/protocol.h"
@@ -42,7 +44,46 @@ struct Subcommand {
 struct Settings {
   std::filesystem::path socket;
   std::string zone = "local";
+  // Where each socket tried came from, for the message when none answers: "PATH (why)".
+  std::vector<std::string> tried;
 };
+
+// One place a daemon may listen: its socket and the zone of its tables.
+struct Candidate {
+  std::filesystem::path socket;
+  std::string zone = "local";
+  std::string origin;
+};
+
+std::optional<Candidate> candidate_of_config(const std::filesystem::path& path, const Environment& env,
+                                             bool path_is_explicit, std::string origin) {
+  const Config config = read_config(path, env, path_is_explicit);
+  return Candidate{config.ctl_socket, config.timezone, std::move(origin)};
+}
+
+// The system template's instance for this user (systemd/claude-usaged@.service): its config with
+// the environment the unit gives it.
+std::optional<Candidate> system_unit_candidate(const CliIo& io) {
+  auto user = io.env.get("USER");
+  if (!user || user->empty()) user = io.env.get("LOGNAME");
+  if (!user || user->empty() || user->find('/') != std::string::npos) return std::nullopt;
+  Environment unit = io.env;
+  unit.vars["XDG_RUNTIME_DIR"] = (io.system_root / "run/claude-usaged" / *user).string();
+  unit.vars["XDG_STATE_HOME"] = (io.system_root / "var/lib/claude-usaged" / *user).string();
+  const auto config = io.system_root / "etc/claude-usaged/config.yaml";
+  const std::string origin = fmt::format("the system unit claude-usaged@{}", *user);
+  try {
+    if (std::filesystem::exists(config)) return candidate_of_config(config, unit, true, origin);
+  } catch (const ConfigError&) {
+    // Another user's daemon config may be unreadable or invalid for us: use the default path.
+  }
+  return Candidate{default_ctl_socket(unit), "local", origin};
+}
+
+bool socket_exists(const std::filesystem::path& path) {
+  std::error_code error;
+  return std::filesystem::is_socket(path, error);
+}
 
 std::string help_of(const ArgSpec& spec) {
   if (spec.kind != ArgKind::kChoice) return std::string(spec.help);
@@ -100,22 +141,52 @@ Json request_args_of(const Json& args) {
   return request;
 }
 
-Settings settings_of(const GlobalOptions& global, const Environment& env) {
+// Which socket to ask (docs/PROTOCOL.md, "Finding the daemon"): --socket; else
+// $CLAUDE_USAGED_SOCKET; else ctl.socket of --config; else the first of these that exists: ctl.socket
+// of the user's config (the user unit), the system unit's instance for this user. When none
+// exists the first is tried, and the message names them all.
+Settings settings_of(const GlobalOptions& global, const CliIo& io) {
+  const Environment& env = io.env;
   Settings settings;
-  std::optional<Config> config;
+  std::optional<Candidate> config;
   try {
-    config = global.config.empty() ? read_config(default_config_path(env), env, false)
-                                   : read_config(global.config, env, true);
+    config = global.config.empty() ? candidate_of_config(default_config_path(env), env, false, "")
+                                   : candidate_of_config(global.config, env, true, "");
   } catch (const ConfigError&) {
     // With an explicit socket the config only picks the time zone of tables: not worth failing.
     if (global.socket.empty()) throw;
   }
-  if (config) {
-    settings.socket = config->ctl_socket;
-    settings.zone = config->timezone;
+  if (config) settings.zone = config->zone;
+  const auto explicit_socket = [&](const std::filesystem::path& path, const std::string& origin) {
+    settings.socket = path;
+    settings.tried = {fmt::format("{} ({})", path.string(), origin)};
+    return settings;
+  };
+  if (!global.socket.empty()) return explicit_socket(global.socket, "--socket");
+  if (auto socket = env.get("CLAUDE_USAGED_SOCKET"); socket && !socket->empty()) {
+    return explicit_socket(*socket, "$CLAUDE_USAGED_SOCKET");
   }
-  if (!global.socket.empty()) settings.socket = global.socket;
+  if (!global.config.empty()) return explicit_socket(config->socket, "ctl.socket of " + global.config);
+  std::vector<Candidate> candidates{*config};
+  candidates.front().origin = "ctl.socket of " + default_config_path(env).string() + ", the user unit";
+  if (auto system = system_unit_candidate(io)) candidates.push_back(std::move(*system));
+  const auto found = std::find_if(candidates.begin(), candidates.end(), [](const Candidate& c) { return socket_exists(c.socket); });
+  const Candidate& chosen = found != candidates.end() ? *found : candidates.front();
+  settings.socket = chosen.socket;
+  settings.zone = chosen.zone;
+  for (const Candidate& candidate : candidates) {
+    settings.tried.push_back(fmt::format("{} ({})", candidate.socket.string(), candidate.origin));
+  }
   return settings;
+}
+
+// "claude-usaged is not running: no daemon on A (why), nor on B (why)" when several were looked for.
+std::string not_running_message(const ClientError& error, const Settings& settings) {
+  if (error.kind() != ClientErrorKind::kNotRunning || settings.tried.size() < 2) return error.what();
+  std::string places;
+  for (std::size_t i = 0; i < settings.tried.size(); ++i) places += (i == 0 ? "" : ", nor on ") + settings.tried[i];
+  return fmt::format("claude-usaged is not running: no daemon on {}; start it with \"systemctl --user start "
+                     "claude-usaged\" or pass --socket", places);
 }
 
 // --no-color and NO_COLOR win; then --color and FORCE_COLOR (as ccusage); else a terminal.
@@ -178,7 +249,7 @@ int run_statusline(const Subcommand& sub, const GlobalOptions& global, CliIo& io
       args["rate_limits"] = forwarded_rate_limits(context.hook.rate_limits);
     }
     const CommandArgs parsed = parse_command_args(sub.command->args, args, /*include_printer_args=*/true);
-    const ClientOptions options{settings_of(global, io.env).socket, kStatuslineConnectTimeout, kStatuslineResponseTimeout};
+    const ClientOptions options{settings_of(global, io).socket, kStatuslineConnectTimeout, kStatuslineResponseTimeout};
     const Json data = call_daemon(options, sub.command->name, request_args_of(args));
     if (global.json) {
       io.out << render_json(data) << "\n";
@@ -199,7 +270,7 @@ int run_command(const Subcommand& sub, const GlobalOptions& global, CliIo& io) {
   Settings settings;
   try {
     parsed = parse_command_args(sub.command->args, args, /*include_printer_args=*/true);
-    settings = settings_of(global, io.env);
+    settings = settings_of(global, io);
   } catch (const std::exception& error) {
     io.err << "claude-usagectl " << sub.command->name << ": " << error.what() << "\n";
     return kExitUsage;
@@ -217,7 +288,7 @@ int run_command(const Subcommand& sub, const GlobalOptions& global, CliIo& io) {
     }
     return sub.command->exit_code != nullptr ? sub.command->exit_code(data) : kExitOk;
   } catch (const ClientError& error) {
-    io.err << "claude-usagectl " << sub.command->name << ": " << error.what() << "\n";
+    io.err << "claude-usagectl " << sub.command->name << ": " << not_running_message(error, settings) << "\n";
     return exit_code_of(error);
   }
 }

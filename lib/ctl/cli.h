@@ -1,6 +1,7 @@
 #pragma once
 // claude-usagectl: `claude-usagectl [--socket PATH] [--config FILE] COMMAND [flags] [--json]`, one
 // subcommand per entry of the command registry.
+#include <filesystem>
 #include <istream>
 #include <ostream>
 #include <string>
@@ -26,6 +27,9 @@ struct CliIo {
   std::ostream& err;
   Environment env;
   bool out_is_tty = false;
+  // Where the system unit's files are looked for (/etc/claude-usaged, /run/claude-usaged): "/"
+  // but in tests.
+  std::filesystem::path system_root = "/";
 };
 
 // Runs the CLI on `args` (without the program name); returns the exit code. `statusline` always

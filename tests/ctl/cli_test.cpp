@@ -286,3 +286,73 @@ TEST(CliWithoutDaemon, VersionMismatchIsExplained) {
 
 }  // namespace
 }  // namespace cu::ctl
+
+namespace cu::ctl {
+namespace {
+
+// The CLI as user "ana" with the system unit's files below `root` (instead of /).
+CliRun run_as_ana(const std::vector<std::string>& args, const test::TempDir& home, const std::filesystem::path& root,
+                  std::map<std::string, std::string> extra_env = {}) {
+  std::istringstream in;
+  std::ostringstream out;
+  std::ostringstream err;
+  CliIo io{in, out, err, test_env(home), false};
+  io.env.vars["USER"] = "ana";
+  for (auto& [key, value] : extra_env) io.env.vars[key] = value;
+  io.system_root = root;
+  CliRun result;
+  result.code = run_cli(args, io);
+  result.out = out.str();
+  result.err = err.str();
+  return result;
+}
+
+// Under the system template the daemon listens on /run/claude-usaged/<user>/claude-usaged.sock;
+// the client finds it without --socket when the user unit's socket does not exist.
+TEST_F(Cli, FindsTheSystemUnitsDaemonWithoutSocket) {
+  test::TempDir home;
+  test::TempDir root;
+  const auto run_dir = root.path() / "run/claude-usaged/ana";
+  std::filesystem::create_directories(run_dir);
+  std::filesystem::create_symlink(server_.socket(), run_dir / "claude-usaged.sock");
+  const CliRun found = run_as_ana({"daily", "--json"}, home, root.path());
+  EXPECT_EQ(found.code, kExitOk) << found.err;
+  EXPECT_NE(found.out.find("\"daily\""), std::string::npos) << found.out;
+}
+
+// The system config's ctl.socket, resolved with the unit's environment, is where it looks.
+TEST_F(Cli, ReadsTheSystemUnitsSocketFromItsConfig) {
+  test::TempDir home;
+  test::TempDir root;
+  std::filesystem::create_directories(root.path() / "etc/claude-usaged");
+  test::write_file(root.path() / "etc/claude-usaged/config.yaml",
+                   "ctl:\n  socket: " + (root.path() / "elsewhere/ctl.sock").string() + "\n");
+  std::filesystem::create_directories(root.path() / "elsewhere");
+  std::filesystem::create_symlink(server_.socket(), root.path() / "elsewhere/ctl.sock");
+  const CliRun found = run_as_ana({"daily", "--json"}, home, root.path());
+  EXPECT_EQ(found.code, kExitOk) << found.err;
+}
+
+TEST_F(Cli, NamesEverySocketItTriedWhenNoneAnswers) {
+  test::TempDir home;
+  test::TempDir root;
+  const CliRun none = run_as_ana({"daily"}, home, root.path());
+  EXPECT_EQ(none.code, kExitNotRunning);
+  const std::string user_socket = (home.path() / "run" / "claude-usaged.sock").string();
+  const std::string system_socket = (root.path() / "run/claude-usaged/ana/claude-usaged.sock").string();
+  EXPECT_NE(none.err.find(user_socket + " (ctl.socket of"), std::string::npos) << none.err;
+  EXPECT_NE(none.err.find(system_socket + " (the system unit claude-usaged@ana)"), std::string::npos) << none.err;
+}
+
+TEST_F(Cli, AnEnvironmentVariableNamesTheSocket) {
+  test::TempDir home;
+  test::TempDir root;
+  const CliRun found = run_as_ana({"daily", "--json"}, home, root.path(), {{"CLAUDE_USAGED_SOCKET", socket()}});
+  EXPECT_EQ(found.code, kExitOk) << found.err;
+  const CliRun missing = run_as_ana({"daily"}, home, root.path(), {{"CLAUDE_USAGED_SOCKET", "/nonexistent/x.sock"}});
+  EXPECT_EQ(missing.code, kExitNotRunning);
+  EXPECT_NE(missing.err.find("/nonexistent/x.sock"), std::string::npos) << missing.err;
+}
+
+}  // namespace
+}  // namespace cu::ctl

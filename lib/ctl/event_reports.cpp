@@ -65,12 +65,6 @@ std::vector<SessionModelRow> session_model_rows_of(std::span<const UsageEvent> e
   return rows;
 }
 
-void sort_by_time(std::vector<UsageEvent>& events) {
-  std::sort(events.begin(), events.end(), [](const UsageEvent& a, const UsageEvent& b) {
-    return std::tie(a.entry.timestamp_ms, a.id) < std::tie(b.entry.timestamp_ms, b.id);
-  });
-}
-
 void reprice(std::vector<UsageEvent>& events, const PriceTable& prices, CostMode mode) {
   for (UsageEvent& event : events) event.cost_usd = entry_cost(event.entry, prices, mode);
 }
@@ -127,9 +121,7 @@ std::vector<UsageBlock> EventReportSource::blocks(const ReportFilter& filter, st
 
 std::vector<UsageEvent> EventReportSource::events(const ReportFilter& filter) {
   ++calls;
-  std::vector<UsageEvent> events = selected(filter);
-  sort_by_time(events);
-  return events;
+  return selected(filter);
 }
 
 std::vector<std::string> EventReportSource::projects() {

@@ -25,9 +25,6 @@ std::vector<SessionRow> session_rows_of(std::span<const UsageEvent> events);
 // Per (project, session, reported model).
 std::vector<SessionModelRow> session_model_rows_of(std::span<const UsageEvent> events);
 
-// Sorts events by time (then id), as a report lists them.
-void sort_by_time(std::vector<UsageEvent>& events);
-
 // Prices every event's cost_usd anew in `mode` (auto, calculate or display: CostMode).
 void reprice(std::vector<UsageEvent>& events, const PriceTable& prices, CostMode mode);
 

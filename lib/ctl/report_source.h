@@ -40,7 +40,8 @@ class ReportSource {
   // Non-gap blocks whose start falls in the range, ascending by start; first_event_ms and
   // actual_end_ms set; is_active evaluated at `now_ms`.
   virtual std::vector<UsageBlock> blocks(const ReportFilter& filter, std::int64_t now_ms) = 0;
-  // Kept events of the filter's range, project and session, ascending by time (session --id).
+  // Kept events of the filter's range, project and session, in no particular order (session --id
+  // lists them through rollup/event_order.h).
   virtual std::vector<UsageEvent> events(const ReportFilter& filter) = 0;
   // Project folders that have usage, sorted.
   virtual std::vector<std::string> projects() = 0;

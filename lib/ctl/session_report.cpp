@@ -8,6 +8,7 @@
 #include "ctl/reports.h"
 #include "ctl/usage_rows.h"
 #include "rollup/calendar.h"
+#include "rollup/event_order.h"
 
 namespace cu::ctl {
 namespace {
@@ -65,18 +66,18 @@ Json session_by_id(ReportSource& source, const CommandArgs& args) {
   Json entries = Json::array();
   double total_cost = 0;
   std::int64_t total_tokens = 0;
-  for (const UsageEvent& event : events) {
-    const TokenCounts& t = event.entry.tokens;
+  for (const UsageEvent* event : time_ordered(events)) {
+    const TokenCounts& t = event->entry.tokens;
     Json entry = Json::object();
-    entry["timestamp"] = format_timestamp_ms(event.entry.timestamp_ms);
+    entry["timestamp"] = format_timestamp_ms(event->entry.timestamp_ms);
     entry["inputTokens"] = t.input;
     entry["outputTokens"] = t.output;
     entry["cacheCreationTokens"] = t.cache_creation;
     entry["cacheReadTokens"] = t.cache_read;
-    entry["model"] = event.entry.model;
-    entry["costUSD"] = event.entry.logged_cost_usd.value_or(0.0);
+    entry["model"] = event->entry.model;
+    entry["costUSD"] = event->entry.logged_cost_usd.value_or(0.0);
     entries.push_back(std::move(entry));
-    total_cost += event.cost_usd;
+    total_cost += event->cost_usd;
     total_tokens += t.total();
   }
   return Json{{"sessionId", *args.session_id}, {"totalCost", total_cost}, {"totalTokens", total_tokens},

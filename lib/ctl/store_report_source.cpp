@@ -30,8 +30,16 @@ std::vector<UsageEvent> events_of(Store& store, const ReportFilter& filter, cons
     std::erase_if(events, [&](const UsageEvent& event) { return event.session_id != *filter.session_id; });
   }
   if (mode && prices != nullptr) reprice(events, *prices, *mode);
-  sort_by_time(events);
   return events;
+}
+
+// The stored non-gap blocks starting in the filter's range (local dates of `calendar`), active or
+// not at `now_ms`.
+std::vector<UsageBlock> stored_blocks(Store& store, const ReportFilter& filter, const Calendar& calendar,
+                                      std::chrono::hours block_length, std::int64_t now_ms) {
+  std::vector<UsageBlock> blocks = store.usage_blocks(filter, &calendar);
+  for (UsageBlock& block : blocks) block.is_active = block_is_active(block, block_length, now_ms);
+  return blocks;
 }
 
 // The reports' view in another zone or cost mode (ReportSource::viewed).
@@ -62,12 +70,8 @@ class ViewedStoreSource final : public ReportSource {
     return session_model_rows_of(events_of(store_, filter, calendar_, pricing_.prices, mode_));
   }
   std::vector<UsageBlock> blocks(const ReportFilter& filter, std::int64_t now_ms) override {
+    if (!mode_) return stored_blocks(store_, filter, calendar_, block_length_, now_ms);
     std::vector<UsageBlock> blocks;
-    if (!mode_) {
-      blocks = store_.usage_blocks(filter, &calendar_);
-      for (UsageBlock& block : blocks) block.is_active = block_is_active(block, block_length_, now_ms);
-      return blocks;
-    }
     const std::vector<UsageEvent> events = events_of(store_, ReportFilter{}, calendar_, pricing_.prices, mode_);
     for (UsageBlock& block : compute_blocks(events, block_length_, now_ms)) {
       if (!block.is_gap && in_date_range(block.start_ms, filter, calendar_)) blocks.push_back(std::move(block));
@@ -125,9 +129,7 @@ std::vector<SessionModelRow> StoreReportSource::session_models(const ReportFilte
 }
 
 std::vector<UsageBlock> StoreReportSource::blocks(const ReportFilter& filter, std::int64_t now_ms) {
-  std::vector<UsageBlock> blocks = store_->usage_blocks(filter, calendar_);
-  for (UsageBlock& block : blocks) block.is_active = block_is_active(block, block_length_, now_ms);
-  return blocks;
+  return stored_blocks(*store_, filter, *calendar_, block_length_, now_ms);
 }
 
 std::vector<UsageEvent> StoreReportSource::events(const ReportFilter& filter) {

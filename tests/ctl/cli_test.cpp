@@ -31,19 +31,28 @@ Environment test_env(const test::TempDir& home) {
   return env;
 }
 
-CliRun run(const std::vector<std::string>& args, const std::string& stdin_text = "", bool tty = false,
-           std::map<std::string, std::string> extra_env = {}) {
-  static test::TempDir home;
+// The CLI with HOME at `home`, `extra_env` added to its environment and the system unit's files
+// below `system_root`.
+CliRun run_in(const std::vector<std::string>& args, const test::TempDir& home,
+              const std::map<std::string, std::string>& extra_env, const std::filesystem::path& system_root = "/",
+              const std::string& stdin_text = "", bool tty = false) {
   std::istringstream in(stdin_text);
   std::ostringstream out;
   std::ostringstream err;
   CliIo io{in, out, err, test_env(home), tty};
-  for (auto& [key, value] : extra_env) io.env.vars[key] = value;
+  for (const auto& [key, value] : extra_env) io.env.vars[key] = value;
+  io.system_root = system_root;
   CliRun result;
   result.code = run_cli(args, io);
   result.out = out.str();
   result.err = err.str();
   return result;
+}
+
+CliRun run(const std::vector<std::string>& args, const std::string& stdin_text = "", bool tty = false,
+           const std::map<std::string, std::string>& extra_env = {}) {
+  static test::TempDir home;
+  return run_in(args, home, extra_env, "/", stdin_text, tty);
 }
 
 class Cli : public testing::Test {
@@ -293,18 +302,8 @@ namespace {
 // The CLI as user "ana" with the system unit's files below `root` (instead of /).
 CliRun run_as_ana(const std::vector<std::string>& args, const test::TempDir& home, const std::filesystem::path& root,
                   std::map<std::string, std::string> extra_env = {}) {
-  std::istringstream in;
-  std::ostringstream out;
-  std::ostringstream err;
-  CliIo io{in, out, err, test_env(home), false};
-  io.env.vars["USER"] = "ana";
-  for (auto& [key, value] : extra_env) io.env.vars[key] = value;
-  io.system_root = root;
-  CliRun result;
-  result.code = run_cli(args, io);
-  result.out = out.str();
-  result.err = err.str();
-  return result;
+  extra_env["USER"] = "ana";
+  return run_in(args, home, extra_env, root);
 }
 
 // Under the system template the daemon listens on /run/claude-usaged/<user>/claude-usaged.sock;

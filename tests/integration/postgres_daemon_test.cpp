@@ -73,7 +73,8 @@ TEST_F(PostgresDaemonTest, AHungPostgresNeverDelaysAControlAnswer) {
   write_file(log_path(), usage_line(1) + usage_line(2));
   FakePostgres server(FakePostgres::Mode::kSilent);
   start(server.url(60));  // libpq gives up after 60 s; everything below happens before
-  ASSERT_TRUE(wait_until([&] { return server.accepted() >= 1; })) << read_file(daemon_log());
+  // The shipping thread may reach the server before the loop listens on the control socket.
+  ASSERT_TRUE(wait_until([&] { return server.accepted() >= 1 && answering(); })) << read_file(daemon_log());
   for (int i = 0; i < 10; ++i) {
     const json status = call("status");
     EXPECT_EQ(status["backend"], "sqlite-fallback");

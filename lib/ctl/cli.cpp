@@ -5,6 +5,7 @@
 #include <iterator>
 #include <map>
 #include <optional>
+#include <stdexcept>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -270,6 +271,7 @@ int run_command(const Subcommand& sub, const GlobalOptions& global, CliIo& io) {
   Settings settings;
   try {
     parsed = parse_command_args(sub.command->args, args, /*include_printer_args=*/true);
+    if (parsed.csv && global.json) throw std::invalid_argument("--csv and --json exclude each other");
     settings = settings_of(global, io);
   } catch (const std::exception& error) {
     io.err << "claude-usagectl " << sub.command->name << ": " << error.what() << "\n";
@@ -283,6 +285,8 @@ int run_command(const Subcommand& sub, const GlobalOptions& global, CliIo& io) {
     const Json data = call_daemon(ClientOptions{settings.socket}, sub.command->name, request_args_of(args));
     if (global.json) {
       io.out << render_json(data) << "\n";
+    } else if (parsed.csv) {
+      sub.command->csv(data, parsed, io.out);
     } else {
       sub.command->print(data, parsed, print_context(parsed, global, io, settings.zone), io.out);
     }

@@ -168,6 +168,8 @@ std::vector<ArgSpec> make_arg_specs() {
        [](CommandArgs& a, const Json& v) { a.visual_burn_rate = burn_display_of(v); }},
       {"compact", '\0', kFlag, kPrinter, "narrow tables: without the cache and total token columns", {},
        [](CommandArgs& a, const Json& v) { a.compact = v.get<bool>(); }},
+      {"csv", '\0', kFlag, kPrinter, "print CSV: a header, then a line per row (per row and model with --breakdown)",
+       {}, [](CommandArgs& a, const Json& v) { a.csv = v.get<bool>(); }},
       {"project_aliases", '\0', kAliases, kPrinter,
        "names tables show for project folders: \"folder=Name,other=Other\"", {},
        [](CommandArgs& a, const Json& v) { a.project_aliases = *aliases_of(v.get<std::string>()); }},

@@ -53,6 +53,7 @@ struct CommandArgs {
   bool chart = false;
   BurnRateDisplay visual_burn_rate = BurnRateDisplay::kEmoji;
   bool compact = false;  // tables without the cache and total columns
+  bool csv = false;      // CSV lines instead of a table (csv_printers.h)
   std::map<std::string, std::string> project_aliases;  // project folder -> name shown in tables
 };
 

@@ -33,6 +33,7 @@ Json run_reload(const CommandArgs&, CommandContext& context) { return run_action
 Json run_daily(const CommandArgs& args, CommandContext& c) { return daily_report(c.source, args, c.now_ms); }
 Json run_weekly(const CommandArgs& args, CommandContext& c) { return weekly_report(c.source, args, c.now_ms); }
 Json run_monthly(const CommandArgs& args, CommandContext& c) { return monthly_report(c.source, args, c.now_ms); }
+Json run_hourly(const CommandArgs& args, CommandContext& c) { return hourly_report(c.source, args, c.now_ms); }
 Json run_session(const CommandArgs& args, CommandContext& c) { return session_report(c.source, args); }
 Json run_blocks(const CommandArgs& args, CommandContext& c) {
   return blocks_report(c.source, args, c.now_ms, &c.unchanged_until_ms);
@@ -51,12 +52,14 @@ Json run_statusline(const CommandArgs& args, CommandContext& c) {
 // daily, weekly and monthly read the clock only for --last (periods up to today).
 bool without_last(const CommandArgs& args) { return !args.last; }
 bool always(const CommandArgs&) { return true; }
+// hourly without a range is today's.
+bool with_range(const CommandArgs& args) { return args.since || args.until; }
 
 // The flags every ccusage report takes: a query's own zone and cost mode, narrow tables, and the
 // loading and debugging flags that mean nothing to a daemon.
 std::vector<std::string_view> report_args(std::initializer_list<std::string_view> own) {
   std::vector<std::string_view> args(own);
-  for (const auto name : {"timezone", "mode", "compact", "offline", "no_offline", "single_thread", "debug",
+  for (const auto name : {"timezone", "mode", "compact", "csv", "offline", "no_offline", "single_thread", "debug",
                           "debug_samples"}) {
     args.push_back(name);
   }
@@ -69,21 +72,22 @@ std::vector<CommandSpec> make_registry() {
        print_status},
       {"daily", "Usage per local day (ccusage claude daily --json)",
        report_args({"since", "until", "order", "project", "instances", "last", "breakdown", "chart", "project_aliases"}),
-       run_daily, print_daily,
-       without_last},
+       run_daily, print_daily, csv_daily, without_last},
       {"weekly", "Usage per week (ccusage claude weekly --json)",
        report_args({"since", "until", "order", "project", "start_of_week", "last", "breakdown"}), run_weekly,
-       print_weekly,
-       without_last},
+       print_weekly, csv_weekly, without_last},
       {"monthly", "Usage per month (ccusage claude monthly --json)",
        report_args({"since", "until", "order", "project", "last", "breakdown"}), run_monthly, print_monthly,
-       without_last},
+       csv_monthly, without_last},
+      {"hourly", "Usage per local hour, today's unless --since/--until (daily's JSON, per \"hour\")",
+       report_args({"since", "until", "order", "project", "breakdown"}), run_hourly, print_hourly, csv_hourly,
+       with_range},
       {"session", "Usage per session, costliest first (ccusage claude session --json)",
        report_args({"since", "until", "order", "project", "breakdown", "id", "project_aliases"}), run_session,
-       print_session, always},
+       print_session, csv_session, always},
       {"blocks", "Billing blocks (5 hours) with gaps, burn rate and projection (ccusage blocks --json)",
        report_args({"since", "until", "order", "active", "recent", "token_limit", "session_length", "breakdown"}),
-       run_blocks, print_blocks},
+       run_blocks, print_blocks, csv_blocks},
       {"statusline",
        "One line for Claude Code's statusLine hook: session, today and block cost, burn rate, official limits",
        {"session_id", "rate_limits", "visual_burn_rate", "timezone", "offline", "no_offline", "cost_source", "cache",
@@ -92,7 +96,7 @@ std::vector<CommandSpec> make_registry() {
       {"limits",
        "Official 5-hour and 7-day limits: latest reading, window cost, estimated limit, when it fills; P90 "
        "token limit. Exit 10 near, 11 full, 20 no data",
-       {"history", "since", "until", "order"}, run_limits, print_limits, nullptr, limits_exit_code},
+       {"history", "since", "until", "order"}, run_limits, print_limits, nullptr, nullptr, limits_exit_code},
       {"rescan", "Rescan every log root now (what an inotify overflow triggers)", {}, run_rescan, print_action},
       {"reload", "Re-read the config file (like SIGHUP)", {}, run_reload, print_action},
   };

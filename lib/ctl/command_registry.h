@@ -13,6 +13,7 @@
 
 #include "ctl/command_args.h"
 #include "ctl/control_hooks.h"
+#include "ctl/csv_printers.h"
 #include "ctl/report_printers.h"
 #include "ctl/report_source.h"
 
@@ -36,6 +37,8 @@ struct CommandSpec {
   // Runs the command; throws ProtocolError for a request it cannot serve.
   nlohmann::json (*handle)(const CommandArgs& args, CommandContext& context);
   void (*print)(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);
+  // The CLI's --csv output (csv_printers.h); null for a command that is not a report.
+  void (*csv)(const nlohmann::json& data, const CommandArgs& args, std::ostream& out) = nullptr;
   // Whether the answer to `args` depends only on the stored data and the settings (not on the
   // clock or the daemon's state), so that it may be reused until the data changes; null: never.
   bool (*data_only)(const CommandArgs& args) = nullptr;

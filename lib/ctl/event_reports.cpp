@@ -16,10 +16,29 @@ namespace {
 
 using SessionKey = std::pair<std::string, std::string>;
 
-std::map<std::string, std::vector<UsageEvent>> by_date(std::span<const UsageEvent> events, const Calendar& calendar) {
-  std::map<std::string, std::vector<UsageEvent>> days;
-  for (const UsageEvent& event : events) days[calendar.date_of(event.entry.timestamp_ms)].push_back(event);
-  return days;
+using Period = std::string (Calendar::*)(std::int64_t) const;
+
+// The events grouped by their local date or hour (`period`), in ascending order.
+std::map<std::string, std::vector<UsageEvent>> by_period(std::span<const UsageEvent> events, const Calendar& calendar,
+                                                         Period period) {
+  std::map<std::string, std::vector<UsageEvent>> periods;
+  for (const UsageEvent& event : events) periods[(calendar.*period)(event.entry.timestamp_ms)].push_back(event);
+  return periods;
+}
+
+std::vector<DailySummaryRow> summary_rows_of(std::span<const UsageEvent> events, const Calendar& calendar,
+                                             Period period) {
+  std::vector<DailySummaryRow> rows;
+  for (const auto& [key, group] : by_period(events, calendar, period)) rows.push_back(summarize_day(key, group));
+  return rows;
+}
+
+std::vector<ModelDailyRow> model_rows_of(std::span<const UsageEvent> events, const Calendar& calendar, Period period) {
+  std::vector<ModelDailyRow> rows;
+  for (const auto& [key, group] : by_period(events, calendar, period)) {
+    for (ModelDailyRow& row : summarize_models_of_day(key, group)) rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 std::map<SessionKey, std::vector<UsageEvent>> by_session(std::span<const UsageEvent> events) {
@@ -31,17 +50,19 @@ std::map<SessionKey, std::vector<UsageEvent>> by_session(std::span<const UsageEv
 }  // namespace
 
 std::vector<DailySummaryRow> daily_rows_of(std::span<const UsageEvent> events, const Calendar& calendar) {
-  std::vector<DailySummaryRow> rows;
-  for (const auto& [date, day] : by_date(events, calendar)) rows.push_back(summarize_day(date, day));
-  return rows;
+  return summary_rows_of(events, calendar, &Calendar::date_of);
 }
 
 std::vector<ModelDailyRow> model_daily_rows_of(std::span<const UsageEvent> events, const Calendar& calendar) {
-  std::vector<ModelDailyRow> rows;
-  for (const auto& [date, day] : by_date(events, calendar)) {
-    for (ModelDailyRow& row : summarize_models_of_day(date, day)) rows.push_back(std::move(row));
-  }
-  return rows;
+  return model_rows_of(events, calendar, &Calendar::date_of);
+}
+
+std::vector<DailySummaryRow> hourly_rows_of(std::span<const UsageEvent> events, const Calendar& calendar) {
+  return summary_rows_of(events, calendar, &Calendar::hour_of);
+}
+
+std::vector<ModelDailyRow> model_hourly_rows_of(std::span<const UsageEvent> events, const Calendar& calendar) {
+  return model_rows_of(events, calendar, &Calendar::hour_of);
 }
 
 std::vector<SessionRow> session_rows_of(std::span<const UsageEvent> events) {

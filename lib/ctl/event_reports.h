@@ -20,6 +20,10 @@ namespace cu {
 std::vector<DailySummaryRow> daily_rows_of(std::span<const UsageEvent> events, const Calendar& calendar);
 // Per (local date, model), ascending by date then model.
 std::vector<ModelDailyRow> model_daily_rows_of(std::span<const UsageEvent> events, const Calendar& calendar);
+// Per local hour of `calendar` ("YYYY-MM-DD HH:00" in `date`), ascending.
+std::vector<DailySummaryRow> hourly_rows_of(std::span<const UsageEvent> events, const Calendar& calendar);
+// Per (local hour, model), ascending by hour then model.
+std::vector<ModelDailyRow> model_hourly_rows_of(std::span<const UsageEvent> events, const Calendar& calendar);
 // Per (project, session), ascending by last activity (then project, session).
 std::vector<SessionRow> session_rows_of(std::span<const UsageEvent> events);
 // Per (project, session, reported model).

@@ -1,7 +1,9 @@
-// daily, weekly and monthly: days from the source, merged into periods.
+// daily, weekly and monthly: days from the source, merged into periods; hourly: hours from the
+// range's events.
 #include <algorithm>
 #include <map>
 
+#include "ctl/event_reports.h"
 #include "ctl/reports.h"
 #include "ctl/report_dates.h"
 #include "ctl/usage_rows.h"
@@ -101,6 +103,18 @@ nlohmann::json monthly_report(ReportSource& source, const CommandArgs& args, std
   const std::vector<PeriodRow> months =
       merge_periods(days_of(source, filter), [](std::string_view day) { return month_of(day); });
   return period_report(months, args, "monthly", "month", std::nullopt);
+}
+
+nlohmann::json hourly_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms) {
+  ReportFilter filter;
+  filter.since = args.since;
+  filter.until = args.until;
+  filter.project = args.project;
+  if (!filter.since && !filter.until) filter.since = filter.until = source.calendar().date_of(now_ms);
+  const std::vector<UsageEvent> events = source.events(filter);
+  const std::vector<DailySummaryRow> hours = hourly_rows_of(events, source.calendar());
+  const std::vector<ModelDailyRow> models = model_hourly_rows_of(events, source.calendar());
+  return period_report(day_rows(hours, models), args, "hourly", "hour", args.project);
 }
 
 }  // namespace cu::ctl

@@ -281,6 +281,10 @@ void print_monthly(const nlohmann::json& data, const CommandArgs& args, const Pr
   print_period_table(data, "monthly", "month", "Month", args, context, out);
 }
 
+void print_hourly(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out) {
+  print_period_table(data, "hourly", "hour", "Hour", args, context, out);
+}
+
 void print_session(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context,
                    std::ostream& out) {
   if (args.session_id) {  // session --id, as ccusage prints it

@@ -25,6 +25,7 @@ void print_daily(const nlohmann::json& data, const CommandArgs& args, const Prin
 void print_weekly(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);
 void print_monthly(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context,
                    std::ostream& out);
+void print_hourly(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);
 void print_session(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context,
                    std::ostream& out);
 void print_blocks(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);

@@ -21,6 +21,9 @@ nlohmann::json daily_report(ReportSource& source, const CommandArgs& args, std::
 nlohmann::json weekly_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms);
 // {"monthly":[...],"totals":{...}}, "month" being YYYY-MM.
 nlohmann::json monthly_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms);
+// {"hourly":[...],"totals":{...}}, "hour" being the local "YYYY-MM-DD HH:00", rows like daily's;
+// without --since and --until, today's hours. Not a ccusage command; its JSON follows daily's.
+nlohmann::json hourly_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms);
 // {"sessions":[...],"totals":{...}}, the costliest session first (ccusage ignores --order here).
 nlohmann::json session_report(ReportSource& source, const CommandArgs& args);
 // {"blocks":[...]} with gap blocks; burnRate and projection on the active block only.

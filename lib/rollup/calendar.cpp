@@ -45,6 +45,15 @@ std::string Calendar::time_of_day(std::int64_t timestamp_ms) const {
   return fmt::format("{:02}:{:02}", time.hours().count(), time.minutes().count());
 }
 
+std::string Calendar::hour_of(std::int64_t timestamp_ms) const {
+  const date::zoned_time<Milliseconds> local(zone_, SysMs(Milliseconds(timestamp_ms)));
+  const auto midnight = date::floor<date::days>(local.get_local_time());
+  const date::year_month_day day(midnight);
+  const auto hour = date::floor<std::chrono::hours>(local.get_local_time() - midnight);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:00", static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
+                     static_cast<unsigned>(day.day()), hour.count());
+}
+
 std::pair<std::int64_t, std::int64_t> Calendar::day_range_ms(std::string_view text) const {
   int y = 0;
   unsigned m = 0;

@@ -23,6 +23,10 @@ class Calendar {
   // The local time of day of a Unix epoch millisecond, as HH:MM.
   std::string time_of_day(std::int64_t timestamp_ms) const;
 
+  // The local hour a Unix epoch millisecond falls in, as "YYYY-MM-DD HH:00" (sorts in time order,
+  // except that the hour a DST change repeats is one hour here).
+  std::string hour_of(std::int64_t timestamp_ms) const;
+
   // [first ms, first ms of the next day) of local date `date` (YYYY-MM-DD); DST-safe.
   std::pair<std::int64_t, std::int64_t> day_range_ms(std::string_view date) const;
 

@@ -52,6 +52,51 @@ TEST(Reports, EmptyReportsSumToNegativeZeroLikeCcusage) {
   EXPECT_EQ(blocks_report(source, args, 0), Json({{"blocks", Json::array()}}));
 }
 
+// Hours are local: in Asia/Kolkata (+05:30) 10:05Z is 15:35 and 10:40Z and 11:10Z are both 16:xx.
+TEST(Reports, HourlyGroupsEventsByLocalHour) {
+  test::EventReportSource source(
+      {
+          make_event(1, "p", "s1", "2026-03-02T10:05:00.000Z", "claude-sonnet-4-20250514", 100, 10),
+          make_event(2, "p", "s1", "2026-03-02T10:40:00.000Z", "claude-opus-4-20250514", 200, 20),
+          make_event(3, "q", "s2", "2026-03-02T11:10:00.000Z", "claude-sonnet-4-20250514", 300, 30),
+          make_event(4, "q", "s2", "2026-03-02T19:00:00.000Z", "claude-sonnet-4-20250514", 400, 40),  // 00:30 next day
+      },
+      "Asia/Kolkata");
+  CommandArgs args;
+  args.since = "2026-03-02";
+  args.until = "2026-03-02";
+  const Json report = hourly_report(source, args, 0);
+  const Json& hours = report.at("hourly");
+  ASSERT_EQ(keys_of(hours, "hour"), (std::vector<std::string>{"2026-03-02 15:00", "2026-03-02 16:00"}));
+  EXPECT_EQ(hours.at(0).at("inputTokens"), 100);
+  EXPECT_EQ(hours.at(1).at("inputTokens"), 500);
+  EXPECT_EQ(hours.at(1).at("outputTokens"), 50);
+  EXPECT_EQ(hours.at(1).at("modelsUsed"), Json({"claude-opus-4-20250514", "claude-sonnet-4-20250514"}));
+  EXPECT_EQ(hours.at(1).at("modelBreakdowns").size(), 2u);
+  EXPECT_EQ(report.at("totals").at("inputTokens"), 600);
+  // The same events' daily row for that day holds exactly what its hours hold.
+  const Json day = daily_report(source, args, 0).at("daily").at(0);
+  EXPECT_EQ(day.at("inputTokens"), 600);
+  EXPECT_DOUBLE_EQ(day.at("totalCost").get<double>(),
+                   hours.at(0).at("totalCost").get<double>() + hours.at(1).at("totalCost").get<double>());
+  args.order = SortOrder::kDesc;
+  args.project = "q";
+  EXPECT_EQ(keys_of(hourly_report(source, args, 0).at("hourly"), "hour"), (std::vector<std::string>{"2026-03-02 16:00"}));
+}
+
+TEST(Reports, HourlyWithoutARangeIsTodaysLocalHours) {
+  test::EventReportSource source(
+      {
+          make_event(1, "p", "s1", "2026-03-01T23:30:00.000Z", "claude-sonnet-4-20250514", 100),  // 2026-03-02 09:30 +10
+          make_event(2, "p", "s1", "2026-03-02T13:59:00.000Z", "claude-sonnet-4-20250514", 200),  // 2026-03-02 23:59 +10
+          make_event(3, "p", "s1", "2026-03-02T14:00:00.000Z", "claude-sonnet-4-20250514", 400),  // 2026-03-03 00:00 +10
+      },
+      "Australia/Brisbane");
+  const Json report = hourly_report(source, CommandArgs{}, at("2026-03-02T05:00:00.000Z"));
+  EXPECT_EQ(keys_of(report.at("hourly"), "hour"), (std::vector<std::string>{"2026-03-02 09:00", "2026-03-02 23:00"}));
+  EXPECT_EQ(report.at("totals").at("inputTokens"), 300);
+}
+
 TEST(Reports, LastCountsPeriodsBackFromToday) {
   auto source = week_of_usage();
   CommandArgs args;

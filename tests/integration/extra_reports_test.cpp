@@ -1,0 +1,166 @@
+// The reports ccusage does not have, from the real daemon on the shared logs (subagent transcripts
+// included): hourly sums to daily, and --csv carries every row of the --json answer.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "integration/daemon_runner.h"
+#include "integration/live_daemon.h"
+#include "support/test_support.h"
+
+namespace cu::test {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kWholeHistory = "--since 20000101 --until 20991231";
+
+// Lines of CSV text split into fields; no field of these reports holds a comma, quote or newline.
+std::vector<std::vector<std::string>> csv_lines(const std::string& text) {
+  std::vector<std::vector<std::string>> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> fields;
+    std::istringstream cells(line);
+    for (std::string field; std::getline(cells, field, ',');) fields.push_back(field);
+    if (line.ends_with(',')) fields.emplace_back();
+    lines.push_back(std::move(fields));
+  }
+  return lines;
+}
+
+std::map<std::string, std::size_t> columns_of(const std::vector<std::string>& header) {
+  std::map<std::string, std::size_t> columns;
+  for (std::size_t i = 0; i < header.size(); ++i) columns[header[i]] = i;
+  return columns;
+}
+
+class ExtraReportsTest : public ::testing::TestWithParam<const char*> {
+ protected:
+  void SetUp() override {
+    const auto logs = shared_claude_logs();
+    if (!logs) {
+      if (running_in_ci()) FAIL() << "../shared/data/claude-logs is missing";
+      GTEST_SKIP() << "shared logs not present";
+    }
+    setup_ = DaemonSetup{temp_.path(), {*logs}, GetParam()};
+    setup_.write_config();
+    daemon_ = std::make_unique<LiveDaemon>(setup_.config_path(), temp_.path() / "daemon.log");
+    ASSERT_TRUE(wait_until([&] {
+      const CommandResult result = setup_.ctl("status --json");
+      return result.exit_code == 0 && json::parse(result.output).value("state", "") == "watching";
+    })) << read_file(temp_.path() / "daemon.log");
+  }
+
+  json ctl_json(const std::string& args) {
+    const CommandResult result = setup_.ctl(args + " --json");
+    EXPECT_EQ(result.exit_code, 0) << args << ": " << result.output;
+    return json::parse(result.output);
+  }
+
+  TempDir temp_;
+  DaemonSetup setup_;
+  std::unique_ptr<LiveDaemon> daemon_;
+};
+
+TEST_P(ExtraReportsTest, HourlySumsToDaily) {
+  const json daily = ctl_json(fmt::format("daily {}", kWholeHistory));
+  const json hourly = ctl_json(fmt::format("hourly {}", kWholeHistory));
+  ASSERT_GT(daily.at("daily").size(), 10u);
+  ASSERT_GT(hourly.at("hourly").size(), daily.at("daily").size());
+  struct Sums {
+    std::map<std::string, std::int64_t> tokens;
+    double cost = 0;
+    std::set<std::string> models;
+  };
+  std::map<std::string, Sums> by_day;
+  std::string previous;
+  for (const json& hour : hourly.at("hourly")) {
+    const std::string key = hour.at("hour").get<std::string>();
+    ASSERT_EQ(key.size(), 16u) << key;
+    EXPECT_EQ(key.substr(13), ":00") << key;
+    EXPECT_LT(previous, key);
+    previous = key;
+    Sums& sums = by_day[key.substr(0, 10)];
+    for (const char* field : {"inputTokens", "outputTokens", "cacheCreationTokens", "cacheReadTokens", "totalTokens"}) {
+      sums.tokens[field] += hour.at(field).get<std::int64_t>();
+    }
+    sums.cost += hour.at("totalCost").get<double>();
+    for (const json& model : hour.at("modelsUsed")) sums.models.insert(model.get<std::string>());
+  }
+  ASSERT_EQ(by_day.size(), daily.at("daily").size());
+  for (const json& day : daily.at("daily")) {
+    const std::string date = day.at("date").get<std::string>();
+    SCOPED_TRACE(date);
+    ASSERT_TRUE(by_day.contains(date));
+    const Sums& sums = by_day.at(date);
+    for (const auto& [field, total] : sums.tokens) EXPECT_EQ(day.at(field).get<std::int64_t>(), total) << field;
+    EXPECT_NEAR(day.at("totalCost").get<double>(), sums.cost, 1e-9);
+    EXPECT_EQ(day.at("modelsUsed").get<std::set<std::string>>(), sums.models);
+  }
+  EXPECT_EQ(hourly.at("totals").at("totalTokens"), daily.at("totals").at("totalTokens"));
+  EXPECT_NEAR(hourly.at("totals").at("totalCost").get<double>(), daily.at("totals").at("totalCost").get<double>(), 1e-9);
+  // One day's hours are that day's hourly rows.
+  const std::string first = daily.at("daily").at(0).at("date").get<std::string>();
+  const json one_day = ctl_json(fmt::format("hourly --since {0} --until {0}", first));
+  EXPECT_EQ(one_day.at("totals").at("totalTokens"), daily.at("daily").at(0).at("totalTokens"));
+}
+
+// Every report's --csv has a line per row of its --json, with the same figures.
+TEST_P(ExtraReportsTest, CsvCarriesEveryRowOfTheJson) {
+  struct Report {
+    std::string args;
+    std::string list_key;
+    std::string key;       // the row's key field
+    std::string cost_key;  // the row's cost field
+  };
+  const std::vector<Report> reports{
+      {"daily", "daily", "date", "totalCost"},
+      {"weekly", "weekly", "week", "totalCost"},
+      {"monthly --order desc", "monthly", "month", "totalCost"},
+      {fmt::format("hourly {}", kWholeHistory), "hourly", "hour", "totalCost"},
+      {"session", "sessions", "sessionId", "totalCost"},
+      {"blocks", "blocks", "id", "costUSD"},
+  };
+  for (const Report& report : reports) {
+    SCOPED_TRACE(report.args);
+    const json rows = ctl_json(report.args).at(report.list_key);
+    const CommandResult csv = setup_.ctl(report.args + " --csv");
+    ASSERT_EQ(csv.exit_code, 0) << csv.output;
+    const auto lines = csv_lines(csv.output);
+    ASSERT_EQ(lines.size(), rows.size() + 1);
+    const auto columns = columns_of(lines.front());
+    ASSERT_TRUE(columns.contains(report.key) && columns.contains(report.cost_key) && columns.contains("totalTokens"));
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const auto& line = lines[i + 1];
+      ASSERT_EQ(line.size(), lines.front().size()) << i;
+      EXPECT_EQ(line[columns.at(report.key)], rows[i].at(report.key).get<std::string>());
+      EXPECT_EQ(std::stoll(line[columns.at("totalTokens")]), rows[i].at("totalTokens").get<std::int64_t>());
+      EXPECT_EQ(std::stod(line[columns.at(report.cost_key)]), rows[i].at(report.cost_key).get<double>());
+    }
+  }
+  // --breakdown: the model lines of each session sum to the session.
+  const json sessions = ctl_json("session").at("sessions");
+  const auto lines = csv_lines(setup_.ctl("session --csv --breakdown").output);
+  const auto columns = columns_of(lines.front());
+  std::map<std::string, std::int64_t> tokens;
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    tokens[lines[i][columns.at("sessionId")]] += std::stoll(lines[i][columns.at("totalTokens")]);
+  }
+  ASSERT_EQ(tokens.size(), sessions.size());
+  for (const json& session : sessions) {
+    EXPECT_EQ(tokens[session.at("sessionId").get<std::string>()], session.at("totalTokens").get<std::int64_t>());
+  }
+  EXPECT_EQ(setup_.ctl("daily --csv --json").exit_code, 2);
+}
+
+INSTANTIATE_TEST_SUITE_P(Zones, ExtraReportsTest, ::testing::Values("UTC", "Asia/Kolkata"),
+                         [](const auto& info) { return std::string(info.param) == "UTC" ? "UTC" : "Asia_Kolkata"; });
+
+}  // namespace
+}  // namespace cu::test

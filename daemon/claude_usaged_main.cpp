@@ -304,7 +304,7 @@ class Daemon {
   void start_control() {
     reports_ = std::make_unique<cu::StoreReportSource>(*pipeline_->store, pipeline_->calendar,
                                                        std::chrono::hours(pipeline_->config.block_hours),
-                                                       pipeline_->config.limits, stored_pricing());
+                                                       pipeline_->config.limits, stored_pricing(), pipeline_->config.project_groups);
     rate_limits_ = std::make_unique<cu::ctl::RateLimitRecorder>(*pipeline_->store);
     cu::ctl::ControlHooks hooks;
     hooks.status = [this] { return status_json(*pipeline_, follower_->status(), *rate_limits_, started_); };
@@ -370,7 +370,7 @@ class Daemon {
     start(std::move(pipeline_));
     if (reports_) {
       reports_->retarget(*pipeline_->store, pipeline_->calendar, std::chrono::hours(pipeline_->config.block_hours),
-                         pipeline_->config.limits, stored_pricing());
+                         pipeline_->config.limits, stored_pricing(), pipeline_->config.project_groups);
     }
     if (rate_limits_) rate_limits_->retarget(*pipeline_->store);
     arm_midnight();  // the zone may have changed

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/log_level.h"
+#include "core/project_group.h"
 #include "limits/limit_settings.h"
 #include "pricing/price_table.h"
 
@@ -31,6 +32,7 @@ struct Config {
   std::map<std::string, ModelPrices> pricing_overrides;
   LogLevel log_level = LogLevel::kInfo;
   LimitSettings limits;  // limits.*: the constants of the limit estimates (SPEC §11)
+  std::vector<ProjectGroup> project_groups;  // projects.groups, in the file's order
 
   friend bool operator==(const Config&, const Config&) = default;
 };

@@ -283,6 +283,61 @@ ConfigKey limit_list_key(const KeyText& text, std::vector<std::int64_t> LimitSet
   return key;
 }
 
+// projects.groups: a map from group name to a non-empty list of globs; "~/" in a glob is the home
+// directory. The map's order is kept: a project belongs to the first group that matches it.
+std::vector<ProjectGroup> parse_project_groups(const YAML::Node& node, const Environment& env) {
+  if (!node.IsMap()) {
+    throw ValueError(node, fmt::format("must be a map of group names to lists of globs, got {}", describe(node)));
+  }
+  std::vector<ProjectGroup> groups;
+  for (const auto& entry : node) {
+    ProjectGroup group{read_scalar(entry.first, "a group name"), {}};
+    if (group.name.empty() || group.name == kUngroupedName) {
+      throw ValueError(entry.first, fmt::format("a group name must not be empty nor \"{}\"", kUngroupedName));
+    }
+    if (find_group(groups, group.name) != nullptr) {
+      throw ValueError(entry.first, fmt::format("group \"{}\" is defined twice", group.name));
+    }
+    const YAML::Node& globs = entry.second;
+    if (globs.IsScalar()) {
+      group.globs.push_back(read_scalar(globs, "a glob"));
+    } else if (globs.IsSequence() && globs.size() > 0) {
+      for (const YAML::Node& glob : globs) group.globs.push_back(read_scalar(glob, "a glob"));
+    } else {
+      throw ValueError(globs, fmt::format("group \"{}\" must have a glob or a non-empty list of globs, got {}",
+                                          group.name, describe(globs)));
+    }
+    for (std::string& glob : group.globs) {
+      if (glob.empty()) throw ValueError(globs, fmt::format("group \"{}\" has an empty glob", group.name));
+      if (glob.starts_with("~/")) glob = expand_home(glob, env).string();
+    }
+    groups.push_back(std::move(group));
+  }
+  return groups;
+}
+
+ConfigKey project_groups_key(const KeyText& text) {
+  ConfigKey key = make_key(text);
+  key.set_default = [](const Environment&, Config& c) { c.project_groups.clear(); };
+  key.parse = [](const YAML::Node& node, const Environment& env, Config& c) {
+    c.project_groups = parse_project_groups(node, env);
+  };
+  key.render = [](const Config& c) {
+    YAML::Node map(YAML::NodeType::Map);
+    for (const ProjectGroup& group : c.project_groups) {
+      YAML::Node globs(YAML::NodeType::Sequence);
+      for (const std::string& glob : group.globs) globs.push_back(glob);
+      globs.SetStyle(YAML::EmitterStyle::Flow);
+      map[group.name] = globs;
+    }
+    return map;
+  };
+  return key;
+}
+
+constexpr std::string_view kProjectGroupsExample = R"(work: ["/home/ana/work/*", "~/clients/*"]
+oss: ["-home-ana-src-*"])";
+
 constexpr std::array<Choice<CostMode>, 2> kCostModes = {{
     {"auto", CostMode::kAuto},
     {"calculate", CostMode::kCalculate},
@@ -360,6 +415,10 @@ std::vector<ConfigKey> build_keys() {
                            "Prices per model in USD per million tokens, replacing the built-in "
                            "row; *_above_200k optional.",
                            "none", kOverridesExample}),
+      project_groups_key({"projects.groups",
+                          "Named groups of projects for --group and daily --by-group: globs over project "
+                          "paths or folders; a project is in the first group that matches.",
+                          "none", kProjectGroupsExample}),
       choice_key({"log.level", "Lowest level logged: debug, info, notice, warning or error."},
                  &Config::log_level, LogLevel::kInfo, kLogLevels),
       limit_integer_key({"limits.p90_window_hours",

@@ -34,6 +34,8 @@ struct CommandArgs {
   SortOrder order = SortOrder::kAsc;
   std::optional<std::string> project;  // project folder below projects/
   bool instances = false;
+  std::optional<std::string> group;  // only the projects of this projects.groups entry
+  bool by_group = false;             // daily: the days of each project group
   std::optional<std::int64_t> last;  // the most recent N periods, counted from today
   int start_of_week = 0;             // 0 = Sunday … 6 = Saturday
   bool active = false;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "core/time.h"
+#include "ctl/project_set_source.h"
 #include "ctl/protocol.h"
 #include "ctl/reports.h"
 #include "rollup/calendar.h"
@@ -71,19 +72,20 @@ std::vector<CommandSpec> make_registry() {
       {"status", "The daemon's state: backfill progress, backend, files, events, problems", {}, run_status,
        print_status},
       {"daily", "Usage per local day (ccusage claude daily --json)",
-       report_args({"since", "until", "order", "project", "instances", "last", "breakdown", "chart", "project_aliases"}),
+       report_args({"since", "until", "order", "project", "instances", "group", "by_group", "last", "breakdown", "chart",
+                    "project_aliases"}),
        run_daily, print_daily, csv_daily, without_last},
       {"weekly", "Usage per week (ccusage claude weekly --json)",
-       report_args({"since", "until", "order", "project", "start_of_week", "last", "breakdown"}), run_weekly,
+       report_args({"since", "until", "order", "project", "group", "start_of_week", "last", "breakdown"}), run_weekly,
        print_weekly, csv_weekly, without_last},
       {"monthly", "Usage per month (ccusage claude monthly --json)",
-       report_args({"since", "until", "order", "project", "last", "breakdown"}), run_monthly, print_monthly,
+       report_args({"since", "until", "order", "project", "group", "last", "breakdown"}), run_monthly, print_monthly,
        csv_monthly, without_last},
       {"hourly", "Usage per local hour, today's unless --since/--until (daily's JSON, per \"hour\")",
-       report_args({"since", "until", "order", "project", "breakdown"}), run_hourly, print_hourly, csv_hourly,
+       report_args({"since", "until", "order", "project", "group", "breakdown"}), run_hourly, print_hourly, csv_hourly,
        with_range},
       {"session", "Usage per session, costliest first (ccusage claude session --json)",
-       report_args({"since", "until", "order", "project", "breakdown", "id", "project_aliases"}), run_session,
+       report_args({"since", "until", "order", "project", "group", "breakdown", "id", "project_aliases"}), run_session,
        print_session, csv_session, always},
       {"blocks", "Billing blocks (5 hours) with gaps, burn rate and projection (ccusage blocks --json)",
        report_args({"since", "until", "order", "active", "recent", "token_limit", "session_length", "breakdown"}),
@@ -100,6 +102,22 @@ std::vector<CommandSpec> make_registry() {
       {"rescan", "Rescan every log root now (what an inotify overflow triggers)", {}, run_rescan, print_action},
       {"reload", "Re-read the config file (like SIGHUP)", {}, run_reload, print_action},
   };
+}
+
+// The source limited to project group `name` (--group): `viewed` when set, else `source`.
+std::unique_ptr<ReportSource> group_source(std::unique_ptr<ReportSource> viewed, ReportSource& source,
+                                           const std::string& name) {
+  const std::vector<ProjectGroup>& groups = source.project_groups();
+  if (name != kUngroupedName && find_group(groups, name) == nullptr) {
+    std::string known;
+    for (const ProjectGroup& group : groups) known += fmt::format("{}\"{}\"", known.empty() ? "" : ", ", group.name);
+    throw ProtocolError(ErrorCode::kInvalidArgs,
+                        groups.empty() ? fmt::format("unknown project group \"{}\": projects.groups is empty", name)
+                                       : fmt::format("unknown project group \"{}\" (projects.groups has {})", name, known));
+  }
+  std::vector<std::string> members = group_members(groups, name, source.projects());
+  if (viewed) return std::make_unique<ProjectSetSource>(std::move(viewed), std::move(members));
+  return std::make_unique<ProjectSetSource>(source, std::move(members));
 }
 
 std::int64_t now_of(const ControlHooks& hooks) { return hooks.now_ms ? hooks.now_ms() : cu::now_ms(); }
@@ -120,6 +138,7 @@ std::string dispatch(std::string_view line, ReportSource& source, const ControlH
   const bool data_only = command->data_only != nullptr && command->data_only(args);
   std::unique_ptr<ReportSource> viewed;
   if (args.timezone || args.mode) viewed = source.viewed(ReportView{args.timezone, args.mode});
+  if (args.group) viewed = group_source(viewed ? std::move(viewed) : nullptr, source, *args.group);
   CommandContext context{viewed ? *viewed : source, hooks, now,
                          data_only ? std::numeric_limits<std::int64_t>::max() : now};
   const nlohmann::json data = command->handle(args, context);

@@ -87,13 +87,15 @@ void csv_period(const Json& data, std::string_view list_key, std::string_view ke
                 std::ostream& out) {
   Json rows = list_at(data, list_key);
   const bool by_project = at(data, "projects").is_object();
-  if (by_project) {  // daily --instances: every project's days, project by project
+  const bool by_group = at(data, "groups").is_object();
+  if (by_project || by_group) {  // daily --instances or --by-group: every list's days, list by list
     rows = Json::array();
-    for (const auto& [project, days] : at(data, "projects").items()) {
+    for (const auto& [name, days] : at(data, by_group ? "groups" : "projects").items()) {
       for (const Json& day : days) rows.push_back(day);
     }
   }
   Columns labels{key_name};
+  if (by_group) labels.push_back("group");
   if (by_project || args.project) labels.push_back("project");
   const Columns columns = with(token_columns(with(labels, {args.breakdown ? "model" : "modelsUsed"})),
                                {"totalTokens", "totalCost"});

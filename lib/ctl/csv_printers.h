@@ -1,7 +1,8 @@
 #pragma once
 // The CLI's --csv output of the reports: one header line, then one line per row of the command's
 // JSON data (what the daemon sent), for spreadsheets and scripts. Columns are the JSON's own key
-// names; with --breakdown, one line per row and model. No totals line: a consumer sums.
+// names; with --breakdown, one line per row and model. No totals line: a consumer sums. daily
+// --instances and --by-group add a project or group column.
 #include <ostream>
 #include <string>
 #include <string_view>

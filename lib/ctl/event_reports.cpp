@@ -197,6 +197,7 @@ std::unique_ptr<ReportSource> EventReportSource::viewed(const ReportView& view) 
                                                   block_hours_, prices_);
   copy->snapshots = snapshots;
   copy->limits = limits;
+  copy->groups = groups;
   return copy;
 }
 

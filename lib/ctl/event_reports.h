@@ -59,10 +59,12 @@ class EventReportSource : public ReportSource {
   std::vector<RateLimitSnapshot> latest_rate_limits() override;
   std::vector<UsagePoint> usage_points(std::int64_t from_ms, std::int64_t to_ms) override;
   const LimitSettings& limit_settings() const override { return limits; }
+  const std::vector<ProjectGroup>& project_groups() const override { return groups; }
   std::unique_ptr<ReportSource> viewed(const ReportView& view) override;
 
   std::vector<RateLimitSnapshot> snapshots;  // one per window and minute, as the store keeps them
   LimitSettings limits;
+  std::vector<ProjectGroup> groups;
   int calls = 0;  // how many queries were made, for tests of the server's dispatch
 
  private:

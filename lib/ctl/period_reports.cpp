@@ -4,6 +4,8 @@
 #include <map>
 
 #include "ctl/event_reports.h"
+#include "ctl/project_set_source.h"
+#include "ctl/protocol.h"
 #include "ctl/reports.h"
 #include "ctl/report_dates.h"
 #include "ctl/usage_rows.h"
@@ -82,11 +84,42 @@ Json daily_by_project(ReportSource& source, const CommandArgs& args, const Repor
   return Json{{"projects", std::move(projects)}, {"totals", totals.json()}};
 }
 
+// {"groups": {"<group>": [rows with "group"]}, "totals"}: each project group's days, in the
+// config's order, then the projects in no group under kUngroupedName; groups without usage left out.
+Json daily_by_group(ReportSource& source, const CommandArgs& args, const ReportFilter& filter) {
+  const std::vector<ProjectGroup>& groups = source.project_groups();
+  std::vector<std::string> names;
+  for (const ProjectGroup& group : groups) names.push_back(group.name);
+  names.emplace_back(kUngroupedName);
+  const std::vector<std::string> projects = source.projects();
+  Json list_by_group = Json::object();
+  ReportTotals totals;
+  for (const std::string& name : names) {
+    ProjectSetSource members(source, group_members(groups, name, projects));
+    std::vector<PeriodRow> rows = days_of(members, filter);
+    if (rows.empty()) continue;
+    apply_order(rows, args.order == SortOrder::kDesc);
+    Json list = Json::array();
+    for (const PeriodRow& row : rows) {
+      Json object = period_row_json(row, "date");
+      object["group"] = name;
+      list.push_back(std::move(object));
+      totals.add(row.tokens, row.cost_usd);
+    }
+    list_by_group[name] = std::move(list);
+  }
+  return Json{{"groups", std::move(list_by_group)}, {"totals", totals.json()}};
+}
+
 }  // namespace
 
 nlohmann::json daily_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms) {
   const ReportFilter filter = filter_of(source, args, Period::kDay, now_ms);
+  if (args.instances && args.by_group) {
+    throw ProtocolError(ErrorCode::kInvalidArgs, "instances and by_group exclude each other");
+  }
   if (args.instances) return daily_by_project(source, args, filter);
+  if (args.by_group) return daily_by_group(source, args, filter);
   return period_report(days_of(source, filter), args, "daily", "date", args.project);
 }
 

@@ -94,23 +94,26 @@ void print_period_table(const Json& data, std::string_view list_key, std::string
   out << rendered(table, context);
 }
 
-void print_daily_by_project(const Json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out) {
-  const Json& projects = at(data, "projects");
-  if (!projects.is_object() || projects.empty()) {
+// daily --instances (`projects`) or --by-group (`groups`): a heading row per project or group.
+void print_daily_by(const Json& data, bool by_group, const CommandArgs& args, const PrintContext& context,
+                    std::ostream& out) {
+  const Json& lists = at(data, by_group ? "groups" : "projects");
+  if (!lists.is_object() || lists.empty()) {
     out << "No usage data found.\n";
     return;
   }
-  print_title("Claude Code token usage - daily, by project", context, out);
+  print_title(by_group ? "Claude Code token usage - daily, by project group" : "Claude Code token usage - daily, by project",
+              context, out);
   TextTable table(usage_columns("Date", true));
-  for (const auto& [project, rows] : projects.items()) {
-    table.add_row({"Project: " + project_name(project, context)}, Colour::kCyan);
+  for (const auto& [name, rows] : lists.items()) {
+    table.add_row({by_group ? "Group: " + name : "Project: " + project_name(name, context)}, Colour::kCyan);
     for (const Json& row : rows) add_usage_row(table, row, "date", args.breakdown);
   }
   table.add_row(joined({"Total", ""}, usage_cells(at(data, "totals"), "totalCost")), Colour::kYellow);
   out << rendered(table, context);
 }
 
-// Rows of every project merged by date, for a chart of `daily --instances`.
+// Rows of every project (or group) merged by date, for a chart of `daily --instances`.
 Json rows_by_date(const Json& projects) {
   std::map<std::string, double> cost;
   for (const auto& [project, rows] : projects.items()) {
@@ -260,13 +263,17 @@ std::string status_line_value(std::string_view key, const Json& value) {
 }  // namespace
 
 void print_daily(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out) {
+  const bool by_group = at(data, "groups").is_object();
+  const bool by_project = at(data, "projects").is_object();
   if (args.chart) {
-    const Json rows = at(data, "projects").is_object() ? rows_by_date(at(data, "projects")) : list_at(data, "daily");
+    const Json rows = by_group     ? rows_by_date(at(data, "groups"))
+                      : by_project ? rows_by_date(at(data, "projects"))
+                                   : list_at(data, "daily");
     out << cost_chart(rows, "date", context.colour);
     return;
   }
-  if (at(data, "projects").is_object()) {
-    print_daily_by_project(data, args, context, out);
+  if (by_group || by_project) {
+    print_daily_by(data, by_group, args, context, out);
     return;
   }
   print_period_table(data, "daily", "date", "Date", args, context, out);

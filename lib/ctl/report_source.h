@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/project_group.h"
 #include "core/rate_limit.h"
 #include "limits/limit_settings.h"
 #include "pricing/price_table.h"
@@ -57,6 +58,13 @@ class ReportSource {
   virtual int block_hours() const = 0;
   // The constants of the limit estimates (config keys limits.*).
   virtual const LimitSettings& limit_settings() const = 0;
+
+  // The project groups (config key projects.groups) --group and daily --by-group name; none
+  // unless the source is given them.
+  virtual const std::vector<ProjectGroup>& project_groups() const {
+    static const std::vector<ProjectGroup> kNone;
+    return kNone;
+  }
 
   // The same data in `view`: reads through this source, which must outlive the result. What the
   // derived tables cannot answer in that view is computed from the kept events. Throws

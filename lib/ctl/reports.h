@@ -15,7 +15,8 @@
 
 namespace cu::ctl {
 
-// {"daily":[...],"totals":{...}}; with `instances`: {"projects":{"<project>":[...]},"totals":{...}}.
+// {"daily":[...],"totals":{...}}; with `instances`: {"projects":{"<project>":[...]},"totals":{...}};
+// with `by_group`: {"groups":{"<group>":[...]},"totals":{...}} (ReportSource::project_groups).
 nlohmann::json daily_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms);
 // {"weekly":[...],"totals":{...}}, "week" being the week's first day.
 nlohmann::json weekly_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms);

@@ -92,6 +92,7 @@ class ViewedStoreSource final : public ReportSource {
   const Calendar& calendar() const override { return calendar_; }
   int block_hours() const override { return base_.block_hours(); }
   const LimitSettings& limit_settings() const override { return base_.limit_settings(); }
+  const std::vector<ProjectGroup>& project_groups() const override { return base_.project_groups(); }
   std::unique_ptr<ReportSource> viewed(const ReportView& view) override { return base_.viewed(view); }
 
  private:

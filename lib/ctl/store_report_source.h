@@ -22,18 +22,19 @@ class StoreReportSource final : public ReportSource {
  public:
   // `store`, `calendar` and the price table must outlive this object (or the next retarget()).
   StoreReportSource(Store& store, const Calendar& calendar, std::chrono::hours block_length,
-                    LimitSettings limits = {}, StoredPricing pricing = {})
+                    LimitSettings limits = {}, StoredPricing pricing = {}, std::vector<ProjectGroup> groups = {})
       : store_(&store), calendar_(&calendar), block_length_(block_length), limits_(std::move(limits)),
-        pricing_(pricing) {}
+        pricing_(pricing), groups_(std::move(groups)) {}
 
   // Reads from another store and zone from now on (after a configuration reload).
   void retarget(Store& store, const Calendar& calendar, std::chrono::hours block_length, LimitSettings limits = {},
-                StoredPricing pricing = {}) {
+                StoredPricing pricing = {}, std::vector<ProjectGroup> groups = {}) {
     store_ = &store;
     calendar_ = &calendar;
     block_length_ = block_length;
     limits_ = std::move(limits);
     pricing_ = pricing;
+    groups_ = std::move(groups);
   }
 
   std::vector<DailySummaryRow> daily(const ReportFilter& filter) override;
@@ -53,6 +54,7 @@ class StoreReportSource final : public ReportSource {
   const Calendar& calendar() const override { return *calendar_; }
   int block_hours() const override { return static_cast<int>(block_length_.count()); }
   const LimitSettings& limit_settings() const override { return limits_; }
+  const std::vector<ProjectGroup>& project_groups() const override { return groups_; }
   // Dates in another zone come from the derived tables where they can (sessions, blocks) and from
   // the events of the filter's range otherwise; costs in another mode always from the events,
   // priced anew (blocks: all events, as ccusage computes them).
@@ -64,6 +66,7 @@ class StoreReportSource final : public ReportSource {
   std::chrono::hours block_length_;
   LimitSettings limits_;
   StoredPricing pricing_;
+  std::vector<ProjectGroup> groups_;
 };
 
 }  // namespace cu

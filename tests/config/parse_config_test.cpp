@@ -83,6 +83,13 @@ const std::vector<GoodValue>& good_values() {
          ASSERT_EQ(c.pricing_overrides.size(), 1u);
          EXPECT_DOUBLE_EQ(c.pricing_overrides.at("my-model").output, 8e-6);
        }},
+      {"projects.groups",
+       "projects:\n  groups:\n    work: [\"/home/ana/work/*\", \"~/clients/*\"]\n    oss: -home-ana-src-*\n",
+       [](const Config& c) {
+         ASSERT_EQ(c.project_groups.size(), 2u);
+         EXPECT_EQ(c.project_groups[0], (ProjectGroup{"work", {"/home/ana/work/*", "/home/ana/clients/*"}}));
+         EXPECT_EQ(c.project_groups[1], (ProjectGroup{"oss", {"-home-ana-src-*"}}));
+       }},
       {"log.level", "log:\n  level: debug\n",
        [](const Config& c) { EXPECT_EQ(c.log_level, LogLevel::kDebug); }},
       {"log.level", "log:\n  level: notice\n",
@@ -175,6 +182,14 @@ const std::vector<BadValue>& bad_values() {
        "config.yaml:2: pricing.mode: must be one of auto, calculate, got \"estimate\""},
       {"pricing.overrides", "pricing:\n  overrides: [claude-opus-4]\n",
        "config.yaml:2: pricing.overrides: must be a mapping of model name to prices, got a list"},
+      {"projects.groups", "projects:\n  groups: [work]\n",
+       "config.yaml:2: projects.groups: must be a map of group names to lists of globs, got a list"},
+      {"projects.groups", "projects:\n  groups:\n    work: []\n",
+       "config.yaml:3: projects.groups: group \"work\" must have a glob or a non-empty list of globs, got a list"},
+      {"projects.groups", "projects:\n  groups:\n    work: [\"\"]\n",
+       "config.yaml:3: projects.groups: group \"work\" has an empty glob"},
+      {"projects.groups", "projects:\n  groups:\n    (ungrouped): [\"*\"]\n",
+       "config.yaml:3: projects.groups: a group name must not be empty nor \"(ungrouped)\""},
       {"log.level", "log:\n  level: loud\n",
        "config.yaml:2: log.level: must be one of debug, info, notice, warning, error, got "
        "\"loud\""},
@@ -275,7 +290,7 @@ TEST(ParseConfig, ErrorLineCountsCommentsAndBlankLines) {
 TEST(ParseConfig, UnknownTopLevelKey) {
   EXPECT_EQ(error_of("timezone: UTC\n\ncolour: red\n"),
             "config.yaml:3: colour: unknown key (known: sources, timezone, identity, storage, "
-            "ctl, rollup, pricing, log, limits)");
+            "ctl, rollup, pricing, projects, log, limits)");
 }
 
 TEST(ParseConfig, UnknownNestedKey) {
@@ -297,7 +312,7 @@ TEST(ParseConfig, ASectionMustBeAMapping) {
 TEST(ParseConfig, DottedKeysAreNotPaths) {
   EXPECT_EQ(error_of("rollup.block_hours: 5\n"),
             "config.yaml:1: rollup.block_hours: unknown key (known: sources, timezone, identity, "
-            "storage, ctl, rollup, pricing, log, limits)");
+            "storage, ctl, rollup, pricing, projects, log, limits)");
 }
 
 TEST(ParseConfig, DuplicateKeys) {

@@ -88,6 +88,8 @@ TEST(RenderConfig, DefaultsAsYaml) {
       "  mode: auto\n"
       "  file: \"\"\n"
       "  overrides: {}\n"
+      "projects:\n"
+      "  groups: {}\n"
       "log:\n"
       "  level: info\n"
       "limits:\n"

@@ -152,7 +152,7 @@ TEST(CommandArgs, EveryCommandDeclaresKnownArguments) {
 TEST(CommandArgs, EveryCommandValidatesItsOwnArguments) {
   const std::map<std::string_view, Json> good{
       {"since", "20260101"}, {"until", "20260102"}, {"order", "desc"},     {"project", "p"},
-      {"instances", true},   {"last", 2},           {"start_of_week", "friday"}, {"active", true},
+      {"instances", true},   {"group", "work"},      {"by_group", true},     {"last", 2},           {"start_of_week", "friday"}, {"active", true},
       {"recent", true},      {"token_limit", "max"}, {"session_length", 5},  {"session_id", "s"},
       {"rate_limits", Json::object()},              {"history", true},
       {"breakdown", true},   {"chart", true},        {"visual_burn_rate", "off"},

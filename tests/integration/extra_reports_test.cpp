@@ -1,5 +1,6 @@
 // The reports ccusage does not have, from the real daemon on the shared logs (subagent transcripts
-// included): hourly sums to daily, and --csv carries every row of the --json answer.
+// included): hourly sums to daily, project groups sum to their members, and --csv carries every
+// row of the --json answer.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -49,6 +50,13 @@ class ExtraReportsTest : public ::testing::TestWithParam<const char*> {
       GTEST_SKIP() << "shared logs not present";
     }
     setup_ = DaemonSetup{temp_.path(), {*logs}, GetParam()};
+    // A folder glob, a path glob (its '/' read as '-'), a folder as written, a group matching nothing.
+    setup_.extra_config =
+        "projects:\n"
+        "  groups:\n"
+        "    duck: [\"R3zil__duck_town__-home-gastown-gt-*\"]\n"
+        "    users: [\"*/user/app\", \"chaspy__ccstats\"]\n"
+        "    empty: [\"-nowhere-*\"]\n";
     setup_.write_config();
     daemon_ = std::make_unique<LiveDaemon>(setup_.config_path(), temp_.path() / "daemon.log");
     ASSERT_TRUE(wait_until([&] {
@@ -109,6 +117,48 @@ TEST_P(ExtraReportsTest, HourlySumsToDaily) {
   const std::string first = daily.at("daily").at(0).at("date").get<std::string>();
   const json one_day = ctl_json(fmt::format("hourly --since {0} --until {0}", first));
   EXPECT_EQ(one_day.at("totals").at("totalTokens"), daily.at("daily").at(0).at("totalTokens"));
+}
+
+// Each group's days are its members' days summed; the groups and the ungrouped sum to the whole.
+TEST_P(ExtraReportsTest, ProjectGroupsSumToTheirMembers) {
+  const json by_group = ctl_json("daily --by-group");
+  const json& groups = by_group.at("groups");
+  EXPECT_FALSE(groups.contains("empty"));
+  ASSERT_TRUE(groups.contains("duck") && groups.contains("users") && groups.contains("(ungrouped)")) << by_group.dump(1).substr(0, 2000);
+  const json by_project = ctl_json("daily --instances").at("projects");
+  std::map<std::string, std::int64_t> expected_tokens;
+  std::map<std::string, double> expected_cost;
+  for (const auto& [project, days] : by_project.items()) {
+    const std::string group = project.starts_with("R3zil__duck_town__-home-gastown-gt-")                ? "duck"
+                              : project.ends_with("-home-user-app") || project == "chaspy__ccstats" ? "users"
+                                                                                                      : "(ungrouped)";
+    for (const json& day : days) {
+      expected_tokens[group] += day.at("totalTokens").get<std::int64_t>();
+      expected_cost[group] += day.at("totalCost").get<double>();
+    }
+  }
+  std::int64_t all_tokens = 0;
+  for (const auto& [group, days] : groups.items()) {
+    SCOPED_TRACE(group);
+    std::int64_t tokens = 0;
+    double cost = 0;
+    for (const json& day : days) {
+      EXPECT_EQ(day.at("group"), group);
+      tokens += day.at("totalTokens").get<std::int64_t>();
+      cost += day.at("totalCost").get<double>();
+    }
+    EXPECT_EQ(tokens, expected_tokens[group]);
+    EXPECT_NEAR(cost, expected_cost[group], 1e-9);
+    all_tokens += tokens;
+    // --group NAME is that group's list, and its sessions hold the same tokens.
+    const json one = ctl_json(fmt::format("daily --group '{}'", group));
+    EXPECT_EQ(one.at("totals").at("totalTokens"), tokens);
+    EXPECT_EQ(one.at("daily").size(), days.size());
+    EXPECT_EQ(ctl_json(fmt::format("session --group '{}'", group)).at("totals").at("totalTokens"), tokens);
+  }
+  EXPECT_EQ(all_tokens, ctl_json("daily").at("totals").at("totalTokens").get<std::int64_t>());
+  const CommandResult unknown = setup_.ctl("daily --group nope");
+  EXPECT_EQ(unknown.exit_code, 1);
 }
 
 // Every report's --csv has a line per row of its --json, with the same figures.

@@ -23,6 +23,7 @@
 #include "ctl/store_report_source.h"
 #include "ingest/backfill.h"
 #include "ingest/ingestor.h"
+#include "ingest/subagent_types.h"
 #include "log/log.h"
 #include "log/systemd_notifier.h"
 #include "pricing/price_table.h"
@@ -71,6 +72,8 @@ struct Pipeline {
   cu::Config config;
   cu::Calendar calendar;
   cu::PriceTable prices;
+  // Subagent types from the transcripts' .meta.json, for reports that break usage down by them.
+  cu::SubagentTypes subagent_types;
   std::shared_ptr<cu::WriterLock> writer_lock;  // one writing process per database
   std::unique_ptr<cu::SqliteStore> store;
   std::optional<cu::PostgresOptions> postgres;  // storage.postgres_url, when configured
@@ -83,6 +86,7 @@ struct Pipeline {
       : config(std::move(loaded)),
         calendar(config.timezone),
         prices(cu::make_price_table(config)),
+        subagent_types(config.claude_dirs, cu::real_file_system(), cu::SteadyClock::instance()),
         writer_lock(cu::WriterLock::acquire(config.sqlite_path)),
         store(std::make_unique<cu::SqliteStore>(config.sqlite_path, config.identity)) {
     if (const auto change = store->adopt_identity()) {
@@ -304,7 +308,9 @@ class Daemon {
   void start_control() {
     reports_ = std::make_unique<cu::StoreReportSource>(*pipeline_->store, pipeline_->calendar,
                                                        std::chrono::hours(pipeline_->config.block_hours),
-                                                       pipeline_->config.limits, stored_pricing(), pipeline_->config.project_groups);
+                                                       pipeline_->config.limits, stored_pricing(),
+                                                       pipeline_->config.project_groups);
+    reports_->set_subagent_types([this](std::string_view file) { return pipeline_->subagent_types.type_of(file); });
     rate_limits_ = std::make_unique<cu::ctl::RateLimitRecorder>(*pipeline_->store);
     cu::ctl::ControlHooks hooks;
     hooks.status = [this] { return status_json(*pipeline_, follower_->status(), *rate_limits_, started_); };

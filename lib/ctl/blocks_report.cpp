@@ -8,6 +8,7 @@
 #include "core/time.h"
 #include "ctl/protocol.h"
 #include "ctl/reports.h"
+#include "ctl/usage_rows.h"
 #include "limits/p90_limit.h"
 #include "rollup/block_projection.h"
 #include "rollup/calendar.h"
@@ -153,6 +154,7 @@ std::vector<UsageBlock> with_gap_blocks(std::span<const UsageBlock> blocks, std:
 
 nlohmann::json blocks_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms,
                              std::int64_t* unchanged_until_ms) {
+  reject_subagent_breakdown(args);
   const int hours = source.block_hours();
   check_session_length(args, hours);
   // Gap blocks at the edges of the range need the neighbours outside it: filter after adding them.

@@ -102,6 +102,8 @@ void add_flag(Subcommand& sub, const ArgSpec& spec) {
   const std::string key(spec.name);
   if (spec.kind == ArgKind::kFlag) {
     sub.app->add_flag(names, sub.flags[key], help_of(spec));
+  } else if (spec.kind == ArgKind::kBreakdown) {  // a flag that may name what to break down by
+    sub.app->add_option(names, sub.values[key], help_of(spec))->expected(0, 1);
   } else {
     sub.app->add_option(names, sub.values[key], help_of(spec));
   }
@@ -129,7 +131,13 @@ Json given_args(const Subcommand& sub) {
     const ArgSpec& spec = *find_arg(name);
     const std::string key(name);
     if (sub.app->get_option(cli_flag_of(spec))->count() == 0) continue;
-    args[key] = spec.kind == ArgKind::kFlag ? Json(sub.flags.at(key)) : json_of(spec, sub.values.at(key));
+    if (spec.kind == ArgKind::kFlag) {
+      args[key] = sub.flags.at(key);
+    } else if (spec.kind == ArgKind::kBreakdown && sub.values.at(key).empty()) {
+      args[key] = true;
+    } else {
+      args[key] = json_of(spec, sub.values.at(key));
+    }
   }
   return args;
 }

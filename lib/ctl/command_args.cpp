@@ -164,8 +164,17 @@ std::vector<ArgSpec> make_arg_specs() {
        {"auto", "calculate", "display"}, [](CommandArgs& a, const Json& v) { a.mode = cost_mode_of(v); }},
       {"id", 'i', kText, kRequest, "one session: its kept entries and totals (ccusage session --id)", {},
        [](CommandArgs& a, const Json& v) { a.session_id = v.get<std::string>(); }},
-      {"breakdown", 'b', kFlag, kPrinter, "show a row per model under each row (tables only)", {},
-       [](CommandArgs& a, const Json& v) { a.breakdown = v.get<bool>(); }},
+      {"breakdown", 'b', kBreakdown, kRequest,
+       "a row per model (tables only; also --breakdown model) or per subagent type (--breakdown subagent: also "
+       "the JSON's agentBreakdowns) under each row",
+       {"model", "subagent"},
+       [](CommandArgs& a, const Json& v) {
+         a.breakdown = v.is_boolean() ? v.get<bool>() : v.get<std::string>() == "model";
+         a.by_subagent = a.by_subagent || (v.is_string() && v.get<std::string>() == "subagent");
+       }},
+      {"by_subagent", '\0', kFlag, kRequest,
+       "usage of the main thread and of each subagent type under each row (the JSON's agentBreakdowns)", {},
+       [](CommandArgs& a, const Json& v) { a.by_subagent = a.by_subagent || v.get<bool>(); }},
       {"chart", '\0', kFlag, kPrinter, "draw a bar chart of the cost per day instead of the table", {},
        [](CommandArgs& a, const Json& v) { a.chart = v.get<bool>(); }},
       {"visual_burn_rate", 'B', kChoice, kPrinter, "how the burn rate's level is shown",
@@ -247,6 +256,9 @@ std::optional<std::string> validate_arg(const ArgSpec& spec, const nlohmann::jso
       if (auto problem = check_text(value)) return problem;
       if (aliases_of(value.get_ref<const std::string&>())) return std::nullopt;
       return "must be a comma-separated list of folder=name";
+    case ArgKind::kBreakdown:
+      if (value.is_boolean() || !check_choice(spec, value)) return std::nullopt;
+      return "must be true, false or one of " + choice_list(spec);
   }
   return "has an unknown kind";
 }

@@ -50,8 +50,11 @@ struct CommandArgs {
   // A query's own view (ccusage's -z and -m): local dates in this zone, costs in this mode.
   std::optional<std::string> timezone;
   std::optional<CostMode> mode;
-  // Printer options: they change only the CLI's rendering and are never sent.
+  // Rows per subagent type (rollup/agents.h) under each day or session: "agentBreakdowns".
+  bool by_subagent = false;
+  // Rows per model under each row of a table (--breakdown, --breakdown model).
   bool breakdown = false;
+  // Printer options: they change only the CLI's rendering and are never sent.
   bool chart = false;
   BurnRateDisplay visual_burn_rate = BurnRateDisplay::kEmoji;
   bool compact = false;  // tables without the cache and total columns
@@ -69,6 +72,7 @@ enum class ArgKind {
   kJson,        // any JSON value of at most 4 KiB serialized; CLI: JSON text
   kZone,        // an IANA time zone name, or "local"
   kAliases,     // "name=alias,name=alias": project folders and the names tables show for them
+  kBreakdown,   // true/false, or one of `choices` ("model", "subagent"); CLI: --name [choice]
 };
 
 // Where an argument is consumed: in the daemon (sent in the request), by the CLI's printer, or

@@ -72,8 +72,8 @@ std::vector<CommandSpec> make_registry() {
       {"status", "The daemon's state: backfill progress, backend, files, events, problems", {}, run_status,
        print_status},
       {"daily", "Usage per local day (ccusage claude daily --json)",
-       report_args({"since", "until", "order", "project", "instances", "group", "by_group", "last", "breakdown", "chart",
-                    "project_aliases"}),
+       report_args({"since", "until", "order", "project", "instances", "group", "by_group", "last", "breakdown",
+                    "by_subagent", "chart", "project_aliases"}),
        run_daily, print_daily, csv_daily, without_last},
       {"weekly", "Usage per week (ccusage claude weekly --json)",
        report_args({"since", "until", "order", "project", "group", "start_of_week", "last", "breakdown"}), run_weekly,
@@ -85,7 +85,8 @@ std::vector<CommandSpec> make_registry() {
        report_args({"since", "until", "order", "project", "group", "breakdown"}), run_hourly, print_hourly, csv_hourly,
        with_range},
       {"session", "Usage per session, costliest first (ccusage claude session --json)",
-       report_args({"since", "until", "order", "project", "group", "breakdown", "id", "project_aliases"}), run_session,
+       report_args({"since", "until", "order", "project", "group", "breakdown", "by_subagent", "id", "project_aliases"}),
+       run_session,
        print_session, csv_session, always},
       {"blocks", "Billing blocks (5 hours) with gaps, burn rate and projection (ccusage blocks --json)",
        report_args({"since", "until", "order", "active", "recent", "token_limit", "session_length", "breakdown"}),
@@ -162,6 +163,7 @@ std::string arg_kind_text(const ArgSpec& spec) {
     case ArgKind::kJson: return "any JSON";
     case ArgKind::kZone: return "IANA time zone name";
     case ArgKind::kAliases: return "`folder=name,…`";
+    case ArgKind::kBreakdown: return "boolean \\| `\"model\"` \\| `\"subagent\"`";
   }
   return "";
 }

@@ -54,10 +54,11 @@ Columns token_columns(Columns head) {
   return head;
 }
 
-// `labels` (the row's key fields) followed by one model's figures of a modelBreakdowns entry.
-Json model_line(const Json& labels, const Json& model) {
+// `labels` (the row's key fields) followed by one model's (modelBreakdowns) or agent's
+// (agentBreakdowns) figures, named under `name_key`.
+Json breakdown_line(const Json& labels, const Json& model, std::string_view name_key) {
   Json line = labels;
-  line["model"] = at(model, "modelName");
+  line[std::string(name_key)] = at(model, name_key == "model" ? "modelName" : "agent");
   std::int64_t total = 0;
   for (const auto key : kTokenColumns) {
     line[std::string(key)] = int_at(model, key);
@@ -68,17 +69,29 @@ Json model_line(const Json& labels, const Json& model) {
   return line;
 }
 
-// Rows as lines, or with --breakdown a line per row and model labelled by the row's `label_keys`.
-std::vector<Json> lines_of(const Json& rows, const Columns& label_keys, bool breakdown) {
+// What a line stands for: a row, a row and model (--breakdown), a row and agent (--breakdown subagent).
+enum class LineKind { kRow, kModel, kAgent };
+
+LineKind line_kind(const CommandArgs& args) {
+  return args.by_subagent ? LineKind::kAgent : args.breakdown ? LineKind::kModel : LineKind::kRow;
+}
+
+std::string_view name_column(LineKind kind) {
+  return kind == LineKind::kAgent ? "agent" : kind == LineKind::kModel ? "model" : "modelsUsed";
+}
+
+// Rows as lines, or a line per row and model or agent, labelled by the row's `label_keys`.
+std::vector<Json> lines_of(const Json& rows, const Columns& label_keys, LineKind kind) {
   std::vector<Json> lines;
   for (const Json& row : rows) {
-    if (!breakdown) {
+    if (kind == LineKind::kRow) {
       lines.push_back(row);
       continue;
     }
     Json labels = Json::object();
     for (const auto key : label_keys) labels[std::string(key)] = at(row, key);
-    for (const Json& model : list_at(row, "modelBreakdowns")) lines.push_back(model_line(labels, model));
+    const char* list = kind == LineKind::kAgent ? "agentBreakdowns" : "modelBreakdowns";
+    for (const Json& part : list_at(row, list)) lines.push_back(breakdown_line(labels, part, name_column(kind)));
   }
   return lines;
 }
@@ -97,15 +110,15 @@ void csv_period(const Json& data, std::string_view list_key, std::string_view ke
   Columns labels{key_name};
   if (by_group) labels.push_back("group");
   if (by_project || args.project) labels.push_back("project");
-  const Columns columns = with(token_columns(with(labels, {args.breakdown ? "model" : "modelsUsed"})),
-                               {"totalTokens", "totalCost"});
-  write_csv(columns, lines_of(rows, labels, args.breakdown), out);
+  const Columns columns = with(token_columns(with(labels, {name_column(line_kind(args))})), {"totalTokens", "totalCost"});
+  write_csv(columns, lines_of(rows, labels, line_kind(args)), out);
 }
 
 // session --id: the session's entries.
-void csv_session_entries(const Json& data, std::ostream& out) {
-  write_csv(with(token_columns({"timestamp", "model"}), {"costUSD"}), list_at(data, "entries").get<std::vector<Json>>(),
-            out);
+void csv_session_entries(const Json& data, const CommandArgs& args, std::ostream& out) {
+  Columns columns = with(token_columns({"timestamp", "model"}), {"costUSD"});
+  if (args.by_subagent) columns.push_back("agent");
+  write_csv(columns, list_at(data, "entries").get<std::vector<Json>>(), out);
 }
 
 }  // namespace
@@ -139,13 +152,12 @@ void csv_hourly(const nlohmann::json& data, const CommandArgs& args, std::ostrea
 
 void csv_session(const nlohmann::json& data, const CommandArgs& args, std::ostream& out) {
   if (args.session_id) {
-    csv_session_entries(data, out);
+    csv_session_entries(data, args, out);
     return;
   }
   const Columns labels{"sessionId", "projectPath", "lastActivity"};
-  const Columns columns = with(token_columns(with(labels, {args.breakdown ? "model" : "modelsUsed"})),
-                               {"totalTokens", "totalCost"});
-  write_csv(columns, lines_of(list_at(data, "sessions"), labels, args.breakdown), out);
+  const Columns columns = with(token_columns(with(labels, {name_column(line_kind(args))})), {"totalTokens", "totalCost"});
+  write_csv(columns, lines_of(list_at(data, "sessions"), labels, line_kind(args)), out);
 }
 
 void csv_blocks(const nlohmann::json& data, const CommandArgs&, std::ostream& out) {

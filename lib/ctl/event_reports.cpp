@@ -198,6 +198,7 @@ std::unique_ptr<ReportSource> EventReportSource::viewed(const ReportView& view) 
   copy->snapshots = snapshots;
   copy->limits = limits;
   copy->groups = groups;
+  copy->subagent_types = subagent_types;
   return copy;
 }
 

@@ -3,6 +3,7 @@
 // report needs when the derived tables cannot answer it (a project filter, a date range on
 // sessions, a query's own time zone or cost mode), and a ReportSource over a list of events.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -60,11 +61,16 @@ class EventReportSource : public ReportSource {
   std::vector<UsagePoint> usage_points(std::int64_t from_ms, std::int64_t to_ms) override;
   const LimitSettings& limit_settings() const override { return limits; }
   const std::vector<ProjectGroup>& project_groups() const override { return groups; }
+  std::optional<std::string> subagent_type(std::string_view file) override {
+    const auto found = subagent_types.find(std::string(file));
+    return found == subagent_types.end() ? std::nullopt : std::optional<std::string>(found->second);
+  }
   std::unique_ptr<ReportSource> viewed(const ReportView& view) override;
 
   std::vector<RateLimitSnapshot> snapshots;  // one per window and minute, as the store keeps them
   LimitSettings limits;
   std::vector<ProjectGroup> groups;
+  std::map<std::string, std::string> subagent_types;  // subagent transcript -> its type
   int calls = 0;  // how many queries were made, for tests of the server's dispatch
 
  private:

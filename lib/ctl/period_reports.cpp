@@ -111,6 +111,15 @@ Json daily_by_group(ReportSource& source, const CommandArgs& args, const ReportF
   return Json{{"groups", std::move(list_by_group)}, {"totals", totals.json()}};
 }
 
+// Each day's "agentBreakdowns", from the events of the filter's range.
+void add_agent_breakdowns(Json& days, ReportSource& source, const ReportFilter& filter) {
+  std::map<std::string, std::vector<UsageEvent>> by_date;
+  for (UsageEvent& event : source.events(filter)) {
+    by_date[source.calendar().date_of(event.entry.timestamp_ms)].push_back(std::move(event));
+  }
+  for (Json& day : days) day["agentBreakdowns"] = agent_breakdowns_of(by_date[day.at("date").get<std::string>()], source);
+}
+
 }  // namespace
 
 nlohmann::json daily_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms) {
@@ -118,12 +127,18 @@ nlohmann::json daily_report(ReportSource& source, const CommandArgs& args, std::
   if (args.instances && args.by_group) {
     throw ProtocolError(ErrorCode::kInvalidArgs, "instances and by_group exclude each other");
   }
+  if (args.by_subagent && (args.instances || args.by_group)) {
+    throw ProtocolError(ErrorCode::kInvalidArgs, "a subagent breakdown does not combine with instances or by_group");
+  }
   if (args.instances) return daily_by_project(source, args, filter);
   if (args.by_group) return daily_by_group(source, args, filter);
-  return period_report(days_of(source, filter), args, "daily", "date", args.project);
+  Json report = period_report(days_of(source, filter), args, "daily", "date", args.project);
+  if (args.by_subagent) add_agent_breakdowns(report.at("daily"), source, filter);
+  return report;
 }
 
 nlohmann::json weekly_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms) {
+  reject_subagent_breakdown(args);
   const ReportFilter filter = filter_of(source, args, Period::kWeek, now_ms);
   const int start = args.start_of_week;
   const std::vector<PeriodRow> weeks =
@@ -132,6 +147,7 @@ nlohmann::json weekly_report(ReportSource& source, const CommandArgs& args, std:
 }
 
 nlohmann::json monthly_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms) {
+  reject_subagent_breakdown(args);
   const ReportFilter filter = filter_of(source, args, Period::kMonth, now_ms);
   const std::vector<PeriodRow> months =
       merge_periods(days_of(source, filter), [](std::string_view day) { return month_of(day); });
@@ -139,6 +155,7 @@ nlohmann::json monthly_report(ReportSource& source, const CommandArgs& args, std
 }
 
 nlohmann::json hourly_report(ReportSource& source, const CommandArgs& args, std::int64_t now_ms) {
+  reject_subagent_breakdown(args);
   ReportFilter filter;
   filter.since = args.since;
   filter.until = args.until;

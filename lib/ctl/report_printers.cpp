@@ -54,13 +54,25 @@ std::vector<std::string> joined(std::vector<std::string> head, const std::vector
   return head;
 }
 
-void add_usage_row(TextTable& table, const Json& row, std::string_view key_name, bool breakdown) {
-  table.add_row(joined({text_at(row, key_name), model_lines(at(row, "modelsUsed"))}, usage_cells(row, "totalCost")));
-  if (!breakdown) return;
-  for (const Json& model : list_at(row, "modelBreakdowns")) {
-    table.add_row(joined({"  └─ " + short_model_name(text_at(model, "modelName")), ""}, usage_cells(model, "cost")),
-                  Colour::kDim);
+// The rows under a row: one per model with --breakdown, one per agent (agentBreakdowns) with
+// --breakdown subagent; `blank` empty cells between the name and the figures.
+void add_breakdown_rows(TextTable& table, const Json& row, const CommandArgs& args, std::size_t blank) {
+  const auto add = [&](std::string name, const Json& figures) {
+    std::vector<std::string> head{"  └─ " + std::move(name)};
+    head.resize(1 + blank);
+    table.add_row(joined(std::move(head), usage_cells(figures, "cost")), Colour::kDim);
+  };
+  if (args.breakdown) {
+    for (const Json& model : list_at(row, "modelBreakdowns")) add(short_model_name(text_at(model, "modelName")), model);
   }
+  if (args.by_subagent) {
+    for (const Json& agent : list_at(row, "agentBreakdowns")) add(text_at(agent, "agent"), agent);
+  }
+}
+
+void add_usage_row(TextTable& table, const Json& row, std::string_view key_name, const CommandArgs& args) {
+  table.add_row(joined({text_at(row, key_name), model_lines(at(row, "modelsUsed"))}, usage_cells(row, "totalCost")));
+  add_breakdown_rows(table, row, args, 1);
 }
 
 // ccusage's --compact: Date, Models, Input, Output and Cost only.
@@ -89,7 +101,7 @@ void print_period_table(const Json& data, std::string_view list_key, std::string
   }
   print_title(fmt::format("Claude Code token usage - {}", list_key), context, out);
   TextTable table(usage_columns(std::string(header), true));
-  for (const Json& row : rows) add_usage_row(table, row, key_name, args.breakdown);
+  for (const Json& row : rows) add_usage_row(table, row, key_name, args);
   table.add_row(joined({"Total", ""}, usage_cells(at(data, "totals"), "totalCost")), Colour::kYellow);
   out << rendered(table, context);
 }
@@ -107,7 +119,7 @@ void print_daily_by(const Json& data, bool by_group, const CommandArgs& args, co
   TextTable table(usage_columns("Date", true));
   for (const auto& [name, rows] : lists.items()) {
     table.add_row({by_group ? "Group: " + name : "Project: " + project_name(name, context)}, Colour::kCyan);
-    for (const Json& row : rows) add_usage_row(table, row, "date", args.breakdown);
+    for (const Json& row : rows) add_usage_row(table, row, "date", args);
   }
   table.add_row(joined({"Total", ""}, usage_cells(at(data, "totals"), "totalCost")), Colour::kYellow);
   out << rendered(table, context);
@@ -322,11 +334,7 @@ void print_session(const nlohmann::json& data, const CommandArgs& args, const Pr
         usage_cells(session, "totalCost"));
     cells.push_back(format_local_minute(time_at(session, "lastActivity"), context.zone));
     table.add_row(std::move(cells));
-    if (!args.breakdown) continue;
-    for (const Json& model : list_at(session, "modelBreakdowns")) {
-      table.add_row(joined({"  └─ " + short_model_name(text_at(model, "modelName")), "", ""}, usage_cells(model, "cost")),
-                    Colour::kDim);
-    }
+    add_breakdown_rows(table, session, args, 2);
   }
   table.add_row(joined({"Total", "", ""}, usage_cells(at(data, "totals"), "totalCost")), Colour::kYellow);
   out << rendered(table, context);

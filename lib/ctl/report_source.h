@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/project_group.h"
@@ -65,6 +66,10 @@ class ReportSource {
     static const std::vector<ProjectGroup> kNone;
     return kNone;
   }
+
+  // The type of subagent transcript `file` (a path below projects/, rollup/agents.h) from its
+  // .meta.json; nullopt when unknown or when the source cannot look.
+  virtual std::optional<std::string> subagent_type(std::string_view /*file*/) { return std::nullopt; }
 
   // The same data in `view`: reads through this source, which must outlive the result. What the
   // derived tables cannot answer in that view is computed from the kept events. Throws

@@ -76,6 +76,9 @@ Json session_by_id(ReportSource& source, const CommandArgs& args) {
     entry["cacheReadTokens"] = t.cache_read;
     entry["model"] = event->entry.model;
     entry["costUSD"] = event->entry.logged_cost_usd.value_or(0.0);
+    if (args.by_subagent) {
+      entry["agent"] = agent_of(*event, [&source](std::string_view file) { return source.subagent_type(file); });
+    }
     entries.push_back(std::move(entry));
     total_cost += event->cost_usd;
     total_tokens += t.total();
@@ -98,9 +101,17 @@ nlohmann::json session_report(ReportSource& source, const CommandArgs& args) {
   Json list = Json::array();
   ReportTotals totals;
   static const std::vector<ModelUsage> kNoModels;
+  std::map<SessionKey, std::vector<UsageEvent>> events_by_session;
+  if (args.by_subagent) {
+    for (UsageEvent& event : source.events(filter)) {
+      events_by_session[{event.project, event.session_id}].push_back(std::move(event));
+    }
+  }
   for (const SessionRow& session : sessions) {
-    const auto it = models.find({session.project_path, session.session_id});
+    const SessionKey key{session.project_path, session.session_id};
+    const auto it = models.find(key);
     list.push_back(session_json(session, it != models.end() ? it->second : kNoModels));
+    if (args.by_subagent) list.back()["agentBreakdowns"] = agent_breakdowns_of(events_by_session[key], source);
     totals.add(session.tokens, session.cost_usd);
   }
   return Json{{"sessions", std::move(list)}, {"totals", totals.json()}};

@@ -93,6 +93,7 @@ class ViewedStoreSource final : public ReportSource {
   int block_hours() const override { return base_.block_hours(); }
   const LimitSettings& limit_settings() const override { return base_.limit_settings(); }
   const std::vector<ProjectGroup>& project_groups() const override { return base_.project_groups(); }
+  std::optional<std::string> subagent_type(std::string_view file) override { return base_.subagent_type(file); }
   std::unique_ptr<ReportSource> viewed(const ReportView& view) override { return base_.viewed(view); }
 
  private:

@@ -2,6 +2,8 @@
 // ReportSource over a Store: reports read the derived tables; filters the tables cannot answer
 // (a project) are computed from usage_events with the same pure rollup functions.
 #include <chrono>
+#include <functional>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +39,11 @@ class StoreReportSource final : public ReportSource {
     groups_ = std::move(groups);
   }
 
+  // Where subagent types come from (the daemon's SubagentTypes); none: every subagent is unknown.
+  void set_subagent_types(std::function<std::optional<std::string>(std::string_view)> lookup) {
+    subagent_types_ = std::move(lookup);
+  }
+
   std::vector<DailySummaryRow> daily(const ReportFilter& filter) override;
   std::vector<ModelDailyRow> model_daily(const ReportFilter& filter) override;
   std::vector<SessionRow> sessions(const ReportFilter& filter) override;
@@ -55,6 +62,9 @@ class StoreReportSource final : public ReportSource {
   int block_hours() const override { return static_cast<int>(block_length_.count()); }
   const LimitSettings& limit_settings() const override { return limits_; }
   const std::vector<ProjectGroup>& project_groups() const override { return groups_; }
+  std::optional<std::string> subagent_type(std::string_view file) override {
+    return subagent_types_ ? subagent_types_(file) : std::nullopt;
+  }
   // Dates in another zone come from the derived tables where they can (sessions, blocks) and from
   // the events of the filter's range otherwise; costs in another mode always from the events,
   // priced anew (blocks: all events, as ccusage computes them).
@@ -67,6 +77,7 @@ class StoreReportSource final : public ReportSource {
   LimitSettings limits_;
   StoredPricing pricing_;
   std::vector<ProjectGroup> groups_;
+  std::function<std::optional<std::string>(std::string_view)> subagent_types_;
 };
 
 }  // namespace cu

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "ctl/protocol.h"
+
 namespace cu::ctl {
 namespace {
 
@@ -109,6 +111,30 @@ nlohmann::json model_breakdowns_json(std::span<const ModelUsage> models) {
                           {"cost", model->cost_usd}});
   }
   return breakdowns;
+}
+
+nlohmann::json agent_breakdowns_json(std::span<const AgentUsage> agents) {
+  Json list = Json::array();
+  for (const AgentUsage& agent : agents) {
+    Json object = Json::object();
+    object["agent"] = agent.agent;
+    put_token_fields(object, agent.tokens);
+    object["cost"] = agent.cost_usd;
+    object["requests"] = agent.request_count;
+    list.push_back(std::move(object));
+  }
+  return list;
+}
+
+nlohmann::json agent_breakdowns_of(std::span<const UsageEvent> events, ReportSource& source) {
+  return agent_breakdowns_json(
+      agent_breakdown(events, [&source](std::string_view file) { return source.subagent_type(file); }));
+}
+
+void reject_subagent_breakdown(const CommandArgs& args) {
+  if (args.by_subagent) {
+    throw ProtocolError(ErrorCode::kInvalidArgs, "a subagent breakdown is offered by daily and session only");
+  }
 }
 
 void put_token_fields(nlohmann::json& object, const TokenTotals& tokens) {

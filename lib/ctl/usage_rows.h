@@ -10,7 +10,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ctl/command_args.h"
 #include "ctl/report_source.h"
+#include "rollup/agents.h"
 #include "rollup/rows.h"
 
 namespace cu::ctl {
@@ -39,6 +41,17 @@ std::vector<PeriodRow> merge_periods(std::span<const PeriodRow> rows,
 
 // ccusage's "modelBreakdowns": one object per model, the costliest first (ties by name).
 nlohmann::json model_breakdowns_json(std::span<const ModelUsage> models);
+
+// "agentBreakdowns": per agent (rollup/agents.h) {agent, inputTokens, outputTokens,
+// cacheCreationTokens, cacheReadTokens, totalTokens, cost, requests}, the costliest first.
+nlohmann::json agent_breakdowns_json(std::span<const AgentUsage> agents);
+
+// The agent breakdown of `events` (subagent types from `source`) as agent_breakdowns_json.
+nlohmann::json agent_breakdowns_of(std::span<const UsageEvent> events, ReportSource& source);
+
+// Throws ProtocolError(kInvalidArgs) when `args` ask for a subagent breakdown, which only daily and
+// session offer.
+void reject_subagent_breakdown(const CommandArgs& args);
 
 // The input/output/cache/total token keys ccusage's daily, weekly, monthly and session rows carry.
 void put_token_fields(nlohmann::json& object, const TokenTotals& tokens);

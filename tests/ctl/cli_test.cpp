@@ -99,6 +99,33 @@ TEST_F(Cli, FlagsBecomeArguments) {
   EXPECT_EQ(Json::parse(blocks.out).at("blocks").at(0).at("id"), "2026-02-01T09:00:00.000Z");
 }
 
+// --breakdown alone (ccusage's flag) or with what to break down by; a table row per agent.
+TEST_F(Cli, BreakdownTakesAnOptionalKind) {
+  for (const std::vector<std::string>& flags :
+       {std::vector<std::string>{"--breakdown", "subagent"}, {"-b", "subagent"}, {"--breakdown=subagent"}, {"--by-subagent"}}) {
+    std::vector<std::string> args{"--socket", socket(), "--json", "session"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const CliRun result = run(args);
+    ASSERT_EQ(result.code, 0) << flags.front() << ": " << result.err;
+    EXPECT_EQ(Json::parse(result.out).at("sessions").at(0).at("agentBreakdowns").at(0).at("agent"), "main");
+  }
+  for (const std::vector<std::string>& flags :
+       {std::vector<std::string>{"--breakdown"}, {"-b"}, {"--breakdown", "model"}, {"-b", "--order", "desc"}}) {
+    std::vector<std::string> args{"--socket", socket(), "daily"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const CliRun result = run(args);
+    ASSERT_EQ(result.code, 0) << flags.front() << ": " << result.err;
+    EXPECT_NE(result.out.find("└─ opus-4"), std::string::npos) << result.out;
+    EXPECT_EQ(result.out.find("└─ main"), std::string::npos) << result.out;
+  }
+  const CliRun agents = run({"--socket", socket(), "daily", "--breakdown", "subagent"});
+  ASSERT_EQ(agents.code, 0) << agents.err;
+  EXPECT_NE(agents.out.find("└─ main"), std::string::npos) << agents.out;
+  const CliRun bad = run({"--socket", socket(), "daily", "--breakdown", "agents"});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("must be true, false or one of model|subagent"), std::string::npos) << bad.err;
+}
+
 TEST_F(Cli, LimitsExitCodesTellScriptsHowCloseTheLimitIs) {
   const CliRun none = run({"--socket", socket(), "limits"});
   EXPECT_EQ(none.code, 20) << none.err;

@@ -133,8 +133,8 @@ TEST(CommandArgs, RejectsUnknownArguments) {
 }
 
 TEST(CommandArgs, PrinterArgumentsAreNotPartOfRequests) {
-  EXPECT_FALSE(rejection(kEverything, {{"breakdown", true}}, false).empty());
-  EXPECT_TRUE(rejection(kEverything, {{"breakdown", true}}, true).empty());
+  EXPECT_FALSE(rejection(kEverything, {{"chart", true}}, false).empty());
+  EXPECT_TRUE(rejection(kEverything, {{"chart", true}}, true).empty());
 }
 
 TEST(CommandArgs, RejectsNonObjects) {
@@ -155,7 +155,7 @@ TEST(CommandArgs, EveryCommandValidatesItsOwnArguments) {
       {"instances", true},   {"group", "work"},      {"by_group", true},     {"last", 2},           {"start_of_week", "friday"}, {"active", true},
       {"recent", true},      {"token_limit", "max"}, {"session_length", 5},  {"session_id", "s"},
       {"rate_limits", Json::object()},              {"history", true},
-      {"breakdown", true},   {"chart", true},        {"visual_burn_rate", "off"},
+      {"breakdown", "subagent"}, {"by_subagent", true}, {"chart", true},        {"visual_burn_rate", "off"},
       {"timezone", "Asia/Tokyo"},                    {"mode", "display"},    {"id", "s"},
       {"compact", true},     {"csv", true},          {"project_aliases", "a=Alpha,b=Beta"},
       {"offline", true},     {"no_offline", true},   {"single_thread", true}, {"debug", true},

@@ -1,8 +1,9 @@
 // The reports ccusage does not have, from the real daemon on the shared logs (subagent transcripts
-// included): hourly sums to daily, project groups sum to their members, and --csv carries every
-// row of the --json answer.
+// included): hourly sums to daily, project groups sum to their members, subagent rows sum to
+// their session, and --csv carries every row of the --json answer.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <sstream>
@@ -17,6 +18,7 @@
 namespace cu::test {
 namespace {
 
+namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr const char* kWholeHistory = "--since 20000101 --until 20991231";
@@ -161,6 +163,56 @@ TEST_P(ExtraReportsTest, ProjectGroupsSumToTheirMembers) {
   EXPECT_EQ(unknown.exit_code, 1);
 }
 
+// faaec7b0…: one main-thread entry (sonnet-4-5) and one subagent entry (haiku-4-5, in
+// subagents/agent-a096adb.jsonl), figures read off the two files by hand and priced by hand.
+constexpr const char* kSubagentSession = "faaec7b0-06cd-4243-9e4e-ddf5722e4a0b";
+constexpr const char* kSubagentProject = "R3zil__duck_town__-home-gastown-gt-deacon-dogs-boot";
+
+void expect_agent(const json& agent, const char* name, std::int64_t input, std::int64_t output, std::int64_t creation,
+                  std::int64_t read, double cost) {
+  SCOPED_TRACE(agent.dump());
+  EXPECT_EQ(agent.at("agent"), name);
+  EXPECT_EQ(agent.at("inputTokens"), input);
+  EXPECT_EQ(agent.at("outputTokens"), output);
+  EXPECT_EQ(agent.at("cacheCreationTokens"), creation);
+  EXPECT_EQ(agent.at("cacheReadTokens"), read);
+  EXPECT_NEAR(agent.at("cost").get<double>(), cost, 1e-12);
+  EXPECT_EQ(agent.at("requests"), 1);
+}
+
+// Each session's and day's agent rows sum to it; one session's rows are what its files hold.
+TEST_P(ExtraReportsTest, SubagentRowsSumToTheSession) {
+  for (const auto& [args, list_key] : {std::pair<std::string, std::string>{"session --breakdown subagent", "sessions"},
+                                       {"daily --by-subagent", "daily"}}) {
+    SCOPED_TRACE(args);
+    const json rows = ctl_json(args).at(list_key);
+    ASSERT_FALSE(rows.empty());
+    std::set<std::string> agents;
+    for (const json& row : rows) {
+      std::int64_t tokens = 0;
+      double cost = 0;
+      for (const json& agent : row.at("agentBreakdowns")) {
+        tokens += agent.at("totalTokens").get<std::int64_t>();
+        cost += agent.at("cost").get<double>();
+        agents.insert(agent.at("agent").get<std::string>());
+      }
+      EXPECT_EQ(tokens, row.at("totalTokens").get<std::int64_t>()) << row.dump().substr(0, 300);
+      EXPECT_NEAR(cost, row.at("totalCost").get<double>(), 1e-9);
+    }
+    EXPECT_EQ(agents, (std::set<std::string>{"main", "subagent"}));  // the shared logs have no .meta.json
+  }
+  const json sessions = ctl_json(fmt::format("session --breakdown subagent --project {}", kSubagentProject)).at("sessions");
+  const auto session = std::find_if(sessions.begin(), sessions.end(),
+                                    [](const json& s) { return s.at("sessionId") == kSubagentSession; });
+  ASSERT_NE(session, sessions.end());
+  const json& agents = session->at("agentBreakdowns");
+  ASSERT_EQ(agents.size(), 2u);
+  // sonnet-4-5: 9 × $3 + 5 × $15 + 2,789 × $3.75 + 15,346 × $0.30 per million tokens.
+  expect_agent(agents.at(0), "main", 9, 5, 2789, 15346, 0.01516455);
+  // haiku-4-5: 2 × $1 + 1 × $5 + 10,235 × $1.25 per million tokens.
+  expect_agent(agents.at(1), "subagent", 2, 1, 10235, 0, 0.01280075);
+}
+
 // Every report's --csv has a line per row of its --json, with the same figures.
 TEST_P(ExtraReportsTest, CsvCarriesEveryRowOfTheJson) {
   struct Report {
@@ -207,6 +259,40 @@ TEST_P(ExtraReportsTest, CsvCarriesEveryRowOfTheJson) {
     EXPECT_EQ(tokens[session.at("sessionId").get<std::string>()], session.at("totalTokens").get<std::int64_t>());
   }
   EXPECT_EQ(setup_.ctl("daily --csv --json").exit_code, 2);
+}
+
+// A subagent's type comes from the .meta.json beside its transcript (newer Claude Code versions).
+TEST(SubagentTypes, TheMetadataNamesTheAgent) {
+  const auto logs = shared_claude_logs();
+  if (!logs) {
+    if (running_in_ci()) FAIL() << "../shared/data/claude-logs is missing";
+    GTEST_SKIP() << "shared logs not present";
+  }
+  TempDir temp;
+  const fs::path from = *logs / "projects" / kSubagentProject;
+  const fs::path to = temp.path() / "claude" / "projects" / kSubagentProject;
+  fs::create_directories(to / kSubagentSession / "subagents");
+  const std::string session = std::string(kSubagentSession) + ".jsonl";
+  const std::string subagent = std::string(kSubagentSession) + "/subagents/agent-a096adb.jsonl";
+  fs::copy_file(from / session, to / session);
+  fs::copy_file(from / subagent, to / subagent);
+  write_file(to / kSubagentSession / "subagents" / "agent-a096adb.meta.json",
+             R"({"agentType":"Explore","description":"Explore the boot project"})");
+  DaemonSetup setup{temp.path() / "work", {temp.path() / "claude"}, "UTC"};
+  fs::create_directories(setup.work);
+  setup.write_config();
+  LiveDaemon daemon(setup.config_path(), temp.path() / "daemon.log");
+  json sessions;
+  ASSERT_TRUE(wait_until([&] {
+    const CommandResult result = setup.ctl("session --breakdown subagent --json");
+    if (result.exit_code != 0) return false;
+    sessions = json::parse(result.output).at("sessions");
+    return sessions.size() == 1 && sessions.at(0).at("agentBreakdowns").size() == 2;
+  })) << read_file(temp.path() / "daemon.log");
+  expect_agent(sessions.at(0).at("agentBreakdowns").at(0), "main", 9, 5, 2789, 15346, 0.01516455);
+  expect_agent(sessions.at(0).at("agentBreakdowns").at(1), "Explore", 2, 1, 10235, 0, 0.01280075);
+  const CommandResult csv = setup.ctl("daily --csv --breakdown subagent");
+  EXPECT_NE(csv.output.find("2026-01-24,Explore,2,1,10235,0,10238,"), std::string::npos) << csv.output;
 }
 
 INSTANTIATE_TEST_SUITE_P(Zones, ExtraReportsTest, ::testing::Values("UTC", "Asia/Kolkata"),

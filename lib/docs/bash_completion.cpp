@@ -27,18 +27,12 @@ std::string pattern(const OptionDoc& option) {
   return text;
 }
 
-std::string words(const std::vector<std::string>& list) {
-  std::string text;
-  for (const std::string& word : list) text += (text.empty() ? "" : " ") + shell_word(word);
-  return text;
-}
-
 std::string all_flags(const std::vector<OptionDoc>& options) {
   std::vector<std::string> flags;
   for (const OptionDoc& option : options) {
     for (const std::string& flag : option.flags()) flags.push_back(flag);
   }
-  return words(flags);
+  return shell_words(flags);
 }
 
 // `case $prev` arms for the options that take a value, offering the value and returning: its
@@ -50,7 +44,7 @@ std::string value_arms(const std::vector<OptionDoc>& options, const Functions& f
   for (const OptionDoc& option : options) {
     if (!option.takes_value()) continue;
     if (!option.choices.empty()) {
-      arms += fmt::format("{}{}) {} \"{}\"; return ;;\n", indent, pattern(option), f.words, words(option.choices));
+      arms += fmt::format("{}{}) {} \"{}\"; return ;;\n", indent, pattern(option), f.words, shell_words(option.choices));
     } else {
       std::string& group = option.path_value ? paths : free_values;
       group += (group.empty() ? "" : " | ") + pattern(option);
@@ -94,7 +88,7 @@ std::string command_finder(const ProgramDoc& program) {
 std::string command_case(const ProgramDoc& program, const Functions& f) {
   std::vector<std::string> names;
   for (const CommandDoc& command : program.commands) names.push_back(command.name);
-  std::string arms = fmt::format("    \"\") [[ $cur == -* ]] || offered=\"{}\" ;;\n", words(names));
+  std::string arms = fmt::format("    \"\") [[ $cur == -* ]] || offered=\"{}\" ;;\n", shell_words(names));
   for (const CommandDoc& command : program.commands) {
     const std::vector<OptionDoc> options = options_after(program, command);
     arms += fmt::format("    {})\n{}      offered=\"{}\" ;;\n", shell_word(command.name),

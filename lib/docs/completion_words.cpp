@@ -18,6 +18,12 @@ const std::string& shell_word(const std::string& word) {
   return word;
 }
 
+std::string shell_words(const std::vector<std::string>& words) {
+  std::string text;
+  for (const std::string& word : words) text += (text.empty() ? "" : " ") + shell_word(word);
+  return text;
+}
+
 std::vector<OptionDoc> options_after(const ProgramDoc& program, const CommandDoc& command) {
   std::vector<OptionDoc> options = command.options;
   options.insert(options.end(), program.options.begin(), program.options.end());

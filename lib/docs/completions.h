@@ -16,6 +16,9 @@ std::string fish_completion(const ProgramDoc& program);
 // unless `word` is only letters, digits and "-_.=+,|" (flags, commands and choices all are).
 const std::string& shell_word(const std::string& word);
 
+// `words`, each a shell_word, separated by spaces.
+std::string shell_words(const std::vector<std::string>& words);
+
 // The options of `command` the shells offer: the command's own, then the program's (which may
 // follow the command).
 std::vector<OptionDoc> options_after(const ProgramDoc& program, const CommandDoc& command);

@@ -76,17 +76,6 @@ std::string see_also() {
 
 }  // namespace
 
-std::string synopsis_options(const ProgramDoc& program) {
-  std::string text;
-  for (const OptionDoc& option : program.options) {
-    if (option.long_flag == "--help" || option.long_flag == "--version") continue;
-    OptionDoc long_only = option;
-    long_only.short_flag.clear();
-    text += (text.empty() ? "[" : " [") + roff_option_tag(long_only) + "]";
-  }
-  return text;
-}
-
 std::string daemon_man_page() {
   const ProgramDoc program = daemon_doc();
   return render_man_page(ManPage{program.name, 8, "keeps a usage database of Claude Code sessions current",

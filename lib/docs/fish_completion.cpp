@@ -17,12 +17,6 @@ std::string quoted(std::string_view text) {
   return out + "'";
 }
 
-std::string joined_words(const std::vector<std::string>& list) {
-  std::string text;
-  for (const std::string& word : list) text += (text.empty() ? "" : " ") + shell_word(word);
-  return text;
-}
-
 // "-s s -l since -x -a 'asc desc'": the flags of `option`, whether it takes a value and which.
 std::string option_arguments(const OptionDoc& option) {
   std::string text;
@@ -30,7 +24,7 @@ std::string option_arguments(const OptionDoc& option) {
   if (!option.long_flag.empty()) text += " -l " + shell_word(option.long_flag).substr(2);
   if (option.takes_value()) {
     text += option.path_value ? " -r -F" : " -x";
-    if (!option.choices.empty()) text += " -a " + quoted(joined_words(option.choices));
+    if (!option.choices.empty()) text += " -a " + quoted(shell_words(option.choices));
   }
   return text + " -d " + quoted(option.help);
 }
@@ -46,7 +40,7 @@ std::string complete_lines(const ProgramDoc& program, const std::vector<OptionDo
 std::string commands(const ProgramDoc& program) {
   std::vector<std::string> names;
   for (const CommandDoc& command : program.commands) names.push_back(command.name);
-  std::string text = fmt::format("set -l commands {}\n", joined_words(names));
+  std::string text = fmt::format("set -l commands {}\n", shell_words(names));
   for (const CommandDoc& command : program.commands) {
     text += fmt::format("complete -c {} -n \"not __fish_seen_subcommand_from $commands\" -a {} -d {}\n", program.name,
                         shell_word(command.name), quoted(command.summary));

@@ -71,6 +71,17 @@ std::string literal_block(std::string_view lines) {
   return body + ".fi\n.RE\n";
 }
 
+std::string synopsis_options(const ProgramDoc& program) {
+  std::string text;
+  for (const OptionDoc& option : program.options) {
+    if (option.long_flag == "--help" || option.long_flag == "--version") continue;
+    OptionDoc long_only = option;
+    long_only.short_flag.clear();
+    text += (text.empty() ? "[" : " [") + roff_option_tag(long_only) + "]";
+  }
+  return text;
+}
+
 std::string page_reference(std::string_view name, int section) {
   return fmt::format("{}({})", roff_bold(name), section);
 }

@@ -35,6 +35,10 @@ std::string option_list(const std::vector<OptionDoc>& options);
 // `lines` as a preformatted, indented block.
 std::string literal_block(std::string_view lines);
 
+// "[--config FILE] [--once] ...": a program's options as a synopsis shows them, -h/--help and the
+// version flag left out.
+std::string synopsis_options(const ProgramDoc& program);
+
 // "claude-usagectl(1)" in roff: the name bold, the section after it.
 std::string page_reference(std::string_view name, int section);
 

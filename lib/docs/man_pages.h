@@ -4,16 +4,10 @@
 // registry, claude-usaged.yaml(5) from the config key table.
 #include <string>
 
-#include "docs/program_doc.h"
-
 namespace cu::docs {
 
 std::string daemon_man_page();  // claude-usaged(8)
 std::string ctl_man_page();     // claude-usagectl(1)
 std::string config_man_page();  // claude-usaged.yaml(5)
-
-// "[--config FILE] [--once] ...": a program's options as a synopsis shows them, -h/--help and the
-// version flag left out.
-std::string synopsis_options(const ProgramDoc& program);
 
 }  // namespace cu::docs

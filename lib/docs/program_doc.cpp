@@ -1,6 +1,5 @@
 #include "docs/program_doc.h"
 
-#include <algorithm>
 #include <cctype>
 
 #include <CLI/CLI.hpp>

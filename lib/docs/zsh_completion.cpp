@@ -28,21 +28,15 @@ std::string spec_text(std::string_view text) {
 
 // What zsh completes as the value: the choices, file names, or nothing (only the message).
 std::string value_action(const OptionDoc& option) {
-  if (!option.choices.empty()) {
-    std::string words;
-    for (const std::string& choice : option.choices) words += (words.empty() ? "" : " ") + shell_word(choice);
-    return "(" + words + ")";
-  }
+  if (!option.choices.empty()) return "(" + shell_words(option.choices) + ")";
   return option.path_value ? "_files" : " ";
 }
 
 // One spec per flag of `option`, each excluding all of them: "'(-s --since)--since=[first ...]:DATE: '".
 std::string specs(const OptionDoc& option, std::string_view indent) {
-  const std::vector<std::string> flags = option.flags();
-  std::string exclusion;
-  for (const std::string& flag : flags) exclusion += (exclusion.empty() ? "" : " ") + shell_word(flag);
+  const std::string exclusion = shell_words(option.flags());
   std::string text;
-  for (const std::string& flag : flags) {
+  for (const std::string& flag : option.flags()) {
     std::string spec = fmt::format("({}){}", exclusion, flag);
     if (option.takes_value() && flag.starts_with("--")) spec += '=';
     spec += "[" + spec_text(option.help) + "]";

@@ -179,6 +179,19 @@ TEST(ZshCompletion, HasASpecForEveryCommandAndEachOfItsFlags) {
   }
 }
 
+TEST(ZshCompletion, HasASpecForEveryOptionOfBothPrograms) {
+  for (const auto& [path, program] : {std::pair{kZshCtl, ctl_doc()},
+                                      std::pair{std::string("zsh/vendor-completions/_claude-usaged"), daemon_doc()}}) {
+    const std::string text = test::generated(path);
+    for (const OptionDoc& option : program.options) {
+      for (const std::string& flag : option.flags()) {
+        const std::string spec = ")" + flag + (option.takes_value() && flag.starts_with("--") ? "=[" : "[");
+        EXPECT_NE(text.find(spec), std::string::npos) << path << " " << flag;
+      }
+    }
+  }
+}
+
 TEST(Completions, ParseInTheirShells) {
   cu::test::TempDir dir;
   for (const GeneratedFile& file : generated_files()) {

@@ -17,6 +17,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "config/config.h"
+#include "config/daemon_command_line.h"
 #include "core/time.h"
 #include "ctl/control_server.h"
 #include "ctl/rate_limit_recorder.h"
@@ -53,12 +54,7 @@ namespace asio = boost::asio;
 // How long SIGTERM waits for the shipping thread once its statement is cancelled.
 constexpr std::chrono::milliseconds kShipperStopBound{2000};
 
-struct Options {
-  std::string config_path;
-  bool once = false;
-  bool check_config = false;
-  bool rebuild = false;
-};
+using Options = cu::DaemonOptions;
 
 cu::Config load(const Options& options) {
   const cu::Environment env = cu::Environment::current();
@@ -476,15 +472,9 @@ int main(int argc, char** argv) {
   // A closed stderr or stdout (a pipe whose reader went away) makes writes fail with EPIPE instead
   // of killing the daemon; log lines that cannot be written are lost, nothing else is.
   std::signal(SIGPIPE, SIG_IGN);
-  CLI::App app{"claude-usaged: keeps a usage database of Claude Code sessions current"};
+  CLI::App app;
   Options options;
-  app.add_option("-c,--config", options.config_path, "configuration file (YAML)");
-  app.add_flag("--once", options.once, "ingest everything present, update every table, and exit");
-  app.footer("One writer per database: --once, --rebuild or a second daemon beside a running daemon exit 75\n"
-             "(EX_TEMPFAIL) naming its pid; ask the daemon instead (claude-usagectl rescan). docs/SYSTEMD.md");
-  app.add_flag("--check-config", options.check_config, "validate and print the effective configuration");
-  app.add_flag("--rebuild", options.rebuild, "recompute every derived table from usage_events");
-  app.set_version_flag("--version", std::string("claude-usaged ") + CU_VERSION);
+  cu::define_daemon_command_line(app, options);
   CLI11_PARSE(app, argc, argv);
 
   try {
@@ -496,10 +486,10 @@ int main(int argc, char** argv) {
     return Daemon(options).run();
   } catch (const cu::ConfigError& error) {
     std::fprintf(stderr, "claude-usaged: %s\n", error.what());
-    return 78;  // EX_CONFIG
+    return cu::kExitConfigError;
   } catch (const cu::DatabaseLocked& error) {
     std::fprintf(stderr, "claude-usaged: %s\n", error.what());
-    return 75;  // EX_TEMPFAIL
+    return cu::kExitDatabaseLocked;
   } catch (const std::exception& error) {
     std::fprintf(stderr, "claude-usaged: %s\n", error.what());
     return 1;

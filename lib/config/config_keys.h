@@ -38,6 +38,10 @@ const ConfigKey* find_config_key(std::string_view path);
 // Whether `path` names a section, i.e. some key lies below it.
 bool is_config_section(std::string_view path);
 
+// A key's default as the docs show it: `default_doc` when the environment decides it, else the
+// constant default as one line of YAML ("5", "auto", "\"\"", "[19000, 88000]").
+std::string default_text(const ConfigKey& key);
+
 // The names of the keys directly below `section` ("" for the top level), comma-separated.
 std::string known_keys_below(std::string_view section);
 

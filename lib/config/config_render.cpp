@@ -81,6 +81,14 @@ std::string render_config(const Config& config) {
   return std::string(out.c_str()) + "\n";
 }
 
+std::string default_text(const ConfigKey& key) {
+  if (!key.default_doc.empty()) return std::string(key.default_doc);
+  YAML::Emitter out;
+  out << YAML::Flow;
+  emit_value(out, example_value(key));
+  return out.c_str();
+}
+
 std::string render_example_config() {
   std::string text(kExampleHeader);
   std::string_view open_section = "-";

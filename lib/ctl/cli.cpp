@@ -26,14 +26,6 @@ constexpr std::chrono::milliseconds kStatuslineResponseTimeout{1000};
 // command_args.cpp's limit for a JSON argument.
 constexpr std::size_t kMaxForwardedRateLimitsBytes = 4096;
 
-struct GlobalOptions {
-  std::string socket;
-  std::string config;
-  bool json = false;
-  bool color = false;
-  bool no_color = false;
-};
-
 // One subcommand and the storage CLI11 writes its flags into (map nodes do not move).
 struct Subcommand {
   const CommandSpec* command = nullptr;
@@ -322,17 +314,24 @@ std::vector<std::string> glued_project_values(const std::vector<std::string>& ar
 
 }  // namespace
 
-int run_cli(const std::vector<std::string>& args, CliIo& io) {
-  CLI::App app("Query claude-usaged, the Claude Code usage daemon, over its control socket.", "claude-usagectl");
+void define_cli(CLI::App& app, GlobalOptions& options) {
+  app.name("claude-usagectl");
+  app.description("Query claude-usaged, the Claude Code usage daemon, over its control socket.");
   app.require_subcommand(1);
   app.fallthrough();
-  GlobalOptions global;
-  app.add_option("--socket", global.socket, "control socket (default: ctl.socket of the config)");
-  app.add_option("--config", global.config, "config file (default: ~/.config/claude-usaged/config.yaml)");
-  app.add_flag("--json,-j", global.json, "print the daemon's JSON (ccusage's --json shapes for reports)");
-  app.add_flag("--color", global.color, "colour the output also when it is not a terminal (also: FORCE_COLOR=1)");
-  app.add_flag("--no-color", global.no_color, "never colour the output (also: NO_COLOR=1)");
+  app.add_option("--socket", options.socket, "control socket (default: ctl.socket of the config)")->type_name("PATH");
+  app.add_option("--config", options.config, "config file (default: ~/.config/claude-usaged/config.yaml)")
+      ->type_name("FILE");
+  app.add_flag("--json,-j", options.json, "print the daemon's JSON (ccusage's --json shapes for reports)");
+  app.add_flag("--color", options.color, "colour the output also when it is not a terminal (also: FORCE_COLOR=1)");
+  app.add_flag("--no-color", options.no_color, "never colour the output (also: NO_COLOR=1)");
   app.set_version_flag("-v,--version", std::string(CU_VERSION));
+}
+
+int run_cli(const std::vector<std::string>& args, CliIo& io) {
+  CLI::App app;
+  GlobalOptions global;
+  define_cli(app, global);
   std::vector<Subcommand> subs(command_registry().size());
   for (std::size_t i = 0; i < subs.size(); ++i) {
     subs[i].command = &command_registry()[i];

@@ -9,6 +9,10 @@
 
 #include "config/config.h"
 
+namespace CLI {
+class App;
+}
+
 namespace cu::ctl {
 
 // Exit codes of claude-usagectl (docs/PROTOCOL.md).
@@ -31,6 +35,20 @@ struct CliIo {
   // but in tests.
   std::filesystem::path system_root = "/";
 };
+
+// The options given before (or, as CLI11 falls through, after) the command.
+struct GlobalOptions {
+  std::string socket;
+  std::string config;
+  bool json = false;
+  bool color = false;
+  bool no_color = false;
+};
+
+// Names `app` and gives it the global options (bound to `options`) and -v/--version; run_cli adds
+// one subcommand per command of the registry. claude-usagectl(1) and the shell completions are
+// generated from the same definition (lib/docs).
+void define_cli(CLI::App& app, GlobalOptions& options);
 
 // Runs the CLI on `args` (without the program name); returns the exit code. `statusline` always
 // prints a line and returns 0, even when the daemon is down.

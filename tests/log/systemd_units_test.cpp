@@ -258,7 +258,7 @@ class InstallScriptTest : public ::testing::Test {
   test::TempDir dir_;
 };
 
-TEST_F(InstallScriptTest, UserInstallStagesProgramsUnitAndConfigIdempotently) {
+TEST_F(InstallScriptTest, UserInstallStagesProgramsManPagesUnitAndConfigIdempotently) {
   const test::CommandResult first = install("--user --prefix /opt/cu");
   ASSERT_EQ(first.exit_code, 0) << first.output;
   EXPECT_NE(first.output.find("systemctl --user enable --now claude-usaged"), std::string::npos) << first.output;
@@ -267,6 +267,9 @@ TEST_F(InstallScriptTest, UserInstallStagesProgramsUnitAndConfigIdempotently) {
   const fs::path config = stage((home / ".config/claude-usaged/config.yaml").string());
   EXPECT_TRUE(fs::exists(stage("/opt/cu/bin/claude-usaged")));
   EXPECT_TRUE(fs::exists(stage("/opt/cu/bin/claude-usagectl")));
+  EXPECT_TRUE(fs::exists(stage("/opt/cu/share/man/man1/claude-usagectl.1.gz")));
+  EXPECT_TRUE(fs::exists(stage("/opt/cu/share/bash-completion/completions/claude-usagectl")));
+  EXPECT_TRUE(fs::exists(stage("/opt/cu/share/doc/claude-usaged/SYSTEMD.md")));
   EXPECT_EQ(test::read_file(config), test::read_file(fs::path(CU_SOURCE_DIR) / "etc/claude-usaged.yaml"));
   EXPECT_EQ(fs::status(config).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
   const std::string unit_text = test::read_file(unit);

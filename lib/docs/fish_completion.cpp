@@ -63,7 +63,7 @@ std::string fish_completion(const ProgramDoc& program) {
       "complete -c {0} -f\n",
       shell_word(program.name));
   text += complete_lines(program, program.options, "");
-  if (!program.commands.empty()) text += "\n" + commands(program);
+  if (!program.commands.empty()) text += fmt::format("\n{}", commands(program));
   return text;
 }
 

@@ -44,6 +44,7 @@ std::string value_name_of(const ctl::ArgSpec& spec) {
     case ctl::ArgKind::kJson: return "JSON";
     case ctl::ArgKind::kZone: return "ZONE";
     case ctl::ArgKind::kAliases: return "FOLDER=NAME,...";
+    case ctl::ArgKind::kBreakdown: return "[" + joined(spec.choices, "|") + "]";  // the value is optional
   }
   return "VALUE";
 }

@@ -28,7 +28,7 @@ std::string spec_text(std::string_view text) {
 
 // What zsh completes as the value: the choices, file names, or nothing (only the message).
 std::string value_action(const OptionDoc& option) {
-  if (!option.choices.empty()) return "(" + shell_words(option.choices) + ")";
+  if (!option.choices.empty()) return fmt::format("({})", shell_words(option.choices));
   return option.path_value ? "_files" : " ";
 }
 
@@ -39,7 +39,7 @@ std::string specs(const OptionDoc& option, std::string_view indent) {
   for (const std::string& flag : option.flags()) {
     std::string spec = fmt::format("({}){}", exclusion, flag);
     if (option.takes_value() && flag.starts_with("--")) spec += '=';
-    spec += "[" + spec_text(option.help) + "]";
+    spec += fmt::format("[{}]", spec_text(option.help));
     if (option.takes_value()) spec += fmt::format(":{}:{}", spec_text(option.value_name), value_action(option));
     text += fmt::format("{}{}\n", indent, single_quoted(spec));
   }
@@ -48,8 +48,9 @@ std::string specs(const OptionDoc& option, std::string_view indent) {
 
 std::string spec_array(std::string_view name, const std::vector<OptionDoc>& options, std::string_view indent) {
   std::string text = fmt::format("{}local -a {}=(\n", indent, name);
-  for (const OptionDoc& option : options) text += specs(option, std::string(indent) + "  ");
-  return text + std::string(indent) + ")\n";
+  const std::string inner = fmt::format("{}  ", indent);
+  for (const OptionDoc& option : options) text += specs(option, inner);
+  return text + fmt::format("{})\n", indent);
 }
 
 std::string function_name(const ProgramDoc& program) { return "_" + shell_word(program.name); }

@@ -18,10 +18,17 @@
 
 #include "config/config.h"
 #include "config/daemon_command_line.h"
+#include "config/listen_address.h"
 #include "core/time.h"
+#include "ctl/command_registry.h"
 #include "ctl/control_server.h"
+#include "ctl/protocol.h"
 #include "ctl/rate_limit_recorder.h"
 #include "ctl/store_report_source.h"
+#include "embedded_file.h"
+#include "http/http_server.h"
+#include "http/metrics.h"
+#include "http/token.h"
 #include "ingest/backfill.h"
 #include "ingest/ingestor.h"
 #include "ingest/subagent_types.h"
@@ -331,7 +338,61 @@ class Daemon {
     cu::ctl::ControlServerOptions options;
     options.socket_path = pipeline_->config.ctl_socket;
     if (!pipeline_->config.ctl_group.empty()) options.group = pipeline_->config.ctl_group;  // 0660 for it
+    hooks.web = [this] { return web_json(); };
+    hooks_ = hooks;
     control_ = std::make_unique<cu::ctl::ControlServer>(io_, *reports_, std::move(hooks), options);
+    start_http();
+  }
+
+  // The HTTP listener of http.listen (SPEC §12), or none when it is empty. A listener that cannot
+  // start (the port taken, a bad token file) is logged and left off: following the logs goes on.
+  void start_http() {
+    const cu::Config& config = pipeline_->config;
+    http_.reset();
+    http_settings_ = {config.http_listen, config.http_token_file};
+    if (config.http_listen.empty()) return;
+    try {
+      std::string problem;
+      const auto address = cu::parse_listen_address(config.http_listen, problem);
+      if (!address) throw std::runtime_error(problem);
+      std::string token = cu::http::load_or_create_token(config.http_token_file);
+      cu::http::RouterContext context;
+      context.token = token;
+      context.ask = [this](std::string_view line) {
+        return cu::ctl::handle_request_line(line, *reports_, hooks_, &http_cache_);
+      };
+      context.metrics = [this] { return metrics_text(); };
+      context.dashboard_html = cu::embedded::dashboard.front().text;
+      http_ = std::make_unique<cu::http::HttpServer>(io_, std::move(context), cu::http::HttpServerOptions{*address});
+      http_url_ = fmt::format("http://{}/", cu::url_authority(*address));
+      http_token_ = std::move(token);
+      cu::log::info("dashboard, /metrics and /api on {}{}", http_url_,
+                    cu::is_loopback(*address) ? "" : " (not loopback: reachable from the network, behind the token)");
+    } catch (const std::exception& error) {
+      http_.reset();
+      cu::log::error("HTTP listener off: {}", error.what());
+    }
+  }
+
+  // /metrics, kept until the data changes (a scrape every 15 s must not sum the history each time).
+  std::string metrics_text() {
+    const std::uint64_t generation = hooks_.data_generation ? hooks_.data_generation() : 0;
+    if (!metrics_cache_ || metrics_cache_->first != generation) {
+      const auto data = cu::http::metrics_data_of(*reports_, hooks_.status());
+      metrics_cache_.emplace(generation, cu::http::render_metrics(data));
+    }
+    return metrics_cache_->second;
+  }
+
+  // `claude-usagectl web`: the dashboard's URL with the token.
+  nlohmann::json web_json() const {
+    if (!http_) {
+      throw cu::ctl::ProtocolError(cu::ctl::ErrorCode::kUnavailable,
+                                   pipeline_->config.http_listen.empty()
+                                       ? "the HTTP listener is off: http.listen is empty"
+                                       : "the HTTP listener is off: it could not start (see the daemon's log)");
+    }
+    return {{"url", fmt::format("{}?token={}", http_url_, http_token_)}, {"listen", pipeline_->config.http_listen}};
   }
 
   void wait_for_signal() {
@@ -345,6 +406,7 @@ class Daemon {
       notifier_.stopping();
       cu::log::info("stopping");
       if (control_) control_->stop();
+      if (http_) http_->stop();
       // The outbox persists; the next start ships the rest. Waits for a cancelled statement, not
       // for a connection attempt beyond the bound.
       if (pipeline_->shipper) pipeline_->shipper->stop(kShipperStopBound);
@@ -375,6 +437,9 @@ class Daemon {
                          pipeline_->config.limits, stored_pricing(), pipeline_->config.project_groups);
     }
     if (rate_limits_) rate_limits_->retarget(*pipeline_->store);
+    if (control_ && http_settings_ != std::pair{pipeline_->config.http_listen, pipeline_->config.http_token_file}) {
+      start_http();
+    }
     arm_midnight();  // the zone may have changed
     arm_status();    // back to every 2 s: a new root's backfill may begin
     if (reloaded) cu::log::info("configuration reloaded");
@@ -464,6 +529,13 @@ class Daemon {
   std::unique_ptr<cu::StoreReportSource> reports_;
   std::unique_ptr<cu::ctl::RateLimitRecorder> rate_limits_;  // statusline readings; counts since the start
   std::unique_ptr<cu::ctl::ControlServer> control_;
+  cu::ctl::ControlHooks hooks_;  // the control server's, shared with the HTTP API
+  std::unique_ptr<cu::http::HttpServer> http_;
+  std::pair<std::string, std::filesystem::path> http_settings_;  // what http_ was started with
+  std::string http_url_;
+  std::string http_token_;
+  cu::ctl::ResponseCache http_cache_;
+  std::optional<std::pair<std::uint64_t, std::string>> metrics_cache_;  // data generation, text
 };
 
 }  // namespace

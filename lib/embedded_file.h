@@ -1,5 +1,5 @@
 #pragma once
-// Text files compiled into the binary (migrations, price table); see cmake/EmbedFiles.cmake.
+// Text files compiled into the binary (migrations, price table, the dashboard); see cmake/EmbedFiles.cmake.
 #include <span>
 #include <string_view>
 
@@ -13,6 +13,7 @@ struct EmbeddedFile {
 namespace embedded {
 extern const std::span<const EmbeddedFile> sqlite_migrations;
 extern const std::span<const EmbeddedFile> postgres_migrations;
+extern const std::span<const EmbeddedFile> dashboard;  // lib/http/dashboard/: the web dashboard's one page
 }  // namespace embedded
 
 }  // namespace cu

@@ -33,6 +33,8 @@ struct Config {
   LogLevel log_level = LogLevel::kInfo;
   LimitSettings limits;  // limits.*: the constants of the limit estimates (SPEC §11)
   std::vector<ProjectGroup> project_groups;  // projects.groups, in the file's order
+  std::string http_listen = "127.0.0.1:8798";  // host:port of the dashboard, metrics and API; empty: off
+  std::filesystem::path http_token_file;       // the bearer token (0600), made when missing
 
   friend bool operator==(const Config&, const Config&) = default;
 };

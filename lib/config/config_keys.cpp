@@ -14,6 +14,7 @@
 #include <grp.h>
 
 #include "config/default_paths.h"
+#include "config/listen_address.h"
 #include "config/price_overrides.h"
 #include "config/yaml_value.h"
 
@@ -283,6 +284,13 @@ ConfigKey limit_list_key(const KeyText& text, std::vector<std::int64_t> LimitSet
   return key;
 }
 
+// http.listen: empty, or an address parse_listen_address reads.
+std::string check_listen_address(const std::string& value) {
+  std::string problem;
+  if (value.empty() || parse_listen_address(value, problem)) return {};
+  return problem;
+}
+
 // projects.groups: a map from group name to a non-empty list of globs; "~/" in a glob is the home
 // directory. The map's order is kept: a project belongs to the first group that matches it.
 std::vector<ProjectGroup> parse_project_groups(const YAML::Node& node, const Environment& env) {
@@ -419,6 +427,15 @@ std::vector<ConfigKey> build_keys() {
                           "Named groups of projects for --group and daily --by-group: globs over project "
                           "paths or folders; a project is in the first group that matches.",
                           "none", kProjectGroupsExample}),
+      string_key({"http.listen",
+                  "Address (host:port) of the dashboard, /metrics and /api; empty: no HTTP. A non-loopback "
+                  "address exposes the usage to the network (behind the token)."},
+                 &Config::http_listen, constant<std::string>("127.0.0.1:8798"), check_listen_address),
+      path_key({"http.token_file", "The bearer token every HTTP path but /healthz requires; made (0600) when missing.",
+                "${XDG_STATE_HOME:-~/.local/state}/claude-usaged/http.token",
+                "/home/ana/.local/state/claude-usaged/http.token"},
+               &Config::http_token_file, [](const Environment& env) { return state_dir(env) / "http.token"; },
+               EmptyPath::kRefused),
       choice_key({"log.level", "Lowest level logged: debug, info, notice, warning or error."},
                  &Config::log_level, LogLevel::kInfo, kLogLevels),
       limit_integer_key({"limits.p90_window_hours",

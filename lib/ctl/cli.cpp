@@ -101,35 +101,13 @@ void add_flag(Subcommand& sub, const ArgSpec& spec) {
   }
 }
 
-bool all_digits(const std::string& text) {
-  return !text.empty() && text.size() <= 18 && text.find_first_not_of("0123456789") == std::string::npos;
-}
-
-// A flag's text as the JSON the protocol expects; text that does not fit stays a string, which
-// validation then rejects with the argument's own message.
-Json json_of(const ArgSpec& spec, const std::string& text) {
-  if (spec.kind == ArgKind::kJson) {
-    Json value = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-    return value.is_discarded() ? Json(text) : value;
-  }
-  const bool numeric = spec.kind == ArgKind::kCount || spec.kind == ArgKind::kTokenLimit;
-  if (numeric && all_digits(text)) return std::stoll(text);
-  return text;
-}
-
 Json given_args(const Subcommand& sub) {
   Json args = Json::object();
   for (const auto name : sub.command->args) {
     const ArgSpec& spec = *find_arg(name);
     const std::string key(name);
     if (sub.app->get_option(cli_flag_of(spec))->count() == 0) continue;
-    if (spec.kind == ArgKind::kFlag) {
-      args[key] = sub.flags.at(key);
-    } else if (spec.kind == ArgKind::kBreakdown && sub.values.at(key).empty()) {
-      args[key] = true;
-    } else {
-      args[key] = json_of(spec, sub.values.at(key));
-    }
+    args[key] = spec.kind == ArgKind::kFlag ? Json(sub.flags.at(key)) : arg_value_of_text(spec, sub.values.at(key));
   }
   return args;
 }

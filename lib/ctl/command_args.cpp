@@ -184,6 +184,8 @@ std::vector<ArgSpec> make_arg_specs() {
        [](CommandArgs& a, const Json& v) { a.compact = v.get<bool>(); }},
       {"csv", '\0', kFlag, kPrinter, "print CSV: a header, then a line per row (per row and model with --breakdown)",
        {}, [](CommandArgs& a, const Json& v) { a.csv = v.get<bool>(); }},
+      {"open", '\0', kFlag, kPrinter, "open the URL in the desktop's browser (xdg-open)", {},
+       [](CommandArgs& a, const Json& v) { a.open = v.get<bool>(); }},
       {"project_aliases", '\0', kAliases, kPrinter,
        "names tables show for project folders: \"folder=Name,other=Other\"", {},
        [](CommandArgs& a, const Json& v) { a.project_aliases = *aliases_of(v.get<std::string>()); }},
@@ -261,6 +263,27 @@ std::optional<std::string> validate_arg(const ArgSpec& spec, const nlohmann::jso
       return "must be true, false or one of " + choice_list(spec);
   }
   return "has an unknown kind";
+}
+
+nlohmann::json arg_value_of_text(const ArgSpec& spec, const std::string& text) {
+  switch (spec.kind) {
+    case ArgKind::kFlag:
+      if (text.empty() || text == "true" || text == "1") return true;
+      if (text == "false" || text == "0") return false;
+      return text;
+    case ArgKind::kBreakdown:
+      return text.empty() ? Json(true) : Json(text);
+    case ArgKind::kJson: {
+      Json value = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+      return value.is_discarded() ? Json(text) : value;
+    }
+    case ArgKind::kCount:
+    case ArgKind::kTokenLimit: {
+      const bool digits = !text.empty() && text.size() <= 18 && text.find_first_not_of("0123456789") == std::string::npos;
+      return digits ? Json(std::stoll(text)) : Json(text);
+    }
+    default: return text;
+  }
 }
 
 CommandArgs parse_command_args(std::span<const std::string_view> accepted, const nlohmann::json& args,

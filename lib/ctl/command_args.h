@@ -59,6 +59,7 @@ struct CommandArgs {
   BurnRateDisplay visual_burn_rate = BurnRateDisplay::kEmoji;
   bool compact = false;  // tables without the cache and total columns
   bool csv = false;      // CSV lines instead of a table (csv_printers.h)
+  bool open = false;     // web: open the URL with xdg-open
   std::map<std::string, std::string> project_aliases;  // project folder -> name shown in tables
 };
 
@@ -98,6 +99,12 @@ const ArgSpec* find_arg(std::string_view name);
 
 // "--start-of-week" for "start_of_week".
 std::string cli_flag_of(const ArgSpec& spec);
+
+// An argument's value as text (a CLI flag's, a URL query's) as the JSON the protocol expects: a
+// flag's "", "true" or "1" is true and "false" or "0" false; --breakdown's "" is true; digits are
+// numbers where the kind counts; JSON text is parsed for kJson. Text that does not fit stays a
+// string, which validate_arg then rejects with the argument's own message.
+nlohmann::json arg_value_of_text(const ArgSpec& spec, const std::string& text);
 
 // The reason `value` is not valid for `spec`, or nullopt when it is.
 std::optional<std::string> validate_arg(const ArgSpec& spec, const nlohmann::json& value);

@@ -28,6 +28,11 @@ Json run_action(const std::function<ActionResult()>& action, std::string_view na
   return Json{{"message", result.message}};
 }
 
+Json run_web(const CommandArgs&, CommandContext& context) {
+  if (!context.hooks.web) throw ProtocolError(ErrorCode::kUnavailable, "web is not available");
+  return context.hooks.web();
+}
+
 Json run_rescan(const CommandArgs&, CommandContext& context) { return run_action(context.hooks.rescan, "rescan"); }
 Json run_reload(const CommandArgs&, CommandContext& context) { return run_action(context.hooks.reload, "reload"); }
 
@@ -100,6 +105,8 @@ std::vector<CommandSpec> make_registry() {
        "Official 5-hour and 7-day limits: latest reading, window cost, estimated limit, when it fills; P90 "
        "token limit. Exit 10 near, 11 full, 20 no data",
        {"history", "since", "until", "order"}, run_limits, print_limits, nullptr, nullptr, limits_exit_code},
+      {"web", "The dashboard's URL with its token (http.listen); --open opens it in the browser", {"open"}, run_web,
+       print_web},
       {"rescan", "Rescan every log root now (what an inotify overflow triggers)", {}, run_rescan, print_action},
       {"reload", "Re-read the config file (like SIGHUP)", {}, run_reload, print_action},
   };

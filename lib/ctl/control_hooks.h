@@ -32,6 +32,9 @@ struct ControlHooks {
   // Keeps what a statusline request carried in `rate_limits`: records the valid snapshots and counts
   // the absent and rejected windows for `status`. Empty: nothing is kept.
   std::function<void(const RateLimitReading&)> record_rate_limits;
+  // The dashboard's URL with its token ({"url", "listen"}); throws ProtocolError(kUnavailable) when
+  // the HTTP listener is off. Empty: the command is unavailable.
+  std::function<nlohmann::json()> web;
   // Unix epoch milliseconds; the wall clock when empty. Injectable for tests.
   std::function<std::int64_t()> now_ms;
 };

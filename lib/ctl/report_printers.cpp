@@ -1,5 +1,9 @@
 #include "ctl/report_printers.h"
 
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -385,6 +389,24 @@ void print_status(const nlohmann::json& data, const CommandArgs&, const PrintCon
     const bool known = std::any_of(std::begin(kLabels), std::end(kLabels), [&](const auto& l) { return l.first == name; });
     if (!known) out << fmt::format("{:<16}{}\n", name + ":", status_value(item.value()));
   }
+}
+
+void print_web(const nlohmann::json& data, const CommandArgs& args, const PrintContext&, std::ostream& out) {
+  const std::string url = text_at(data, "url");
+  out << url << "\n";
+  if (!args.open) return;
+  // xdg-open with the URL as its one argument: no shell, so nothing in the URL is interpreted.
+  std::string program = "xdg-open";
+  std::string argument = url;
+  char* const argv[] = {program.data(), argument.data(), nullptr};
+  pid_t pid = 0;
+  if (::posix_spawnp(&pid, "xdg-open", nullptr, nullptr, argv, environ) != 0) {
+    out << "could not run xdg-open; open the URL above in a browser\n";
+    return;
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) out << "xdg-open failed; open the URL above in a browser\n";
 }
 
 void print_action(const nlohmann::json& data, const CommandArgs&, const PrintContext&, std::ostream& out) {

@@ -32,6 +32,8 @@ void print_blocks(const nlohmann::json& data, const CommandArgs& args, const Pri
 // limits: the official windows now; with --history, each past window.
 void print_limits(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);
 void print_status(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);
+// web: the dashboard's URL; with --open, also opened with xdg-open (a failure to is said on `out`).
+void print_web(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);
 // rescan and reload: the daemon's message.
 void print_action(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context, std::ostream& out);
 void print_statusline(const nlohmann::json& data, const CommandArgs& args, const PrintContext& context,

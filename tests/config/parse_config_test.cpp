@@ -90,6 +90,10 @@ const std::vector<GoodValue>& good_values() {
          EXPECT_EQ(c.project_groups[0], (ProjectGroup{"work", {"/home/ana/work/*", "/home/ana/clients/*"}}));
          EXPECT_EQ(c.project_groups[1], (ProjectGroup{"oss", {"-home-ana-src-*"}}));
        }},
+      {"http.listen", "http:\n  listen: \"[::1]:9000\"\n", [](const Config& c) { EXPECT_EQ(c.http_listen, "[::1]:9000"); }},
+      {"http.listen", "http:\n  listen: \"\"\n", [](const Config& c) { EXPECT_EQ(c.http_listen, ""); }},
+      {"http.token_file", "http:\n  token_file: ~/t/http.token\n",
+       [](const Config& c) { EXPECT_EQ(c.http_token_file, "/home/ana/t/http.token"); }},
       {"log.level", "log:\n  level: debug\n",
        [](const Config& c) { EXPECT_EQ(c.log_level, LogLevel::kDebug); }},
       {"log.level", "log:\n  level: notice\n",
@@ -190,6 +194,12 @@ const std::vector<BadValue>& bad_values() {
        "config.yaml:3: projects.groups: group \"work\" has an empty glob"},
       {"projects.groups", "projects:\n  groups:\n    (ungrouped): [\"*\"]\n",
        "config.yaml:3: projects.groups: a group name must not be empty nor \"(ungrouped)\""},
+      {"http.listen", "http:\n  listen: 8798\n",
+       "config.yaml:2: http.listen: must be host:port (e.g. 127.0.0.1:8798), got \"8798\""},
+      {"http.listen", "http:\n  listen: example.com:80\n",
+       "config.yaml:2: http.listen: the host must be an IP address or localhost, got \"example.com\""},
+      {"http.token_file", "http:\n  token_file: token\n",
+       "config.yaml:2: http.token_file: must be an absolute path or start with \"~/\", got \"token\""},
       {"log.level", "log:\n  level: loud\n",
        "config.yaml:2: log.level: must be one of debug, info, notice, warning, error, got "
        "\"loud\""},
@@ -290,7 +300,7 @@ TEST(ParseConfig, ErrorLineCountsCommentsAndBlankLines) {
 TEST(ParseConfig, UnknownTopLevelKey) {
   EXPECT_EQ(error_of("timezone: UTC\n\ncolour: red\n"),
             "config.yaml:3: colour: unknown key (known: sources, timezone, identity, storage, "
-            "ctl, rollup, pricing, projects, log, limits)");
+            "ctl, rollup, pricing, projects, http, log, limits)");
 }
 
 TEST(ParseConfig, UnknownNestedKey) {
@@ -312,7 +322,7 @@ TEST(ParseConfig, ASectionMustBeAMapping) {
 TEST(ParseConfig, DottedKeysAreNotPaths) {
   EXPECT_EQ(error_of("rollup.block_hours: 5\n"),
             "config.yaml:1: rollup.block_hours: unknown key (known: sources, timezone, identity, "
-            "storage, ctl, rollup, pricing, projects, log, limits)");
+            "storage, ctl, rollup, pricing, projects, http, log, limits)");
 }
 
 TEST(ParseConfig, DuplicateKeys) {

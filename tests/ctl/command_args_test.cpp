@@ -157,7 +157,7 @@ TEST(CommandArgs, EveryCommandValidatesItsOwnArguments) {
       {"rate_limits", Json::object()},              {"history", true},
       {"breakdown", "subagent"}, {"by_subagent", true}, {"chart", true},        {"visual_burn_rate", "off"},
       {"timezone", "Asia/Tokyo"},                    {"mode", "display"},    {"id", "s"},
-      {"compact", true},     {"csv", true},          {"project_aliases", "a=Alpha,b=Beta"},
+      {"compact", true},     {"csv", true},          {"open", true},          {"project_aliases", "a=Alpha,b=Beta"},
       {"offline", true},     {"no_offline", true},   {"single_thread", true}, {"debug", true},
       {"debug_samples", 3},  {"cache", true},        {"no_cache", true},     {"refresh_interval", 2},
       {"cost_source", "cc"}, {"context_low_threshold", 50},                  {"context_medium_threshold", 80}};

@@ -72,6 +72,7 @@ class Cli : public testing::Test {
                    {{"recorded", 12}, {"unchanged", 40}, {"absent", 3}, {"rejected", {{"malformed", 1}}},
                     {"write_failures", 0}, {"last_error", nullptr}}}};
     };
+    hooks.web = [] { return Json{{"url", "http://127.0.0.1:8798/?token=abc"}, {"listen", "127.0.0.1:8798"}}; };
     hooks.rescan = [] { return ActionResult::success("rescan started"); };
     hooks.reload = [] { return ActionResult::failure("config.yaml:2: timezone: unknown zone \"Mars/Base\""); };
     return hooks;
@@ -124,6 +125,24 @@ TEST_F(Cli, BreakdownTakesAnOptionalKind) {
   const CliRun bad = run({"--socket", socket(), "daily", "--breakdown", "agents"});
   EXPECT_EQ(bad.code, 2);
   EXPECT_NE(bad.err.find("must be true, false or one of model|subagent"), std::string::npos) << bad.err;
+}
+
+// web prints the dashboard's URL; --open hands it to xdg-open as one argument.
+TEST_F(Cli, WebPrintsAndOpensTheDashboardsUrl) {
+  const CliRun printed = run({"--socket", socket(), "web"});
+  ASSERT_EQ(printed.code, 0) << printed.err;
+  EXPECT_EQ(printed.out, "http://127.0.0.1:8798/?token=abc\n");
+  test::TempDir bin;
+  const auto opened = bin.path() / "opened";
+  test::write_file(bin.path() / "xdg-open", "#!/bin/sh\nprintf '%s|%s' \"$#\" \"$1\" > " + opened.string() + "\n");
+  std::filesystem::permissions(bin.path() / "xdg-open", std::filesystem::perms::owner_all);
+  const std::string path = std::getenv("PATH") != nullptr ? std::getenv("PATH") : "";
+  ::setenv("PATH", (bin.path().string() + ":" + path).c_str(), 1);
+  const CliRun open = run({"--socket", socket(), "web", "--open"});
+  ::setenv("PATH", path.c_str(), 1);
+  ASSERT_EQ(open.code, 0) << open.err;
+  EXPECT_EQ(open.out, "http://127.0.0.1:8798/?token=abc\n");
+  EXPECT_EQ(test::read_file(opened), "1|http://127.0.0.1:8798/?token=abc");
 }
 
 TEST_F(Cli, LimitsExitCodesTellScriptsHowCloseTheLimitIs) {

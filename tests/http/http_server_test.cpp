@@ -35,17 +35,18 @@ class HttpServerTest : public ::testing::Test {
     port_ = server_->port();
     thread_ = std::thread([this] { io_.run(); });
   }
+  // Stops and destroys the server on its loop, then lets the loop run out of work: every pending
+  // handler completes (aborted) before anything is destroyed.
   void TearDown() override {
     if (server_) {
       std::promise<void> stopped;
       asio::post(io_, [&] {
-        server_->stop();
+        server_.reset();
         stopped.set_value();
       });
       stopped.get_future().wait();
     }
     work_.reset();
-    io_.stop();
     if (thread_.joinable()) thread_.join();
   }
 

@@ -6,27 +6,16 @@
 #include <tuple>
 #include <utility>
 
+#include "ctl/usage_rows.h"
 
 namespace cu {
 namespace {
-
-void add_tokens(TokenTotals& into, const TokenTotals& tokens) {
-  into.input += tokens.input;
-  into.output += tokens.output;
-  into.cache_creation += tokens.cache_creation;
-  into.cache_read += tokens.cache_read;
-}
 
 // "a,b" and "b,c" as "a,b,c": the sorted union of two models_used lists.
 std::string merged_models(const std::string& a, const std::string& b) {
   std::set<std::string> names;
   for (const std::string* list : {&a, &b}) {
-    std::size_t start = 0;
-    while (start < list->size()) {
-      const std::size_t comma = std::min(list->find(',', start), list->size());
-      if (comma > start) names.insert(list->substr(start, comma - start));
-      start = comma + 1;
-    }
+    for (std::string& name : ctl::split_models(*list)) names.insert(std::move(name));
   }
   std::string joined;
   for (const std::string& name : names) {
@@ -71,7 +60,7 @@ std::vector<DailySummaryRow> ProjectSetSource::daily(const ReportFilter& filter)
     auto [it, inserted] = by_date.try_emplace(row.date, row);
     if (inserted) continue;
     DailySummaryRow& day = it->second;
-    add_tokens(day.tokens, row.tokens);
+    day.tokens += row.tokens;
     day.cost_usd += row.cost_usd;
     day.session_count += row.session_count;  // a session belongs to one project
     day.models_used = merged_models(day.models_used, row.models_used);
@@ -86,7 +75,7 @@ std::vector<ModelDailyRow> ProjectSetSource::model_daily(const ReportFilter& fil
   for (ModelDailyRow& row : per_member<ModelDailyRow>(filter, [&](const ReportFilter& f) { return base_.model_daily(f); })) {
     auto [it, inserted] = by_key.try_emplace({row.date, row.model}, row);
     if (inserted) continue;
-    add_tokens(it->second.tokens, row.tokens);
+    it->second.tokens += row.tokens;
     it->second.cost_usd += row.cost_usd;
     it->second.request_count += row.request_count;
   }

@@ -10,25 +10,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-void add_totals(TokenTotals& sum, const TokenTotals& more) {
-  sum.input += more.input;
-  sum.output += more.output;
-  sum.cache_creation += more.cache_creation;
-  sum.cache_read += more.cache_read;
-}
-
-std::vector<std::string> split_models(const std::string& comma_separated) {
-  std::vector<std::string> models;
-  std::size_t start = 0;
-  while (start < comma_separated.size()) {
-    const std::size_t end = std::min(comma_separated.find(',', start), comma_separated.size());
-    if (end > start) models.push_back(comma_separated.substr(start, end - start));
-    start = end + 1;
-  }
-  std::sort(models.begin(), models.end());
-  return models;
-}
-
 void merge_models(PeriodRow& into, const PeriodRow& row) {
   for (const ModelUsage& usage : row.models) {
     auto it = std::find_if(into.models.begin(), into.models.end(),
@@ -37,7 +18,7 @@ void merge_models(PeriodRow& into, const PeriodRow& row) {
       into.models.push_back({usage.model, {}, 0});
       it = into.models.end() - 1;
     }
-    add_totals(it->tokens, usage.tokens);
+    it->tokens += usage.tokens;
     it->cost_usd += usage.cost_usd;
   }
   for (const std::string& model : row.models_used) {
@@ -54,6 +35,18 @@ void sort_models(PeriodRow& row) {
 }
 
 }  // namespace
+
+std::vector<std::string> split_models(const std::string& comma_separated) {
+  std::vector<std::string> models;
+  std::size_t start = 0;
+  while (start < comma_separated.size()) {
+    const std::size_t end = std::min(comma_separated.find(',', start), comma_separated.size());
+    if (end > start) models.push_back(comma_separated.substr(start, end - start));
+    start = end + 1;
+  }
+  std::sort(models.begin(), models.end());
+  return models;
+}
 
 std::vector<PeriodRow> day_rows(std::span<const DailySummaryRow> days, std::span<const ModelDailyRow> models) {
   std::map<std::string_view, std::vector<const ModelDailyRow*>> models_by_date;
@@ -82,7 +75,7 @@ std::vector<PeriodRow> merge_periods(std::span<const PeriodRow> rows,
       period.key = key;
       period.cost_usd = -0.0;
     }
-    add_totals(period.tokens, row.tokens);
+    period.tokens += row.tokens;
     period.cost_usd += row.cost_usd;
     merge_models(period, row);
   }
@@ -156,7 +149,7 @@ nlohmann::json period_row_json(const PeriodRow& row, std::string_view key_name) 
 }
 
 void ReportTotals::add(const TokenTotals& tokens, double cost_usd) {
-  add_totals(tokens_, tokens);
+  tokens_ += tokens;
   cost_usd_ += cost_usd;
 }
 

@@ -31,6 +31,9 @@ struct PeriodRow {
   std::vector<ModelUsage> models;        // sorted by model name
 };
 
+// A models_used list ("a,b") as names; empty parts dropped.
+std::vector<std::string> split_models(const std::string& comma_separated);
+
 // One row per day of `days`, with the `models` rows of the same date as its split.
 std::vector<PeriodRow> day_rows(std::span<const DailySummaryRow> days, std::span<const ModelDailyRow> models);
 

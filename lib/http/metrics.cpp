@@ -45,10 +45,7 @@ MetricsData metrics_data_of(ReportSource& source, const nlohmann::json& status) 
   std::map<std::string, ModelUsageTotals> models;
   for (const ModelDailyRow& row : source.model_daily(ReportFilter{})) {
     ModelUsageTotals& totals = models.try_emplace(row.model, ModelUsageTotals{row.model, {}, 0}).first->second;
-    totals.tokens.input += row.tokens.input;
-    totals.tokens.output += row.tokens.output;
-    totals.tokens.cache_creation += row.tokens.cache_creation;
-    totals.tokens.cache_read += row.tokens.cache_read;
+    totals.tokens += row.tokens;
     totals.cost_usd += row.cost_usd;
   }
   for (auto& [name, totals] : models) data.models.push_back(std::move(totals));

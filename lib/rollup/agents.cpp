@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rollup/summaries.h"
+
 namespace cu {
 namespace {
 
@@ -55,11 +57,7 @@ std::vector<AgentUsage> agent_breakdown(std::span<const UsageEvent> events, cons
   for (const UsageEvent& event : events) {
     const std::string agent = agent_of(event, type_of);
     AgentUsage& usage = by_agent.try_emplace(agent, AgentUsage{agent, {}, 0, 0}).first->second;
-    const TokenCounts& t = event.entry.tokens;
-    usage.tokens.input += t.input;
-    usage.tokens.output += t.output;
-    usage.tokens.cache_creation += t.cache_creation;
-    usage.tokens.cache_read += t.cache_read;
+    add_tokens(usage.tokens, event.entry);
     usage.cost_usd += event.cost_usd;
     ++usage.request_count;
   }

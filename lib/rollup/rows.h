@@ -15,6 +15,13 @@ struct TokenTotals {
   std::int64_t cache_read = 0;
 
   std::int64_t total() const { return input + output + cache_creation + cache_read; }
+  TokenTotals& operator+=(const TokenTotals& more) {
+    input += more.input;
+    output += more.output;
+    cache_creation += more.cache_creation;
+    cache_read += more.cache_read;
+    return *this;
+  }
   friend bool operator==(const TokenTotals&, const TokenTotals&) = default;
 };
 

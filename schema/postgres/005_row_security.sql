@@ -1,4 +1,5 @@
--- claude-usaged PostgreSQL schema, version 5: row-level security (SPEC §13, docs/TEAM.md "Roles").
+-- claude-usaged PostgreSQL schema, version 5: row-level security (SPEC §13; docs/TEAM.md,
+-- "Sources and row-level security").
 -- Every source belongs to a role; a login may write (INSERT, UPDATE, DELETE) only rows of the
 -- sources of roles it is a member of. Table privileges (schema/postgres/roles.sql) say which
 -- statements a role may run at all; the policies here say on which rows.
@@ -6,9 +7,10 @@
 -- Who owns a source: `source_owners`. A source nobody owns is claimed by the first login that
 -- writes it, as that login itself (not a group it belongs to). The daemon claims its source
 -- explicitly at the start of every shipment (claim_source, lib/store/postgres_ship.cpp), which
--- gives a clear error when the source is another role's; the write policies also claim, so that
--- ad-hoc SQL and daemons older than this schema follow the same rule. A claim is never moved or
--- dropped by a writer: members of claude_usage_admin (and the tables' owner) assign sources.
+-- gives a clear error when the source is another role's, and keeps every later statement on the
+-- policies' cheap path; a plain INSERT (or UPDATE) also claims through the write policies, so that
+-- ad-hoc SQL follows the same rule. A claim is never moved or dropped by a writer: members of
+-- claude_usage_admin (and the tables' owner) assign sources.
 --
 -- Sources already present stay unowned until their daemon's next shipment claims them: assigning
 -- them to anyone here would either lock every daemon out until an administrator acts, or guess.
@@ -28,7 +30,7 @@ CREATE INDEX source_owners_owner ON source_owners (owner);
 -- `role_name`; false when no such role exists, so that the policies work before roles.sql ran.
 CREATE FUNCTION current_role_is_member_of(role_name TEXT) RETURNS BOOLEAN
   LANGUAGE sql STABLE
-  AS $$ SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = role_name AND pg_has_role(oid, 'MEMBER')) $$;
+  AS $$ SELECT COALESCE(pg_has_role(to_regrole(quote_ident(role_name)), 'MEMBER'), false) $$;
 
 -- Whether the current role owns `owned` (is a member of its owner), seeing claims made since the
 -- calling statement started (VOLATILE: each call reads with a new snapshot).
@@ -47,8 +49,10 @@ CREATE FUNCTION claim_source(claimed TEXT) RETURNS BOOLEAN
   LANGUAGE plpgsql VOLATILE
   AS $$
 BEGIN
-  INSERT INTO source_owners (source, owner)
-    SELECT claimed, oid::regrole FROM pg_roles WHERE rolname = current_user
+  IF owns_source(claimed) THEN
+    RETURN true;  -- the usual case, without the cost of an insertion attempt
+  END IF;
+  INSERT INTO source_owners (source, owner) VALUES (claimed, quote_ident(current_user)::regrole)
     ON CONFLICT (source) DO NOTHING;
   RETURN owns_source(claimed);
 END
@@ -74,11 +78,12 @@ CREATE POLICY release_source ON source_owners FOR DELETE
 
 -- The same four policies on every table with a `source` column. `mine` is one hashed subplan per
 -- statement (the sources of the roles the current role belongs to), so a batch of a million rows
--- costs one look-up, not a million. It sees the claims of before the statement only; rows of a
--- source the statement itself claims pass through the per-row functions instead: claim_source in
--- WITH CHECK, and owns_source in read_rows, which PostgreSQL also applies to the new row of an
--- UPDATE, an INSERT ... ON CONFLICT or a RETURNING. The daemon claims before it writes, so its
--- statements stay on the cheap path.
+-- costs one look-up, not a million; the policies call no function per row on that path. `mine`
+-- sees the claims made before the statement only: a row of a source nobody owned then passes
+-- WITH CHECK through claim_source, once per row, so a plain INSERT (or UPDATE) claims. Statements
+-- that also read their new rows (INSERT ... ON CONFLICT, RETURNING, UPDATE ... WHERE) must meet
+-- read_rows too, which does not claim (a read must not change ownership), so they need the source
+-- claimed by an earlier statement: the daemon runs SELECT claim_source($1) before it writes.
 DO $$
 DECLARE
   mine CONSTANT TEXT :=
@@ -94,8 +99,7 @@ BEGIN
       'cache_analytics', 'usage_blocks', 'session_model_usage', 'rollup_dirty_dates', 'rollup_dirty_sessions',
       'rollup_dirty_blocks', 'rate_limit_snapshots', 'ship_progress'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', table_name);
-    EXECUTE format('CREATE POLICY read_rows ON %I FOR SELECT USING (%s OR %s OR owns_source(source))',
-                   table_name, reads_all, mine);
+    EXECUTE format('CREATE POLICY read_rows ON %I FOR SELECT USING (%s OR %s)', table_name, reads_all, mine);
     EXECUTE format('CREATE POLICY insert_rows ON %I FOR INSERT WITH CHECK (%s)', table_name, may_write);
     -- WITH CHECK also holds for the new row: a row cannot be moved to another role's source.
     EXECUTE format('CREATE POLICY update_rows ON %I FOR UPDATE USING (%s OR %s) WITH CHECK (%s)',

@@ -297,7 +297,12 @@ TEST_F(PostgresRowSecurityTest, AWriterCannotClaimOrReassignAnOwnedSource) {
   // Nor give a source to someone else, nor claim it for a group role it could SET ROLE to.
   EXPECT_EQ(affected(ana_, "INSERT INTO source_owners (source, owner) VALUES ('new@x', $1::regrole)", bob_), -1);
   EXPECT_EQ(affected(ana_, "INSERT INTO source_owners (source, owner) VALUES ('new@x', 'claude_usage_writer')"), -1);
-  EXPECT_EQ(affected(ana_, "SET LOCAL ROLE claude_usage_writer; SELECT claim_source('new@x')"), -1);
+  {
+    pqxx::connection connection(url_of(ana_));
+    pqxx::work t(connection);
+    t.exec("SET LOCAL ROLE claude_usage_writer");
+    EXPECT_THROW(t.exec("SELECT claim_source('new@x')"), pqxx::insufficient_privilege);
+  }
   EXPECT_EQ(owner_of(kBob), bob_);
   EXPECT_EQ(owner_of("new@x"), "");
   // A source nobody owns is claimed by the first login that writes it.

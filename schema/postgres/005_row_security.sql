@@ -58,6 +58,17 @@ BEGIN
 END
 $$;
 
+-- The functions name source_owners unqualified, and a writer may create temporary tables, which
+-- the default search_path finds first: its own "source_owners" would make it the owner of any
+-- source. Their search_path is therefore fixed, with pg_temp last (policies themselves are safe:
+-- their tables were resolved when they were created).
+DO $$
+BEGIN
+  EXECUTE format('ALTER FUNCTION owns_source(TEXT) SET search_path = %I, pg_temp', current_schema());
+  EXECUTE format('ALTER FUNCTION claim_source(TEXT) SET search_path = %I, pg_temp', current_schema());
+END
+$$;
+
 ALTER TABLE source_owners ENABLE ROW LEVEL SECURITY;
 -- Writers and readers see every claim (who owns what is not secret among them, and a refused
 -- writer is told the owner); claude_usage_self members see only their own.

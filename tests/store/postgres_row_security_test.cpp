@@ -311,6 +311,29 @@ TEST_F(PostgresRowSecurityTest, AWriterCannotClaimOrReassignAnOwnedSource) {
   EXPECT_EQ(affected(bob_, kTableRows[3].insert, "new@x"), -1);
 }
 
+// A writer may create temporary tables (COPY staging), and pg_temp comes first in the default
+// search_path: its own "source_owners" must not make it the owner of bob's source.
+TEST_F(PostgresRowSecurityTest, ATemporarySourceOwnersTableGivesNoSource) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  set_up_team(url);
+  pqxx::connection connection(url_of(ana_));
+  {
+    pqxx::work t(connection);
+    t.exec("CREATE TEMP TABLE source_owners (source TEXT PRIMARY KEY, owner REGROLE, claimed_at TIMESTAMPTZ)");
+    t.exec_params("INSERT INTO source_owners VALUES ($1, $2::regrole, now())", kBob, ana_);
+    t.commit();
+  }
+  for (const TableRow& table : kTableRows) {
+    pqxx::work t(connection);
+    EXPECT_THROW(t.exec_params(table.insert, kBob), pqxx::insufficient_privilege) << table.table;
+  }
+  {
+    pqxx::work t(connection);
+    EXPECT_FALSE(t.exec_params1("SELECT claim_source($1)", kBob)[0].as<bool>());
+  }
+  EXPECT_EQ(owner_of(kBob), bob_);
+}
+
 TEST_F(PostgresRowSecurityTest, ReadersSeeEverySourceAndSelfMembersOnlyTheirOwn) {
   CU_POSTGRES_URL_OR_SKIP(url);
   set_up_team(url);

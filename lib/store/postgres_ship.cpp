@@ -47,6 +47,18 @@ void adopt_rows(pqxx::work& t, const std::string& from, const std::string& to, c
   t.exec_params(sql::kRelabelAll, from, to);
 }
 
+// Claims `source` for this login unless another role owns it (then ShipConflict, naming the
+// owner). The write policies would claim it too, row by row; claiming first makes them pass on
+// their cheap path and turns someone else's source into an error that says so.
+void claim_source(pqxx::work& t, const std::string& source) {
+  if (t.exec_params1(sql::kClaimSource, source)[0].as<bool>()) return;
+  const pqxx::result owner = t.exec_params(sql::kSourceOwner, source);
+  throw ShipConflict(fmt::format(
+      "source '{}' in PostgreSQL belongs to role {}, not to this login: give this machine its own identity, "
+      "or have an administrator assign the source (docs/TEAM.md)",
+      source, owner.empty() ? std::string("(unknown)") : owner[0][0].as<std::string>()));
+}
+
 }  // namespace
 
 std::int64_t PostgresStore::shipped_seq(const std::string& origin) {
@@ -58,6 +70,7 @@ bool PostgresStore::apply_shipment(const ShipBatch& batch, const RollupSettings&
   Impl& d = *impl_;
   pqxx::work t(d.connection, "ship");
   lock_sources(t, d.source, batch.relabel_from);
+  claim_source(t, d.source);
   const std::int64_t shipped = checked_seq(t.exec_params(sql::kShipProgress, d.source), batch.origin, d.source);
   if (batch.last_seq <= shipped) {
     t.commit();

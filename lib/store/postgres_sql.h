@@ -278,6 +278,10 @@ inline constexpr const char* kUsagePoints =
 // Shipping (schema/postgres/003_team.sql). The advisory lock serializes shippers of one source.
 inline constexpr const char* kLockSource = "SELECT pg_advisory_xact_lock(hashtextextended($1, 42))";
 inline constexpr const char* kShipProgress = "SELECT origin, shipped_seq FROM ship_progress WHERE source = $1";
+// Row-level security (schema/postgres/005_row_security.sql): claims the source for the current
+// login when nobody owns it; true when the login now owns it (is a member of its owner).
+inline constexpr const char* kClaimSource = "SELECT claim_source($1)";
+inline constexpr const char* kSourceOwner = "SELECT owner::text FROM source_owners WHERE source = $1";
 inline constexpr const char* kRecordShipProgress =
     "INSERT INTO ship_progress (source, origin, shipped_seq, shipped_at) VALUES ($1, $2, $3, now())"
     " ON CONFLICT (source) DO UPDATE SET origin = excluded.origin, shipped_seq = excluded.shipped_seq,"

@@ -8,7 +8,11 @@
 --                        staging), no DDL. A daemon whose schema is current never needs more.
 --   claude_usage_reader  dashboards and ad-hoc reports: SELECT on the usage tables only (not the
 --                        checkpoints, which name local files, nor the bookkeeping tables).
--- Give people login roles that are members of these, e.g.
+--   claude_usage_self    the same SELECT, but row-level security shows only the rows of the
+--                        member's own sources: for people looking at their own usage.
+--   claude_usage_admin   every row of every table, and assigning sources to roles (source_owners).
+-- Row-level security (schema/postgres/005_row_security.sql) limits a writer to the rows of its own
+-- sources, claimed by its first write. Give people login roles that are members of these, e.g.
 --   CREATE ROLE ana_laptop LOGIN PASSWORD '...' IN ROLE claude_usage_writer;
 --   CREATE ROLE grafana LOGIN PASSWORD '...' IN ROLE claude_usage_reader;
 
@@ -20,17 +24,32 @@ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'claude_usage_reader') THEN
     CREATE ROLE claude_usage_reader NOLOGIN;
   END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'claude_usage_self') THEN
+    CREATE ROLE claude_usage_self NOLOGIN;
+  END IF;
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'claude_usage_admin') THEN
+    CREATE ROLE claude_usage_admin NOLOGIN;
+  END IF;
   EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE %I TO claude_usage_writer', current_database());
-  EXECUTE format('GRANT CONNECT ON DATABASE %I TO claude_usage_reader', current_database());
+  EXECUTE format('GRANT CONNECT ON DATABASE %I TO claude_usage_reader, claude_usage_self, claude_usage_admin',
+                 current_database());
 END
 $$;
 
-GRANT USAGE ON SCHEMA public TO claude_usage_writer, claude_usage_reader;
+GRANT USAGE ON SCHEMA public TO claude_usage_writer, claude_usage_reader, claude_usage_self, claude_usage_admin;
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO claude_usage_writer;
 REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM claude_usage_writer;
+-- A writer claims a source by inserting its own row (policy claim_unowned_source); only an
+-- administrator moves or releases one.
+REVOKE UPDATE, DELETE ON source_owners FROM claude_usage_writer;
 -- Tables that later migrations create (as this role) are writable too.
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO claude_usage_writer;
 
+-- The row-level security policies read source_owners, so everyone they apply to needs SELECT on it.
 GRANT SELECT ON usage_events, claude_sessions, daily_usage_summary, model_daily_usage, cache_analytics,
-  usage_blocks, session_model_usage, rate_limit_snapshots TO claude_usage_reader;
+  usage_blocks, session_model_usage, rate_limit_snapshots, source_owners TO claude_usage_reader, claude_usage_self;
+
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO claude_usage_admin;
+REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM claude_usage_admin;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO claude_usage_admin;

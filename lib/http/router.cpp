@@ -9,6 +9,7 @@
 #include "ctl/command_registry.h"
 #include "ctl/protocol.h"
 #include "http/token.h"
+#include "log/log.h"
 
 namespace cu::http {
 namespace {
@@ -28,7 +29,8 @@ HttpResponse json_error(unsigned status, std::string_view message) {
   HttpResponse response;
   response.status = status;
   response.content_type = kJson;
-  response.body = Json{{"error", message}}.dump() + "\n";
+  // The message may quote the request (a command name), which need not be UTF-8.
+  response.body = Json{{"error", message}}.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
   return response;
 }
 
@@ -101,6 +103,44 @@ HttpResponse api(std::string_view command_name, const std::vector<std::pair<std:
   return response;
 }
 
+// route() without the net: may throw.
+HttpResponse route_checked(const HttpRequest& request, const RouterContext& context) {
+  if (request.method != "GET" && request.method != "HEAD") {
+    HttpResponse response = text(405, "method not allowed\n");
+    response.headers.emplace_back("Allow", "GET, HEAD");
+    return response;
+  }
+  const std::size_t question = std::min(request.target.find('?'), request.target.size());
+  const std::string_view path = request.target.substr(0, question);
+  const auto query = query_pairs(question < request.target.size() ? request.target.substr(question + 1) : "");
+  if (!query) return text(400, "bad percent-escape in the query\n");
+  if (path == "/healthz") return text(200, "ok\n");
+  bool from_query = false;
+  if (!authorized(request, *query, context, from_query)) {
+    HttpResponse response = text(401, "a token is required: claude-usagectl web prints the dashboard's URL with it\n");
+    response.headers.emplace_back("WWW-Authenticate", "Bearer");
+    return response;
+  }
+  HttpResponse response;
+  if (path == "/" || path == "/index.html") {
+    response.content_type = "text/html; charset=utf-8";
+    response.body = std::string(context.dashboard_html);
+  } else if (path == "/metrics") {
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response.body = context.metrics();
+  } else if (path.starts_with("/api/") && path.size() > 5) {
+    response = api(path.substr(5), *query, context);
+  } else {
+    return text(404, "not found\n");
+  }
+  response.headers.emplace_back("Cache-Control", "no-store");
+  if (from_query) {
+    response.headers.emplace_back("Set-Cookie", fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict", kTokenCookie,
+                                                             context.token));
+  }
+  return response;
+}
+
 }  // namespace
 
 std::optional<std::string> percent_decoded(std::string_view text) {
@@ -140,40 +180,13 @@ std::optional<std::vector<std::pair<std::string, std::string>>> query_pairs(std:
 }
 
 HttpResponse route(const HttpRequest& request, const RouterContext& context) {
-  if (request.method != "GET" && request.method != "HEAD") {
-    HttpResponse response = text(405, "method not allowed\n");
-    response.headers.emplace_back("Allow", "GET, HEAD");
-    return response;
+  // A failure inside (the store behind /metrics, say) is this request's 500, never the loop's.
+  try {
+    return route_checked(request, context);
+  } catch (const std::exception& error) {
+    log::warning("http: {} {}: {}", request.method, request.target.substr(0, 200), error.what());
+    return text(500, "internal error; see the daemon's log\n");
   }
-  const std::size_t question = std::min(request.target.find('?'), request.target.size());
-  const std::string_view path = request.target.substr(0, question);
-  const auto query = query_pairs(question < request.target.size() ? request.target.substr(question + 1) : "");
-  if (!query) return text(400, "bad percent-escape in the query\n");
-  if (path == "/healthz") return text(200, "ok\n");
-  bool from_query = false;
-  if (!authorized(request, *query, context, from_query)) {
-    HttpResponse response = text(401, "a token is required: claude-usagectl web prints the dashboard's URL with it\n");
-    response.headers.emplace_back("WWW-Authenticate", "Bearer");
-    return response;
-  }
-  HttpResponse response;
-  if (path == "/" || path == "/index.html") {
-    response.content_type = "text/html; charset=utf-8";
-    response.body = std::string(context.dashboard_html);
-  } else if (path == "/metrics") {
-    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    response.body = context.metrics();
-  } else if (path.starts_with("/api/") && path.size() > 5) {
-    response = api(path.substr(5), *query, context);
-  } else {
-    return text(404, "not found\n");
-  }
-  response.headers.emplace_back("Cache-Control", "no-store");
-  if (from_query) {
-    response.headers.emplace_back("Set-Cookie", fmt::format("{}={}; Path=/; HttpOnly; SameSite=Strict", kTokenCookie,
-                                                             context.token));
-  }
-  return response;
 }
 
 }  // namespace cu::http

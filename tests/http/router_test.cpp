@@ -109,6 +109,16 @@ TEST_F(RouterTest, ApiRefusesWhatTheCommandDoesNotTake) {
   EXPECT_EQ(get("/api/rescan", bearer()).status, 503u);  // no such hook here: unavailable
 }
 
+// Found by route_fuzzer: a command name that is not UTF-8, quoted in the error, made the JSON
+// writer throw out of route() (and would have ended the daemon's loop).
+TEST_F(RouterTest, NothingInTheRequestMakesItThrow) {
+  const HttpResponse response = get("/api/block\x98s?active", bearer());
+  EXPECT_EQ(response.status, 404u);
+  EXPECT_EQ(Json::parse(response.body).at("error"), "unknown command \"block\xEF\xBF\xBDs\"");
+  context_.metrics = []() -> std::string { throw std::runtime_error("database is locked"); };
+  EXPECT_EQ(get("/metrics", bearer()).status, 500u);
+}
+
 TEST(Query, PercentDecodingAndPairs) {
   EXPECT_EQ(percent_decoded("a%20b+c%2Fd"), "a b c/d");
   EXPECT_EQ(percent_decoded("%"), std::nullopt);

@@ -68,6 +68,7 @@ std::int64_t PostgresStore::shipped_seq(const std::string& origin) {
 
 bool PostgresStore::apply_shipment(const ShipBatch& batch, const RollupSettings& settings, bool refresh) try {
   Impl& d = *impl_;
+  if (!batch.changes.inserted.empty()) d.create_partitions(batch.changes.inserted);
   pqxx::work t(d.connection, "ship");
   lock_sources(t, d.source, batch.relabel_from);
   claim_source(t, d.source);

@@ -28,8 +28,12 @@ inline constexpr const char* kRecordMigration = "INSERT INTO schema_migrations (
 inline constexpr const char* kCreateStaging =
     "CREATE TEMP TABLE staging_events (LIKE usage_events) ON COMMIT DELETE ROWS";
 inline constexpr const char* kStagingTable = "staging_events";
+// usage_events is partitioned by month (schema/postgres/006_monthly_partitions.sql): its primary
+// key must hold the partition key, hence (source, id, timestamp). An event whose timestamp changed
+// does not conflict with its old row; apply() deletes every id it inserts first, so the old row is
+// gone and (source, id) stays unique.
 inline constexpr const char* kUpsertStaged =
-    "INSERT INTO usage_events SELECT * FROM staging_events ON CONFLICT (source, id) DO UPDATE SET"
+    "INSERT INTO usage_events SELECT * FROM staging_events ON CONFLICT (source, id, timestamp) DO UPDATE SET"
     " message_id = excluded.message_id, request_id = excluded.request_id, timestamp = excluded.timestamp,"
     " project = excluded.project, session_id = excluded.session_id, model = excluded.model,"
     " input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,"
@@ -39,6 +43,11 @@ inline constexpr const char* kUpsertStaged =
     " logged_cost_usd = excluded.logged_cost_usd, cost_usd = excluded.cost_usd,"
     " is_sidechain = excluded.is_sidechain, cwd = excluded.cwd, file = excluded.file,"
     " line_offset = excluded.line_offset, entry_index = excluded.entry_index";
+
+// Creates the monthly partitions of usage_events that instants $1 (and the months ahead) need, as
+// the schema's owner (006_monthly_partitions.sql); finds them all present at the cost of one
+// catalog look-up per month.
+inline constexpr const char* kCreatePartitions = "SELECT create_usage_events_partitions($1::timestamptz[])";
 
 // Deletes return where the events were, so that their days and sessions are marked dirty.
 inline constexpr const char* kDeleteEvents =

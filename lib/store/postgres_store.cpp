@@ -108,6 +108,21 @@ PostgresStore::Impl::Impl(const std::string& conninfo, std::string source_name)
   t.commit();
 }
 
+void PostgresStore::Impl::create_partitions(const std::vector<UsageEvent>& events) {
+  // One instant per UTC day is enough (the function keeps one per month) and keeps the array short.
+  constexpr std::int64_t kDayMs = 86'400'000;
+  std::set<std::int64_t> days;
+  for (const UsageEvent& event : events) {
+    const std::int64_t ms = event.entry.timestamp_ms;
+    days.insert(ms / kDayMs - (ms % kDayMs < 0 ? 1 : 0));
+  }
+  PgArray instants;
+  for (const std::int64_t day : days) instants.add(pg_time(day * kDayMs));
+  pqxx::work t(connection, "partitions");
+  t.exec_params(sql::kCreatePartitions, instants.str());
+  t.commit();
+}
+
 std::vector<UsageEvent> PostgresStore::Impl::select_events(const pqxx::result& rows, int first_column) {
   std::vector<UsageEvent> events;
   events.reserve(rows.size());
@@ -283,6 +298,7 @@ std::vector<StoredEventKey> PostgresStore::events_of_file(const std::string& pro
 }
 
 void PostgresStore::commit(const IngestBatch& batch, const RollupSettings& settings) {
+  if (!batch.inserted.empty()) impl_->create_partitions(batch.inserted);
   pqxx::work t(impl_->connection, "commit");
   impl_->apply(t, batch, settings);
   t.commit();

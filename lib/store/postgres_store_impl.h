@@ -34,6 +34,11 @@ struct PostgresStore::Impl {
 
   Impl(const std::string& conninfo, std::string source_name);
 
+  // Creates the partitions of usage_events that `events` need (postgres_store.cpp), in a
+  // transaction of its own: creating one locks usage_events until commit, which must not last as
+  // long as the write that follows. Call before opening the write's transaction.
+  void create_partitions(const std::vector<UsageEvent>& events);
+
   // Writes (postgres_store.cpp), in `t`.
   void apply(pqxx::work& t, const IngestBatch& batch, const RollupSettings& settings,
              const std::vector<std::int64_t>* keep_only_ids = nullptr);

@@ -53,3 +53,23 @@ GRANT SELECT ON usage_events, claude_sessions, daily_usage_summary, model_daily_
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO claude_usage_admin;
 REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM claude_usage_admin;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO claude_usage_admin;
+
+-- usage_events is partitioned by month (006_monthly_partitions.sql). "ALL TABLES" above includes its
+-- partitions, which have row-level security but no policies of their own (the parent's apply to
+-- what goes through it): only the owner reaches a partition directly; nobody else keeps a grant on
+-- one. Writers and administrators create the partitions of new months through the function.
+DO $$
+DECLARE
+  partition_name TEXT;
+BEGIN
+  FOR partition_name IN
+    SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = to_regclass('usage_events')
+  LOOP
+    EXECUTE format('REVOKE ALL ON %s FROM PUBLIC, claude_usage_writer, claude_usage_reader, claude_usage_self,'
+                   ' claude_usage_admin', partition_name);
+  END LOOP;
+  IF to_regprocedure('create_usage_events_partitions(timestamptz[])') IS NOT NULL THEN
+    GRANT EXECUTE ON FUNCTION create_usage_events_partitions(TIMESTAMPTZ[]) TO claude_usage_writer, claude_usage_admin;
+  END IF;
+END
+$$;

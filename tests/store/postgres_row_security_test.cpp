@@ -414,7 +414,35 @@ TEST_F(PostgresRowSecurityTest, ShippingEndToEndAsAPlainWriterLogin) {
   EXPECT_EQ(owner_of("carol@box"), carol);
 }
 
-// A new table with a source column must get the policies (005_row_security.sql) like the others.
+// The monthly partitions of usage_events (006_monthly_partitions.sql) are reached only through
+// usage_events, whose policies apply: directly, a writer can neither read nor write one, not even
+// for its own source, and nobody but the owner holds a privilege on one, roles.sql run or not.
+TEST_F(PostgresRowSecurityTest, APartitionIsReachedOnlyThroughUsageEvents) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  set_up_team(url);
+  // ana's events are of 2026-02, a month created by her shipment, after roles.sql ran.
+  EXPECT_EQ(affected(ana_, "SELECT * FROM usage_events_2026_02"), -1);
+  EXPECT_NE(last_error_.find("permission denied"), std::string::npos) << last_error_;
+  EXPECT_EQ(affected(ana_, "DELETE FROM usage_events_2026_02"), -1);
+  EXPECT_EQ(affected(bob_, "INSERT INTO usage_events_2026_02 SELECT * FROM usage_events WHERE false"), -1);
+  EXPECT_EQ(count_as(ana_, "SELECT COUNT(*) FROM usage_events"), 1);
+  database_->execute(test::read_file(std::filesystem::path(CU_SOURCE_DIR) / "schema/postgres/roles.sql"));
+  EXPECT_EQ(affected(ana_, "SELECT * FROM usage_events_2026_02"), -1);
+  EXPECT_EQ(database_->query_int(
+                "SELECT COUNT(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid, aclexplode(c.relacl) a"
+                " WHERE i.inhparent = 'usage_events'::regclass AND a.grantee <> c.relowner"),
+            0);
+  EXPECT_EQ(database_->query_int("SELECT COUNT(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+                                 " WHERE i.inhparent = 'usage_events'::regclass AND NOT c.relrowsecurity"),
+            0);
+  // A login that is no writer cannot create partitions.
+  const std::string reader = roles_->create("reader", "claude_usage_reader");
+  EXPECT_EQ(affected(reader, "SELECT create_usage_events_partitions(ARRAY['2040-01-01T00:00:00Z'::timestamptz])"), -1);
+  EXPECT_EQ(affected(ana_, "SELECT create_usage_events_partitions(ARRAY['2040-01-01T00:00:00Z'::timestamptz])"), 1);
+}
+
+// A new table with a source column must get the policies (005_row_security.sql) like the others;
+// partitions are not tables of their own here (the test above).
 TEST_F(PostgresRowSecurityTest, EveryTableWithASourceColumnHasRowSecurity) {
   CU_POSTGRES_URL_OR_SKIP(url);
   test::ScratchPostgresStore store(url, kAna);
@@ -425,7 +453,7 @@ TEST_F(PostgresRowSecurityTest, EveryTableWithASourceColumnHasRowSecurity) {
            "SELECT c.relname, c.relrowsecurity, (SELECT COUNT(*) FROM pg_policy p WHERE p.polrelid = c.oid)"
            " FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid"
            " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')"
-           " AND a.attname = 'source' AND NOT a.attisdropped AND c.relname <> 'source_owners'")) {
+           " AND NOT c.relispartition AND a.attname = 'source' AND NOT a.attisdropped AND c.relname <> 'source_owners'")) {
     const std::string table = row[0].as<std::string>();
     EXPECT_TRUE(row[1].as<bool>()) << table << " has no row-level security";
     EXPECT_EQ(row[2].as<int>(), 4) << table << " lacks a policy";

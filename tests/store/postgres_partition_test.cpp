@@ -171,6 +171,72 @@ TEST_F(PostgresPartitionTest, ConvertsAnExistingTableAndDaemonsKeepShipping) {
   EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM usage_events_2032_01"), 1);
 }
 
+// The conversion keeps what roles.sql gave the old table: a writer login ships on, the same
+// privileges and the same policies hold, without roles.sql being run again.
+TEST_F(PostgresPartitionTest, TheConvertedTableKeepsItsPrivilegesAndPolicies) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  {
+    pqxx::connection old_build(database.url());
+    ASSERT_EQ(migrate_postgres(old_build, kUnpartitionedVersion), kUnpartitionedVersion);
+  }
+  database.execute(test::read_file(std::filesystem::path(CU_SOURCE_DIR) / "schema/postgres/roles.sql"));
+  const std::string login = fmt::format("cu_part_{}", database.name());
+  database.execute(fmt::format("CREATE ROLE {} LOGIN IN ROLE claude_usage_writer", login));
+  struct DropLogin {
+    const test::ScratchDatabase& database;
+    std::string login;
+    ~DropLogin() {
+      try {
+        database.execute("DROP OWNED BY " + login + "; DROP ROLE " + login);
+      } catch (const std::exception& error) {
+        fmt::print(stderr, "cannot drop role {}: {}\n", login, error.what());
+      }
+    }
+  } drop_login{database, login};
+  const auto privileges = [&] {
+    pqxx::connection connection(database.url());
+    pqxx::read_transaction t(connection);
+    return t.exec1(
+                "SELECT (SELECT string_agg(format('%s %s %s', a.grantee::regrole, a.privilege_type, a.is_grantable),"
+                " ', ' ORDER BY a.grantee::regrole::text, a.privilege_type) FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = 'usage_events'::regclass)"
+                " || ' / ' || (SELECT string_agg(format('%s %s %s %s', polname, polcmd, pg_get_expr(polqual, polrelid),"
+                " pg_get_expr(polwithcheck, polrelid)), ', ' ORDER BY polname) FROM pg_policy"
+                " WHERE polrelid = 'usage_events'::regclass)")[0]
+        .as<std::string>("");
+  };
+  // Rows written through the old table by the writer login (which claims its source).
+  {
+    pqxx::connection writer(conninfo_with(database.url(), {{"user", login}}));
+    pqxx::work t(writer);
+    t.exec_params("SELECT claim_source($1)", "ana@laptop");
+    t.exec_params("INSERT INTO usage_events VALUES ($1, 1, 'm', 'r', '2026-01-10T10:00:00Z', 'p', 's', 'claude',"
+                  " 1, 2, 3, 4, NULL, NULL, NULL, NULL, 0.5, false, '/', 'f', 0, 0)",
+                  "ana@laptop");
+    t.commit();
+  }
+  const std::string before = privileges();
+  ASSERT_NE(before.find("claude_usage_writer INSERT"), std::string::npos) << before;
+  {
+    pqxx::connection new_build(database.url());
+    ASSERT_EQ(migrate_postgres(new_build), latest_postgres_migration());
+  }
+  EXPECT_TRUE(partitioned(database));
+  EXPECT_EQ(privileges(), before);
+  PostgresOptions as_writer = database.options();
+  as_writer.url = conninfo_with(database.url(), {{"user", login}});
+  PostgresStore writer(as_writer, "ana@laptop");
+  EXPECT_EQ(writer.event_count(), 1);
+  ShipBatch batch;
+  batch.origin = "o";
+  batch.last_seq = 1;
+  batch.rows = 1;
+  batch.changes.inserted = {sample_event(2, "2033-03-03T03:00:00.000Z", "s2", 5)};
+  EXPECT_TRUE(writer.apply_shipment(batch, settings(), true));
+  EXPECT_EQ(writer.event_count(), 2);
+  EXPECT_EQ(database.query_int("SELECT COUNT(*) FROM usage_events_2033_03"), 1);
+}
+
 // A database the current build created is partitioned from the start, with the months ahead of now.
 TEST_F(PostgresPartitionTest, ANewDatabaseIsPartitionedWithMonthsAhead) {
   CU_POSTGRES_URL_OR_SKIP(url);

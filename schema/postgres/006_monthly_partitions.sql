@@ -4,8 +4,10 @@
 --
 -- The partition key is `timestamp` itself (TIMESTAMPTZ since version 1): no derived column is
 -- needed, and every range the reports ask for (kEventsOfDays, kUsagePoints, ...) is a range on it,
--- so they read only the partitions of the months they cover. Months are UTC months, whatever the
--- session's TimeZone: a partition's bounds must not depend on who created it.
+-- so they read only the partitions of the months they cover (checked with EXPLAIN ANALYZE: the
+-- per-day LATERAL scans of kEventsOfDays prune at run time, the other months "never executed").
+-- Months are UTC months, whatever the session's TimeZone: a partition's bounds must not depend on
+-- who created it.
 --
 -- PostgreSQL requires every unique key of a partitioned table to contain the partition key, so the
 -- primary key becomes (source, id, timestamp). (source, id) stays unique because the writer keeps
@@ -128,7 +130,9 @@ BEGIN
 END
 $$;
 
--- A partition for every month present (and the ones ahead), then the rows.
+-- A partition for every month present (and the ones ahead), then the rows. The key and indexes
+-- already exist during the copy: building them after it instead was no faster (measured: 1,000,000
+-- rows over 24 months, about 16 s either way on two cores).
 -- (One instant per UTC month is enough; the function finds each one's month.)
 SELECT create_usage_events_partitions(ARRAY(
   SELECT DISTINCT date_trunc('month', timestamp AT TIME ZONE 'UTC') AT TIME ZONE 'UTC' FROM usage_events_unpartitioned));

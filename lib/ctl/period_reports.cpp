@@ -62,6 +62,22 @@ Json period_report(std::vector<PeriodRow> rows, const CommandArgs& args, std::st
   return Json{{std::string(list_key), std::move(list)}, {"totals", totals.json()}};
 }
 
+// The days of one project or group (`name`, kept under `label` in every row) added to `lists` and
+// `totals`, in the requested order; nothing when it has no usage.
+void add_day_list(Json& lists, ReportTotals& totals, const std::string& name, std::string_view label,
+                  std::vector<PeriodRow> rows, const CommandArgs& args) {
+  if (rows.empty()) return;
+  apply_order(rows, args.order == SortOrder::kDesc);
+  Json list = Json::array();
+  for (const PeriodRow& row : rows) {
+    Json object = period_row_json(row, "date");
+    object[std::string(label)] = name;
+    list.push_back(std::move(object));
+    totals.add(row.tokens, row.cost_usd);
+  }
+  lists[name] = std::move(list);
+}
+
 Json daily_by_project(ReportSource& source, const CommandArgs& args, const ReportFilter& filter) {
   Json projects = Json::object();
   ReportTotals totals;
@@ -69,17 +85,7 @@ Json daily_by_project(ReportSource& source, const CommandArgs& args, const Repor
     if (filter.project && *filter.project != project) continue;
     ReportFilter one = filter;
     one.project = project;
-    std::vector<PeriodRow> rows = days_of(source, one);
-    if (rows.empty()) continue;
-    apply_order(rows, args.order == SortOrder::kDesc);
-    Json list = Json::array();
-    for (const PeriodRow& row : rows) {
-      Json object = period_row_json(row, "date");
-      object["project"] = project;
-      list.push_back(std::move(object));
-      totals.add(row.tokens, row.cost_usd);
-    }
-    projects[project] = std::move(list);
+    add_day_list(projects, totals, project, "project", days_of(source, one), args);
   }
   return Json{{"projects", std::move(projects)}, {"totals", totals.json()}};
 }
@@ -96,17 +102,7 @@ Json daily_by_group(ReportSource& source, const CommandArgs& args, const ReportF
   ReportTotals totals;
   for (const std::string& name : names) {
     ProjectSetSource members(source, group_members(groups, name, projects));
-    std::vector<PeriodRow> rows = days_of(members, filter);
-    if (rows.empty()) continue;
-    apply_order(rows, args.order == SortOrder::kDesc);
-    Json list = Json::array();
-    for (const PeriodRow& row : rows) {
-      Json object = period_row_json(row, "date");
-      object["group"] = name;
-      list.push_back(std::move(object));
-      totals.add(row.tokens, row.cost_usd);
-    }
-    list_by_group[name] = std::move(list);
+    add_day_list(list_by_group, totals, name, "group", days_of(members, filter), args);
   }
   return Json{{"groups", std::move(list_by_group)}, {"totals", totals.json()}};
 }

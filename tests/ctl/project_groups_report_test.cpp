@@ -1,8 +1,7 @@
 // --group and daily --by-group through the request dispatch, on hand-made events.
 #include <gtest/gtest.h>
 
-#include "ctl/command_registry.h"
-#include "ctl/protocol.h"
+#include "dispatch.h"
 #include "event_report_source.h"
 
 namespace cu::ctl {
@@ -24,11 +23,7 @@ class ProjectGroupsReportTest : public ::testing::Test {
     source_.groups = {{"work", {"/home/ana/work/*"}}, {"apis", {"*-api"}}};
   }
 
-  Response ask(const std::string& cmd, const Json& args) {
-    ControlHooks hooks;
-    hooks.now_ms = [] { return std::int64_t{0}; };
-    return parse_response(handle_request_line(encode_request(cmd, args), source_, hooks));
-  }
+  Response ask(const std::string& cmd, const Json& args) { return test::ask(source_, cmd, args); }
   Json data(const std::string& cmd, const Json& args) {
     const Response response = ask(cmd, args);
     EXPECT_TRUE(response.ok) << response.error;

@@ -1,8 +1,7 @@
 // The report builders against real ccusage 20.0.24 output on the same events (tests/ctl/ccusage).
 #include <gtest/gtest.h>
 
-#include "ctl/command_registry.h"
-#include "ctl/protocol.h"
+#include "dispatch.h"
 #include "event_report_source.h"
 #include "support/test_support.h"
 
@@ -12,10 +11,7 @@ namespace {
 using Json = nlohmann::json;
 
 Json answer(ReportSource& source, const Json& report, std::int64_t now_ms) {
-  ControlHooks hooks;
-  hooks.now_ms = [now_ms] { return now_ms; };
-  const Response response =
-      parse_response(handle_request_line(encode_request(report.at("cmd").get<std::string>(), report.at("args")), source, hooks));
+  const Response response = test::ask(source, report.at("cmd").get<std::string>(), report.at("args"), now_ms);
   EXPECT_TRUE(response.ok) << response.error;
   return response.data;
 }

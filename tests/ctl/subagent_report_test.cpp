@@ -2,8 +2,7 @@
 // dispatch, on hand-made events.
 #include <gtest/gtest.h>
 
-#include "ctl/command_registry.h"
-#include "ctl/protocol.h"
+#include "dispatch.h"
 #include "event_report_source.h"
 
 namespace cu::ctl {
@@ -33,11 +32,7 @@ class SubagentReportTest : public ::testing::Test {
     source_.subagent_types = {{"p/s1/subagents/agent-a.jsonl", "Explore"}};
   }
 
-  Response ask(const std::string& cmd, const Json& args) {
-    ControlHooks hooks;
-    hooks.now_ms = [] { return std::int64_t{0}; };
-    return parse_response(handle_request_line(encode_request(cmd, args), source_, hooks));
-  }
+  Response ask(const std::string& cmd, const Json& args) { return test::ask(source_, cmd, args); }
   Json data(const std::string& cmd, const Json& args) {
     const Response response = ask(cmd, args);
     EXPECT_TRUE(response.ok) << response.error;

@@ -55,12 +55,9 @@ class DailyDiffTest : public ::testing::TestWithParam<std::string> {
 };
 
 TEST_P(DailyDiffTest, SharedCorpus) {
-  const auto logs = shared_claude_logs();
-  if (!logs) {
-    if (running_in_ci()) FAIL() << "../shared/data/claude-logs is missing";
-    GTEST_SKIP() << "shared logs not present";
-  }
-  expect_daily_equal(*logs, GetParam());
+  CU_REQUIRE_SHARED_LOGS();
+  const std::filesystem::path logs = *shared_claude_logs();
+  expect_daily_equal(logs, GetParam());
 }
 
 TEST_P(DailyDiffTest, GeneratedCorpus) { expect_daily_equal(generated_corpus(), GetParam()); }

@@ -27,12 +27,9 @@ class RollupsDiffTest : public ::testing::TestWithParam<Corpus> {
   void SetUp() override {
     CU_REQUIRE_CCUSAGE();
     if (GetParam() == Corpus::kShared) {
-      const auto logs = shared_claude_logs();
-      if (!logs) {
-        if (running_in_ci()) FAIL() << "../shared/data/claude-logs is missing";
-        GTEST_SKIP() << "shared logs not present";
-      }
-      logs_ = *logs;
+      CU_REQUIRE_SHARED_LOGS();
+      const std::filesystem::path logs = *shared_claude_logs();
+      logs_ = logs;
       without_progress_ = *shared_logs_without_progress();
     } else {
       logs_ = generated_corpus();

@@ -85,16 +85,10 @@ class CtlCcusageDiffTest : public ::testing::TestWithParam<Case> {
     setup_ = DaemonSetup{temp_.path(), {logs_}, GetParam().timezone};
     setup_.write_config();
     daemon_ = std::make_unique<LiveDaemon>(setup_.config_path(), temp_.path() / "daemon.log");
-    ASSERT_TRUE(wait_until([&] {
-      const CommandResult result = ctl("status --json");
-      return result.exit_code == 0 && json::parse(result.output).value("state", "") == "watching";
-    })) << read_file(temp_.path() / "daemon.log");
+    ASSERT_TRUE(wait_until([&] { return setup_.watching(); })) << read_file(temp_.path() / "daemon.log");
   }
 
-  CommandResult ctl(const std::string& args) {
-    return run_command(fmt::format("{} --socket {} {} 2>/dev/null", shell_quote((bin_dir() / "claude-usagectl").string()),
-                                   shell_quote(setup_.socket_path().string()), args));
-  }
+  CommandResult ctl(const std::string& args) { return setup_.ctl(args); }
 
   void compare(const std::string& ours_args, const std::string& ccusage_args) {
     compare_as_given(ours_args, ccusage_args + " -z " + GetParam().timezone);

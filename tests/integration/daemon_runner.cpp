@@ -1,6 +1,7 @@
 #include "integration/daemon_runner.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace cu::test {
 namespace {
@@ -44,6 +45,11 @@ CommandResult DaemonSetup::run_daemon(const std::string& env, const std::string&
 CommandResult DaemonSetup::ctl(const std::string& arguments) const {
   return run_command(fmt::format("{} --socket {} {} 2>/dev/null", shell_quote((bin_dir() / "claude-usagectl").string()),
                                  shell_quote(socket_path().string()), arguments));
+}
+
+bool DaemonSetup::watching() const {
+  const CommandResult status = ctl("status --json");
+  return status.exit_code == 0 && nlohmann::json::parse(status.output).value("state", "") == "watching";
 }
 
 }  // namespace cu::test

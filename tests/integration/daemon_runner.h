@@ -37,6 +37,9 @@ struct DaemonSetup {
   // `claude-usagectl --socket ... <arguments>` against this setup's socket, stderr discarded.
   CommandResult ctl(const std::string& arguments) const;
 
+  // Whether a daemon answers on the socket and has finished its backfill (`status` says watching).
+  bool watching() const;
+
   // Opens the database the daemon wrote.
   SqliteStore open_store() const { return SqliteStore(database_path(), identity); }
 };

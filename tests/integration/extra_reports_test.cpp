@@ -46,12 +46,9 @@ std::map<std::string, std::size_t> columns_of(const std::vector<std::string>& he
 class ExtraReportsTest : public ::testing::TestWithParam<const char*> {
  protected:
   void SetUp() override {
-    const auto logs = shared_claude_logs();
-    if (!logs) {
-      if (running_in_ci()) FAIL() << "../shared/data/claude-logs is missing";
-      GTEST_SKIP() << "shared logs not present";
-    }
-    setup_ = DaemonSetup{temp_.path(), {*logs}, GetParam()};
+    CU_REQUIRE_SHARED_LOGS();
+    const std::filesystem::path logs = *shared_claude_logs();
+    setup_ = DaemonSetup{temp_.path(), {logs}, GetParam()};
     // A folder glob, a path glob (its '/' read as '-'), a folder as written, a group matching nothing.
     setup_.extra_config =
         "projects:\n"
@@ -61,10 +58,7 @@ class ExtraReportsTest : public ::testing::TestWithParam<const char*> {
         "    empty: [\"-nowhere-*\"]\n";
     setup_.write_config();
     daemon_ = std::make_unique<LiveDaemon>(setup_.config_path(), temp_.path() / "daemon.log");
-    ASSERT_TRUE(wait_until([&] {
-      const CommandResult result = setup_.ctl("status --json");
-      return result.exit_code == 0 && json::parse(result.output).value("state", "") == "watching";
-    })) << read_file(temp_.path() / "daemon.log");
+    ASSERT_TRUE(wait_until([&] { return setup_.watching(); })) << read_file(temp_.path() / "daemon.log");
   }
 
   json ctl_json(const std::string& args) {
@@ -263,13 +257,10 @@ TEST_P(ExtraReportsTest, CsvCarriesEveryRowOfTheJson) {
 
 // A subagent's type comes from the .meta.json beside its transcript (newer Claude Code versions).
 TEST(SubagentTypes, TheMetadataNamesTheAgent) {
-  const auto logs = shared_claude_logs();
-  if (!logs) {
-    if (running_in_ci()) FAIL() << "../shared/data/claude-logs is missing";
-    GTEST_SKIP() << "shared logs not present";
-  }
+  CU_REQUIRE_SHARED_LOGS();
+  const std::filesystem::path logs = *shared_claude_logs();
   TempDir temp;
-  const fs::path from = *logs / "projects" / kSubagentProject;
+  const fs::path from = logs / "projects" / kSubagentProject;
   const fs::path to = temp.path() / "claude" / "projects" / kSubagentProject;
   fs::create_directories(to / kSubagentSession / "subagents");
   const std::string session = std::string(kSubagentSession) + ".jsonl";

@@ -31,22 +31,16 @@ std::string dollars(double usd) { return fmt::format("${:.2f}", usd); }
 class HttpDashboardTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const auto logs = shared_claude_logs();
-    if (!logs) {
-      if (running_in_ci()) FAIL() << "../shared/data/claude-logs is missing";
-      GTEST_SKIP() << "shared logs not present";
-    }
+    CU_REQUIRE_SHARED_LOGS();
+    const std::filesystem::path logs = *shared_claude_logs();
     port_ = free_port();
-    setup_ = DaemonSetup{temp_.path() / "work", {*logs}, "UTC"};
+    setup_ = DaemonSetup{temp_.path() / "work", {logs}, "UTC"};
     setup_.extra_config = fmt::format("http:\n  listen: 127.0.0.1:{}\n  token_file: {}\n", port_,
                                       (temp_.path() / "state" / "http.token").string());
     fs::create_directories(setup_.work);
     setup_.write_config();
     daemon_ = std::make_unique<LiveDaemon>(setup_.config_path(), temp_.path() / "daemon.log");
-    ASSERT_TRUE(wait_until([&] {
-      const CommandResult result = setup_.ctl("status --json");
-      return result.exit_code == 0 && json::parse(result.output).value("state", "") == "watching";
-    })) << read_file(temp_.path() / "daemon.log");
+    ASSERT_TRUE(wait_until([&] { return setup_.watching(); })) << read_file(temp_.path() / "daemon.log");
     const CommandResult web = setup_.ctl("web");
     ASSERT_EQ(web.exit_code, 0) << web.output;
     url_ = web.output.substr(0, web.output.find('\n'));

@@ -24,15 +24,12 @@ int occurrences(const std::string& haystack, const std::string& text) {
 }
 
 TEST(IdentityChangeTest, TheDaemonShowsTheHistoryOfThePreviousIdentity) {
-  const auto shared = shared_claude_logs();
-  if (!shared) {
-    if (running_in_ci()) FAIL() << "../shared/data/claude-logs is missing";
-    GTEST_SKIP() << "shared logs not present";
-  }
+  CU_REQUIRE_SHARED_LOGS();
+  const std::filesystem::path shared = *shared_claude_logs();
   TempDir temp;
   const fs::path logs = temp.path() / "logs";
   fs::create_directories(logs);
-  fs::copy(*shared / "projects", logs / "projects", fs::copy_options::recursive);
+  fs::copy(shared / "projects", logs / "projects", fs::copy_options::recursive);
   for (const auto& entry : fs::recursive_directory_iterator(logs)) {
     fs::permissions(entry.path(), fs::perms::owner_write, fs::perm_options::add);
   }

@@ -112,14 +112,6 @@ class LiveDaemonTest : public ::testing::Test {
   int runs_ = 0;
 };
 
-#define CU_REQUIRE_SHARED_LOGS()                                                  \
-  do {                                                                            \
-    if (!shared_claude_logs()) {                                                  \
-      if (running_in_ci()) FAIL() << "../shared/data/claude-logs is missing";     \
-      GTEST_SKIP() << "shared logs not present";                                  \
-    }                                                                             \
-  } while (false)
-
 // Appends real transcripts in random pieces that split lines and UTF-8 sequences.
 TEST_F(LiveDaemonTest, AppendsInRandomPieces) {
   CU_REQUIRE_SHARED_LOGS();

@@ -25,11 +25,8 @@ std::string days_of(SqliteStore store) {
 class LocalTimeZoneTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    CU_REQUIRE_SHARED_LOGS();
     logs_ = shared_claude_logs();
-    if (!logs_) {
-      if (running_in_ci()) FAIL() << "../shared/data/claude-logs is missing";
-      GTEST_SKIP() << "shared logs not present";
-    }
     local_ = DaemonSetup{temp_.path() / "local", {*logs_}, "local"};
     fs::create_directories(local_.work);
   }

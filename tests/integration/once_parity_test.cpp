@@ -34,11 +34,8 @@ Totals totals_of(const std::vector<DailySummaryRow>& rows) {
 class OnceParityTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    CU_REQUIRE_SHARED_LOGS();
     logs_ = shared_claude_logs();
-    if (!logs_) {
-      if (running_in_ci()) FAIL() << "../shared/data/claude-logs is missing";
-      GTEST_SKIP() << "../shared/data/claude-logs not present";
-    }
     setup_.work = temp_.path();
     setup_.claude_dirs = {*logs_};
   }

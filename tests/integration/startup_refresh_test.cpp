@@ -64,13 +64,7 @@ TEST_F(StartupRefreshTest, TheDaemonRefreshesPendingMarksBeforeItIsReady) {
   commit_without_refresh();
   const fs::path log = temp_.path() / "daemon.log";
   LiveDaemon daemon(setup_.config_path(), log);
-  ASSERT_TRUE(wait_until([&] {
-    const CommandResult status =
-        run_command(fmt::format("{} --socket {} status --json 2>/dev/null",
-                                shell_quote((bin_dir() / "claude-usagectl").string()),
-                                shell_quote(setup_.socket_path().string())));
-    return status.exit_code == 0 && nlohmann::json::parse(status.output).value("state", "") == "watching";
-  })) << read_file(log);
+  ASSERT_TRUE(wait_until([&] { return setup_.watching(); })) << read_file(log);
   expect_refreshed();
   EXPECT_EQ(daemon.terminate(), 0);
 }

@@ -39,6 +39,15 @@ std::string read_file(const std::filesystem::path& path);
 // ../shared/data/claude-logs when present.
 std::optional<std::filesystem::path> shared_claude_logs();
 
+// Skips the test when ../shared/data/claude-logs is absent; fails it under CI, where it must be there.
+#define CU_REQUIRE_SHARED_LOGS()                                                            \
+  do {                                                                                      \
+    if (!::cu::test::shared_claude_logs()) {                                                \
+      if (::cu::test::running_in_ci()) FAIL() << "../shared/data/claude-logs is missing";   \
+      GTEST_SKIP() << "shared logs not present";                                            \
+    }                                                                                       \
+  } while (false)
+
 // The pinned ccusage executable ($CU_CCUSAGE, else .cache/ccusage of the checkout) when present.
 std::optional<std::filesystem::path> ccusage_path();
 

@@ -37,6 +37,7 @@
 #include "pricing/price_table.h"
 #include "rollup/calendar.h"
 #include "rollup/daily_close.h"
+#include "rollup/retention.h"
 #include "store/postgres_connection.h"
 #include "store/shipper.h"
 #include "store/shipper_thread.h"
@@ -84,6 +85,8 @@ struct Pipeline {
   std::unique_ptr<cu::ShipperThread> shipper;
   std::unique_ptr<cu::Ingestor> ingestor;
   std::unique_ptr<cu::UnknownModels> unknown_models;  // priced at 0, warned once, listed in status
+  std::optional<cu::RetentionState> retention;  // the days frozen, as of the last retention step
+  bool retention_waiting = false;               // the last step waited for the outbox to empty
 
   explicit Pipeline(cu::Config loaded)
       : config(std::move(loaded)),
@@ -122,6 +125,41 @@ struct Pipeline {
     ingestor = std::make_unique<cu::Ingestor>(*store, prices, settings(),
                                               cu::IngestOptions{.cost_mode = config.pricing_mode});
     ingestor->load();
+    retention = store->retention();
+  }
+
+  // One step of retention (retention.raw_events_months; SPEC §13): freezes the days of one more
+  // month at most, so that no transaction holds the database for long. Returns whether another
+  // step is due now. Call only with nothing uncommitted in the ingestor: its pending events could
+  // belong to the days being frozen.
+  bool retention_step() {
+    if (config.raw_events_months == 0) return false;
+    const std::string target = cu::retention_cutoff(calendar.date_of(cu::now_ms()), config.raw_events_months);
+    const std::optional<std::string> from = retention ? std::optional(retention->frozen_before)
+                                                      : store->first_event_date(calendar);
+    const std::vector<std::string> steps = cu::freeze_steps(from, target);
+    if (steps.empty()) return false;
+    const cu::SqliteStore::FreezeResult result = store->freeze_before(steps.front(), settings());
+    if (result.waiting_for_outbox) {
+      retention_waiting = true;
+      return false;
+    }
+    retention_waiting = false;
+    retention = store->retention();
+    ingestor->set_frozen(retention);
+    if (result.frozen) {
+      cu::log::info("retention: the days before {} are frozen; {} raw events dropped ({} sessions keep their rows)",
+                      steps.front(), result.dropped_events, result.frozen_sessions);
+    }
+    return steps.size() > 1;
+  }
+
+  nlohmann::json retention_json() const {
+    const cu::IngestStats& stats = ingestor->stats();
+    return {{"raw_events_months", config.raw_events_months},
+            {"frozen_before", retention ? nlohmann::json(retention->frozen_before) : nlohmann::json(nullptr)},
+            {"waiting_for_postgres", retention_waiting},
+            {"late_events", stats.late_events}};
   }
 
   cu::ShipperStatus shipping_status() const { return shipper ? shipper->status() : cu::ShipperStatus{}; }
@@ -219,6 +257,7 @@ nlohmann::json status_json(Pipeline& pipeline, const cu::FollowerStatus& followe
       {"parse_errors", stats.skipped_total()},
       {"skipped_lines", skipped},
       {"unknown_models", pipeline.unknown_models_json()},
+      {"retention", pipeline.retention_json()},
       {"rate_limits", rate_limits.status()},
       {"store_failures", follower.store_failures},
       {"last_store_error", follower.last_store_error.empty() ? nlohmann::json(nullptr)
@@ -250,10 +289,15 @@ int run_once(const Options& options) {
   for (const std::string& error : errors) cu::log::warning("{}", error);
   cu::backfill(*pipeline.ingestor, files);
   pipeline.note_unknown_models();
-  if (pipeline.postgres) {
-    cu::Shipper shipper(*pipeline.store, pipeline.connector(), pipeline.settings());
-    if (!shipper.drain()) {
-      const cu::ShipperStatus& shipping = shipper.status();
+  std::optional<cu::Shipper> shipper;
+  if (pipeline.postgres) shipper.emplace(*pipeline.store, pipeline.connector(), pipeline.settings());
+  // Retention waits for an empty outbox: ship first, then freeze (and ship the freeze).
+  if (shipper) shipper->drain();
+  while (pipeline.retention_step()) {
+  }
+  if (shipper) {
+    if (!shipper->drain()) {
+      const cu::ShipperStatus& shipping = shipper->status();
       cu::log::warning("PostgreSQL not reached ({}); {} changes wait in SQLite for the next run",
                        shipping.last_error, shipping.backlog);
     }
@@ -320,7 +364,7 @@ class Daemon {
     hooks.record_rate_limits = [this](const cu::RateLimitReading& reading) { rate_limits_->record(reading); };
     // Every commit of the follower and every pipeline (start, reload) may change what reports show.
     hooks.data_generation = [this] {
-      return (pipelines_started_ << 32) + static_cast<std::uint64_t>(follower_->status().commits);
+      return (pipelines_started_ << 32) + static_cast<std::uint64_t>(follower_->status().commits) + freezes_;
     };
     hooks.rescan = [this] {
       follower_->rescan();
@@ -442,6 +486,7 @@ class Daemon {
     }
     arm_midnight();  // the zone may have changed
     arm_status();    // back to every 2 s: a new root's backfill may begin
+    retention_due_ = true;  // retention.raw_events_months may have changed
     if (reloaded) cu::log::info("configuration reloaded");
     notifier_.ready();
   }
@@ -497,9 +542,28 @@ class Daemon {
       if (const auto day = daily_close_->poll()) {
         refresh_block_status();
         cu::log::info("daily close: {} begins", *day);
+        retention_due_ = true;
       }
+      run_retention();
       wait_for_midnight();
     });
+  }
+
+  // Retention steps, one per turn of the loop, while one is due (at start, after a reload, at each
+  // daily close) and the follower has nothing uncommitted; retried at the next check (at least
+  // every DailyClose::kCheckEvery) while the backfill runs, the ingestor holds events, or the
+  // outbox must empty first.
+  void run_retention() {
+    if (!retention_due_ || pipeline_->config.raw_events_months == 0) return;
+    if (follower_->status().backfilling || pipeline_->ingestor->unflushed()) return;
+    try {
+      const bool more = pipeline_->retention_step();
+      if (!pipeline_->retention_waiting) retention_due_ = more;
+      ++freezes_;
+      if (more) asio::post(io_, [this] { run_retention(); });
+    } catch (const std::exception& error) {
+      cu::log::warning("retention step failed (retried at the next check): {}", error.what());
+    }
   }
 
   void arm_watchdog(std::chrono::microseconds period) {
@@ -525,6 +589,8 @@ class Daemon {
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::unique_ptr<Pipeline> pipeline_;
   std::uint64_t pipelines_started_ = 0;  // the high half of ControlHooks::data_generation
+  std::uint64_t freezes_ = 0;            // retention steps: added to it (event reports' ranges change)
+  bool retention_due_ = true;            // a retention step may be due (run_retention)
   std::unique_ptr<cu::Follower> follower_;
   std::unique_ptr<cu::StoreReportSource> reports_;
   std::unique_ptr<cu::ctl::RateLimitRecorder> rate_limits_;  // statusline readings; counts since the start

@@ -27,6 +27,9 @@ struct Config {
   std::filesystem::path ctl_socket;
   std::string ctl_group;  // group name or numeric gid: socket 0660 for that group; empty: 0600
   int block_hours = 5;
+  // retention.raw_events_months: raw events of the days before the first day of the month this
+  // many months back are dropped, their days frozen (SPEC §13); 0: kept for ever.
+  int raw_events_months = 0;
   CostMode pricing_mode = CostMode::kAuto;
   std::filesystem::path pricing_file;  // LiteLLM-format JSON replacing the built-in prices; empty: none
   std::map<std::string, ModelPrices> pricing_overrides;

@@ -411,6 +411,11 @@ std::vector<ConfigKey> build_keys() {
                  &Config::ctl_group, constant<std::string>(""), must_be_group),
       integer_key({"rollup.block_hours", "Length of a billing block in hours (1 to 24)."},
                   &Config::block_hours, 5, 1, 24),
+      integer_key({"retention.raw_events_months",
+                   "Keep raw events for this many full months before the current one (1 to 1200); older days "
+                   "are frozen (their daily, session and block rows kept, final) and their events dropped. "
+                   "0: keep every event for ever."},
+                  &Config::raw_events_months, 0, 0, 1200),
       choice_key({"pricing.mode",
                   "auto: use the costUSD Claude Code logged when present; calculate: always "
                   "use prices."},

@@ -3,6 +3,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "ctl/event_reports.h"
 #include "rollup/calendar.h"
 #include "rollup/usage_blocks.h"
@@ -25,6 +27,16 @@ std::pair<std::int64_t, std::int64_t> range_ms(const ReportFilter& filter, const
 std::vector<UsageEvent> events_of(Store& store, const ReportFilter& filter, const Calendar& calendar,
                                   const PriceTable* prices = nullptr, std::optional<CostMode> mode = {}) {
   const auto [from, to] = range_ms(filter, calendar);
+  // Retention dropped the raw events of frozen days: a report computed from events cannot cover
+  // them, and a partial answer must not pass for a whole one.
+  if (const std::optional<RetentionState> frozen = store.retention(); frozen && from < frozen->frozen_before_ms) {
+    const std::string first_day = frozen->frozen_before;
+    throw std::runtime_error(fmt::format(
+        "this report is computed from raw events, and those of the days before {} were dropped "
+        "(retention.raw_events_months); ask for --since {} or later, or leave out the filter "
+        "(--project, --group, --timezone, --mode, hourly, a subagent breakdown) to read the kept daily rows",
+        first_day, first_day.substr(0, 4) + first_day.substr(5, 2) + first_day.substr(8, 2)));
+  }
   std::vector<UsageEvent> events = store.events_between(from, to, filter.project.value_or(""));
   if (filter.session_id) {
     std::erase_if(events, [&](const UsageEvent& event) { return event.session_id != *filter.session_id; });

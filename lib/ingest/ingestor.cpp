@@ -53,6 +53,11 @@ void Ingestor::load() {
   next_event_id_ = max_id + 1;
   batch_first_id_ = next_event_id_;
   stored_events_ = store_.event_count();
+  set_frozen(store_.retention());
+}
+
+void Ingestor::set_frozen(const std::optional<RetentionState>& frozen) {
+  frozen_before_ms_ = frozen ? frozen->frozen_before_ms : std::numeric_limits<std::int64_t>::min();
 }
 
 void Ingestor::reload() {
@@ -412,6 +417,10 @@ void Ingestor::apply_slice(const SourceFile& file, const FileStat& stat, std::st
 
 void Ingestor::take_entry(const SourceFile& file, ParsedEntry&& parsed) {
   ++stats_.entries;
+  if (parsed.entry.timestamp_ms < frozen_before_ms_) {
+    ++stats_.late_events;
+    return;
+  }
   UsageEvent event;
   event.entry = std::move(parsed.entry);
   event.id = next_event_id_++;

@@ -6,6 +6,7 @@
 #include <array>
 #include <future>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -39,6 +40,8 @@ struct IngestStats {
   std::int64_t restarts = 0;    // files read again from 0 (truncated or replaced)
   std::int64_t read_errors = 0;
   std::int64_t newest_event_ms = 0;  // latest timestamp among kept entries
+  // Entries of days retention froze (Store::retention): counted, not applied.
+  std::int64_t late_events = 0;
   std::array<std::int64_t, kSkipReasonCount> skipped{};
 
   std::int64_t skipped_total() const;
@@ -61,6 +64,10 @@ class Ingestor {
 
   // Loads checkpoints and the dedup index from the store. Call once before ingesting.
   void load();
+
+  // The days frozen by retention, as the store records them after a freeze: their entries are
+  // counted as late and not applied from now on. load() reads it from the store.
+  void set_frozen(const std::optional<RetentionState>& frozen);
 
   // Forgets all uncommitted state and loads again from the store (after a failed commit).
   void reload();
@@ -153,6 +160,7 @@ class Ingestor {
   LineReader reader_{256u << 10};
   DedupIndex dedup_;
   std::int64_t next_event_id_ = 1;
+  std::int64_t frozen_before_ms_ = std::numeric_limits<std::int64_t>::min();  // set_frozen
   CheckpointMap checkpoints_;  // by absolute path
   IngestBatch batch_;
   std::int64_t stored_events_ = 0;

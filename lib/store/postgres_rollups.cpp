@@ -7,6 +7,7 @@
 #include "rollup/cache_analytics.h"
 #include "rollup/calendar.h"
 #include "rollup/model_daily.h"
+#include "rollup/retention.h"
 #include "rollup/summaries.h"
 #include "rollup/usage_blocks.h"
 #include "store/postgres_sql.h"
@@ -165,13 +166,21 @@ void write_blocks(pqxx::work& t, const std::string& source, const std::vector<Us
 }  // namespace
 
 std::int64_t PostgresStore::Impl::refresh(pqxx::work& t, const RollupSettings& settings) {
-  const std::vector<std::string> dates = taken_dates(t, source);
+  std::vector<std::string> dates = taken_dates(t, source);
   const std::vector<SessionKey> sessions = taken_sessions(t, source);
   const pqxx::result blocks = t.exec_params(sql::kTakeDirtyBlocks, source);
+  const std::int64_t refreshed = static_cast<std::int64_t>(dates.size() + sessions.size() + blocks.size());
+  // Frozen days and blocks are final: their marks are taken without a recomputation.
+  frozen = read_retention(t);
+  if (frozen) std::erase_if(dates, [&](const std::string& date) { return date < frozen->frozen_before; });
   refresh_days(t, dates, settings);
   refresh_sessions(t, sessions);
-  if (!blocks.empty()) refresh_blocks(t, blocks[0][0].as<std::int64_t>(), settings);
-  return static_cast<std::int64_t>(dates.size() + sessions.size() + blocks.size());
+  if (!blocks.empty()) {
+    std::int64_t since_ms = blocks[0][0].as<std::int64_t>();
+    if (frozen) since_ms = std::max(since_ms, frozen->frozen_before_ms);
+    refresh_blocks(t, since_ms, settings);
+  }
+  return refreshed;
 }
 
 void PostgresStore::Impl::refresh_days(pqxx::work& t, const std::vector<std::string>& dates,
@@ -217,13 +226,18 @@ void PostgresStore::Impl::refresh_sessions(pqxx::work& t, const std::vector<Sess
   }
   const auto per_session =
       group_by_key(t.exec_params(sql::kEventsOfSessions, source, projects.str(), ids.str()), sessions.size());
+  // A session some of whose events retention dropped: their rows merged with the stored ones'.
+  const std::vector<SessionParts> frozen_of = frozen ? frozen_parts(t, sessions) : std::vector<SessionParts>();
   std::vector<SessionRow> rows;
   std::vector<SessionModelRow> models;
   for (std::size_t i = 0; i < sessions.size(); ++i) {
     const std::vector<UsageEvent>& events = per_session[i];
-    if (events.empty()) continue;
-    rows.push_back(summarize_session(events));
-    for (const ModelDailyRow& model : summarize_models_of_day({}, events)) {
+    SessionParts parts;
+    if (!events.empty()) parts = {summarize_session(events), summarize_models_of_day({}, events)};
+    if (!frozen_of.empty()) parts = merge_session(frozen_of[i], parts);
+    if (!parts.session) continue;
+    rows.push_back(std::move(*parts.session));
+    for (const ModelDailyRow& model : parts.models) {
       models.push_back(SessionModelRow{sessions[i].first, sessions[i].second, model.model, model.tokens,
                                        model.cost_usd, model.request_count});
     }

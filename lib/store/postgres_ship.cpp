@@ -81,9 +81,13 @@ bool PostgresStore::apply_shipment(const ShipBatch& batch, const RollupSettings&
   d.apply(t, batch.changes, settings, batch.resync ? &batch.keep_ids : nullptr);
   d.write_rate_limits(t, batch.rate_limits, /*shipped=*/true);
   if (batch.rebuild) d.mark_everything(t, settings);
+  if (batch.freeze_before) d.freeze(t, *batch.freeze_before, batch.freeze_drop_before_ms, settings);
   if (refresh || batch.rebuild) d.refresh(t, settings);
   t.exec_params(sql::kRecordShipProgress, d.source, batch.origin, batch.last_seq);
   t.commit();
+  // Partitions emptied by the freeze go in a transaction of their own: dropping one locks
+  // usage_events, which must not last as long as a shipment.
+  if (batch.freeze_before) d.drop_empty_partitions(batch.freeze_drop_before_ms);
   return true;
 } catch (const pqxx::sql_error& error) {
   if (is_refusal_sqlstate(error.sqlstate())) throw PostgresRefused(error.what());

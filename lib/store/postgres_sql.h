@@ -311,7 +311,10 @@ inline constexpr const char* kDeleteAllOfSource =
     " i AS (DELETE FROM rollup_dirty_dates WHERE source = $1),"
     " j AS (DELETE FROM rollup_dirty_sessions WHERE source = $1),"
     " k AS (DELETE FROM rollup_dirty_blocks WHERE source = $1),"
-    " l AS (DELETE FROM rate_limit_snapshots WHERE source = $1)"
+    " l AS (DELETE FROM rate_limit_snapshots WHERE source = $1),"
+    " m AS (DELETE FROM retention_state WHERE source = $1),"
+    " n AS (DELETE FROM frozen_sessions WHERE source = $1),"
+    " o AS (DELETE FROM frozen_session_models WHERE source = $1)"
     " DELETE FROM ship_progress WHERE source = $1";
 inline constexpr const char* kRelabelAll =
     "WITH a AS (UPDATE usage_events SET source = $2 WHERE source = $1),"
@@ -325,7 +328,67 @@ inline constexpr const char* kRelabelAll =
     " i AS (UPDATE rollup_dirty_dates SET source = $2 WHERE source = $1),"
     " j AS (UPDATE rollup_dirty_sessions SET source = $2 WHERE source = $1),"
     " k AS (UPDATE rollup_dirty_blocks SET source = $2 WHERE source = $1),"
-    " l AS (UPDATE rate_limit_snapshots SET source = $2 WHERE source = $1)"
+    " l AS (UPDATE rate_limit_snapshots SET source = $2 WHERE source = $1),"
+    " m AS (UPDATE retention_state SET source = $2 WHERE source = $1),"
+    " n AS (UPDATE frozen_sessions SET source = $2 WHERE source = $1),"
+    " o AS (UPDATE frozen_session_models SET source = $2 WHERE source = $1)"
     " UPDATE ship_progress SET source = $2 WHERE source = $1";
+
+
+// Retention (schema/postgres/008_retention.sql, rollup/retention.h).
+inline constexpr const char* kRetentionState =
+    "SELECT to_char(frozen_before, 'YYYY-MM-DD'), " CU_PG_MS("frozen_before_time") ", " CU_PG_MS("dropped_before")
+    " FROM retention_state WHERE source = $1";
+inline constexpr const char* kSetRetentionState =
+    "INSERT INTO retention_state (source, frozen_before, frozen_before_time, dropped_before, updated_at)"
+    " VALUES ($1, $2::date, $3::timestamptz, $4::timestamptz, now()) ON CONFLICT (source) DO UPDATE SET"
+    " frozen_before = excluded.frozen_before, frozen_before_time = excluded.frozen_before_time,"
+    " dropped_before = excluded.dropped_before, updated_at = excluded.updated_at";
+inline constexpr const char* kSessionsBefore =
+    "SELECT DISTINCT project, session_id FROM usage_events WHERE source = $1 AND timestamp < $2::timestamptz";
+inline constexpr const char* kEventsOfSessionsBefore =
+    "SELECT k.n, x.* FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS k(project, session_id, n)"
+    " CROSS JOIN LATERAL (SELECT" CU_PG_EVENT_COLUMNS "FROM usage_events e"
+    " WHERE e.source = $1 AND e.project = k.project AND e.session_id = k.session_id"
+    " AND e.timestamp < $4::timestamptz OFFSET 0) x";
+inline constexpr const char* kDeleteEventsBefore =
+    "DELETE FROM usage_events WHERE source = $1 AND timestamp < $2::timestamptz";
+inline constexpr const char* kDropEmptyPartitions = "SELECT drop_empty_usage_events_partitions($1::timestamptz)";
+// The frozen parts of the sessions ($2, $3), by their 1-based key position.
+inline constexpr const char* kFrozenSessionsOf =
+    "SELECT k.n, f.project_name, " CU_PG_MS("f.session_start") ", " CU_PG_MS("f.session_end") ","
+    " f.input_tokens, f.output_tokens, f.cache_creation_tokens, f.cache_read_tokens, f.cost_usd::float8,"
+    " f.message_count FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS k(project, session_id, n)"
+    " JOIN frozen_sessions f ON f.source = $1 AND f.project_path = k.project AND f.session_id = k.session_id";
+inline constexpr const char* kFrozenSessionModelsOf =
+    "SELECT k.n, f.model, f.input_tokens, f.output_tokens, f.cache_creation_tokens, f.cache_read_tokens,"
+    " f.cost_usd::float8, f.request_count FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS k(project, session_id, n)"
+    " JOIN frozen_session_models f ON f.source = $1 AND f.project_path = k.project AND f.session_id = k.session_id"
+    " ORDER BY k.n, f.model";
+inline constexpr const char* kUpsertFrozenSession =
+    "INSERT INTO frozen_sessions (source, session_id, project_path, project_name, session_start, session_end,"
+    " input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, message_count)"
+    " VALUES ($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, $7, $8, $9, $10, $11, $12)"
+    " ON CONFLICT (source, project_path, session_id) DO UPDATE SET project_name = excluded.project_name,"
+    " session_start = excluded.session_start, session_end = excluded.session_end,"
+    " input_tokens = excluded.input_tokens, output_tokens = excluded.output_tokens,"
+    " cache_creation_tokens = excluded.cache_creation_tokens, cache_read_tokens = excluded.cache_read_tokens,"
+    " cost_usd = excluded.cost_usd, message_count = excluded.message_count";
+inline constexpr const char* kDeleteFrozenSessionModels =
+    "DELETE FROM frozen_session_models WHERE source = $1 AND project_path = $2 AND session_id = $3";
+inline constexpr const char* kInsertFrozenSessionModel =
+    "INSERT INTO frozen_session_models (source, project_path, session_id, model, input_tokens, output_tokens,"
+    " cache_creation_tokens, cache_read_tokens, cost_usd, request_count)"
+    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+inline constexpr const char* kMarkFrozenSessions =
+    "INSERT INTO rollup_dirty_sessions (source, project_path, session_id)"
+    " SELECT source, project_path, session_id FROM frozen_sessions WHERE source = $1 ON CONFLICT DO NOTHING";
+// A rebuild with frozen days: the rows from $2 (a date) on, and every session's.
+inline constexpr const char* kDeleteRollupsFrom =
+    "WITH a AS (DELETE FROM daily_usage_summary WHERE source = $1 AND date >= $2::date),"
+    " b AS (DELETE FROM claude_sessions WHERE source = $1),"
+    " c AS (DELETE FROM model_daily_usage WHERE source = $1 AND date >= $2::date),"
+    " d AS (DELETE FROM cache_analytics WHERE source = $1 AND date >= $2::date)"
+    " DELETE FROM session_model_usage WHERE source = $1";
 
 }  // namespace cu::postgres_sql

@@ -205,10 +205,18 @@ void PostgresStore::Impl::apply(pqxx::work& t, const IngestBatch& batch, const R
 }
 
 void PostgresStore::Impl::mark_everything(pqxx::work& t, const RollupSettings& settings) {
-  t.exec_params(sql::kDeleteAllRollups, source);
+  // Frozen days and blocks keep their rows; the events left of frozen days are not read for them.
+  const std::optional<RetentionState> retention = read_retention(t);
+  if (retention) {
+    t.exec_params(sql::kDeleteRollupsFrom, source, retention->frozen_before);
+    t.exec_params(sql::kMarkFrozenSessions, source);
+  } else {
+    t.exec_params(sql::kDeleteAllRollups, source);
+  }
   std::set<std::string> dates;
   for (const pqxx::row& row : t.exec_params(sql::kAllTimestamps, source)) {
-    dates.insert(settings.calendar->date_of(row[0].as<std::int64_t>()));
+    const std::int64_t timestamp_ms = row[0].as<std::int64_t>();
+    if (!retention || timestamp_ms >= retention->frozen_before_ms) dates.insert(settings.calendar->date_of(timestamp_ms));
   }
   if (!dates.empty()) {
     PgArray array;
@@ -216,7 +224,8 @@ void PostgresStore::Impl::mark_everything(pqxx::work& t, const RollupSettings& s
     t.exec_params(sql::kMarkDates, source, array.str());
   }
   t.exec_params(sql::kMarkAllSessions, source);
-  t.exec_params(sql::kMarkBlocks, source, std::numeric_limits<std::int64_t>::min());
+  t.exec_params(sql::kMarkBlocks, source,
+                retention ? retention->frozen_before_ms : std::numeric_limits<std::int64_t>::min());
 }
 
 PostgresStore::PostgresStore(const PostgresOptions& options, std::string source) {

@@ -68,6 +68,7 @@ class PostgresStore : public Store {
                                          const std::string& project = {}) override;
   std::vector<std::string> projects() override;
   std::int64_t event_count() override;
+  std::optional<RetentionState> retention() override;
   std::vector<StoredEventKey> events_of_file(const std::string& project, const std::string& session_id,
                                              const std::string& file) override;
   // Rate limits (postgres_rate_limits.cpp); record_rate_limits is one statement.

@@ -11,6 +11,7 @@
 
 #include <pqxx/pqxx>
 
+#include "rollup/retention.h"
 #include "store/postgres_store.h"
 
 namespace cu {
@@ -58,6 +59,17 @@ struct PostgresStore::Impl {
   void refresh_blocks(pqxx::work& t, std::int64_t since_ms, const RollupSettings& settings);
 
   std::vector<UsageEvent> select_events(const pqxx::result& rows, int first_column = 0);
+
+  // Retention (postgres_retention.cpp), in `t`. `frozen` is the state the current refresh read.
+  std::optional<RetentionState> read_retention(pqxx::work& t);
+  std::optional<RetentionState> frozen;
+  // The frozen parts of `sessions` (in their order; a part without a session when none).
+  std::vector<SessionParts> frozen_parts(pqxx::work& t, const std::vector<std::pair<std::string, std::string>>& sessions);
+  // Freezes this source's days before `date` and drops its events before `drop_before_ms`, as the
+  // local database did (ShipBatch::freeze_before); nothing when they are frozen already. The
+  // emptied partitions are dropped afterwards, outside `t` (drop_empty_partitions).
+  void freeze(pqxx::work& t, const std::string& date, std::int64_t drop_before_ms, const RollupSettings& settings);
+  void drop_empty_partitions(std::int64_t before_ms);
 };
 
 // A text field's bytes (NULL reads as "").

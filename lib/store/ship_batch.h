@@ -2,6 +2,7 @@
 // What one step of shipping carries from the local outbox (SqliteStore) to PostgreSQL
 // (PostgresStore::apply_shipment). See docs/ARCHITECTURE.md, "PostgreSQL".
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,12 @@ struct ShipBatch {
   // outbox row, with `rebuild`). PostgreSQL moves that source's rows to the new one if this
   // database (`origin`) shipped them; a resync follows.
   std::string relabel_from;
+
+  // Set: retention froze the days before this local date and dropped the raw events before
+  // `freeze_drop_before_ms` locally (a batch of one outbox row, kind 7). PostgreSQL freezes the
+  // same days of the source and drops the same events of its copy.
+  std::optional<std::string> freeze_before;
+  std::int64_t freeze_drop_before_ms = 0;
 
   bool empty() const { return rows == 0; }
 };

@@ -30,7 +30,8 @@ void relabel_rows(SQLite::Database& db, const std::string& from, const std::stri
         sql::kRelabelModelDaily, sql::kRelabelCache, sql::kRelabelBlocks, sql::kRelabelSessionModels,
         sql::kRelabelDirtyDates, sql::kRelabelDirtySessions, sql::kRelabelDirtyBlocks, sql::kRelabelSettings,
         sql::kRelabelShipState, sql::kRelabelOutbox, sql::kRelabelUnknownModels, sql::kRelabelQuarantine,
-        sql::kRelabelRateLimits}) {
+        sql::kRelabelRateLimits, sql::kRelabelRetention, sql::kRelabelFrozenSessions,
+        sql::kRelabelFrozenSessionModels}) {
     SQLite::Statement move(db, text);
     move.bind(1, from);
     move.bind(2, to);

@@ -1,5 +1,6 @@
 // The outbox of the SQLite backend: what the shipper still has to bring to PostgreSQL
 // (schema/sqlite/003_outbox.sql, shipper.h).
+#include <optional>
 #include <random>
 
 #include <fmt/format.h>
@@ -24,26 +25,35 @@ struct OutboxHeadRow {
   std::int64_t seq = 0;
   int kind = 0;
   std::string path;
+  std::int64_t event_id = 0;
 };
 
 // Where a batch read from `rows` (in seq order) ends: a resync row only ever starts one, a relabel
-// row is one alone. A relabel also rebuilds: the rebuild rows queued before it were dropped.
+// or freeze row is one alone. A relabel also rebuilds: the rebuild rows queued before it were
+// dropped.
 struct BatchExtent {
   std::int64_t last_seq = 0;
   std::int64_t rows = 0;
   bool resync = false;
   bool rebuild = false;
   std::string relabel_from;
+  std::optional<std::string> freeze_before;
+  std::int64_t freeze_drop_before_ms = 0;
 };
 
 BatchExtent batch_extent(const std::vector<OutboxHeadRow>& rows) {
   BatchExtent extent;
   for (const OutboxHeadRow& row : rows) {
-    const bool starts = row.kind == kOutboxResync || row.kind == kOutboxRelabel;
-    if ((starts && extent.rows > 0) || !extent.relabel_from.empty()) break;
+    const bool alone = row.kind == kOutboxRelabel || row.kind == kOutboxFreeze;
+    const bool starts = row.kind == kOutboxResync || alone;
+    if ((starts && extent.rows > 0) || !extent.relabel_from.empty() || extent.freeze_before) break;
     if (row.kind == kOutboxResync) extent.resync = true;
     if (row.kind == kOutboxRebuild || row.kind == kOutboxRelabel) extent.rebuild = true;
     if (row.kind == kOutboxRelabel) extent.relabel_from = row.path;
+    if (row.kind == kOutboxFreeze) {
+      extent.freeze_before = row.path;
+      extent.freeze_drop_before_ms = row.event_id;
+    }
     extent.last_seq = row.seq;
     ++extent.rows;
   }
@@ -112,7 +122,8 @@ ShipBatch SqliteStore::read_ship_batch(std::int64_t after_seq, std::size_t max_r
     SQLite::Statement query(d.db, sql::kOutboxHead);
     Impl::run_bind(query, d.source, after_seq, static_cast<std::int64_t>(std::max<std::size_t>(max_rows, 1)));
     while (query.executeStep()) {
-      head.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getInt(), query.getColumn(2).getString()});
+      head.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getInt(), query.getColumn(2).getString(),
+                      query.getColumn(3).getInt64()});
     }
   }
   const BatchExtent extent = batch_extent(head);
@@ -123,6 +134,8 @@ ShipBatch SqliteStore::read_ship_batch(std::int64_t after_seq, std::size_t max_r
   batch.resync = extent.resync;
   batch.rebuild = extent.rebuild;
   batch.relabel_from = extent.relabel_from;
+  batch.freeze_before = extent.freeze_before;
+  batch.freeze_drop_before_ms = extent.freeze_drop_before_ms;
   if (batch.empty()) return batch;
   SQLite::Statement ids(d.db, sql::kOutboxEventIds);
   Impl::run_bind(ids, d.source, after_seq, batch.last_seq);

@@ -16,6 +16,7 @@
 
 #include "core/time.h"
 #include "rollup/calendar.h"
+#include "rollup/retention.h"
 #include "store/ordered_refresh.h"
 #include "store/row_codec.h"
 #include "store/sqlite_sql.h"
@@ -109,7 +110,18 @@ void SqliteStore::Impl::write_date_rows(const DateRows& rows, const std::string&
   }
 }
 
-void SqliteStore::Impl::write_session_rows(const SessionRows& rows, const std::string& now) {
+void SqliteStore::Impl::write_session_rows(const SessionRows& computed, const std::string& now) {
+  // A session some of whose events retention dropped: their rows merged with the stored ones'.
+  std::optional<SessionRows> merged;
+  if (frozen) {
+    SessionRows part = frozen_part(computed.key);
+    if (part.session) {
+      SessionParts whole = merge_session({std::move(part.session), std::move(part.models)},
+                                         {computed.session, computed.models});
+      merged = SessionRows{computed.key, std::move(whole.session), std::move(whole.models)};
+    }
+  }
+  const SessionRows& rows = merged ? *merged : computed;
   const auto& [project, session_id] = rows.key;
   run(cached(sql::kDeleteSessionModels), source, project, session_id);
   if (!rows.session) {
@@ -156,9 +168,17 @@ BlockResumePoint SqliteStore::Impl::prepare_blocks(std::int64_t since_ms) {
   return point;
 }
 
-void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dates, const std::set<SessionKey>& sessions,
+void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dirty_dates,
+                                      const std::set<SessionKey>& sessions,
                                       std::optional<std::int64_t> blocks_since_ms, const RollupSettings& settings,
                                       const std::string& now) {
+  // Frozen days and blocks are final: their marks are cleared without a recomputation.
+  frozen = read_retention();
+  std::vector<std::string> dates;
+  for (const std::string& date : dirty_dates) {
+    if (!frozen || date >= frozen->frozen_before) dates.push_back(date);
+  }
+  if (frozen && blocks_since_ms) blocks_since_ms = std::max(*blocks_since_ms, frozen->frozen_before_ms);
   std::optional<BlockResumePoint> blocks;
   if (blocks_since_ms) blocks = prepare_blocks(*blocks_since_ms);
 

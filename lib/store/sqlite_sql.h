@@ -78,9 +78,11 @@ inline constexpr const char* kIdentitiesOfMessage =
     " speed IS NOT NULL, file, line_offset, entry_index FROM usage_events"
     " WHERE message_id = ?2 AND source = ?1";
 // Through the (source, project, session_id) index: a transcript's path gives all three.
+// Only events of days not frozen (?5: the frozen days' end, '' when none): a frozen day's events
+// stay as they are.
 inline constexpr const char* kEventsOfFile =
     "SELECT id, message_id FROM usage_events"
-    " WHERE source = ?1 AND project = ?2 AND session_id = ?3 AND file = ?4";
+    " WHERE source = ?1 AND project = ?2 AND session_id = ?3 AND file = ?4 AND timestamp >= ?5";
 inline constexpr const char* kMaxEventId =
     "SELECT COALESCE(MAX(id), 0) FROM usage_events WHERE source = ?1";
 
@@ -270,7 +272,7 @@ inline constexpr const char* kClearOutbox = "DELETE FROM ship_outbox WHERE sourc
 inline constexpr const char* kOutboxRelabel = "INSERT INTO ship_outbox (source, kind, path) VALUES (?1, 5, ?2)";
 inline constexpr const char* kHasShipState = "SELECT EXISTS (SELECT 1 FROM ship_state WHERE source = ?1)";
 inline constexpr const char* kOutboxHead =
-    "SELECT seq, kind, path FROM ship_outbox WHERE source = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+    "SELECT seq, kind, path, event_id FROM ship_outbox WHERE source = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
 // ?2/?3: the seq range (after, through] of one batch.
 inline constexpr const char* kOutboxEventIds =
     "SELECT DISTINCT event_id FROM ship_outbox"
@@ -389,5 +391,54 @@ inline constexpr const char* kRelabelOutbox = CU_SQLITE_RELABEL("ship_outbox");
 inline constexpr const char* kRelabelUnknownModels = CU_SQLITE_RELABEL("unknown_models");
 inline constexpr const char* kRelabelQuarantine = CU_SQLITE_RELABEL("ship_quarantine");
 inline constexpr const char* kRelabelRateLimits = CU_SQLITE_RELABEL("rate_limit_snapshots");
+inline constexpr const char* kRelabelRetention = CU_SQLITE_RELABEL("retention_state");
+inline constexpr const char* kRelabelFrozenSessions = CU_SQLITE_RELABEL("frozen_sessions");
+inline constexpr const char* kRelabelFrozenSessionModels = CU_SQLITE_RELABEL("frozen_session_models");
+
+
+// Retention (schema/sqlite/012, rollup/retention.h).
+inline constexpr const char* kRetentionState =
+    "SELECT frozen_before, frozen_before_ms, dropped_before_ms FROM retention_state WHERE source = ?1";
+inline constexpr const char* kSetRetentionState =
+    "INSERT INTO retention_state (source, frozen_before, frozen_before_ms, dropped_before_ms, updated_at)"
+    " VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (source) DO UPDATE SET frozen_before = excluded.frozen_before,"
+    " frozen_before_ms = excluded.frozen_before_ms, dropped_before_ms = excluded.dropped_before_ms,"
+    " updated_at = excluded.updated_at";
+inline constexpr const char* kFirstEventTime =
+    "SELECT MIN(timestamp) FROM usage_events WHERE source = ?1";
+inline constexpr const char* kSessionsBefore =
+    "SELECT DISTINCT project, session_id FROM usage_events WHERE source = ?1 AND timestamp < ?2";
+inline constexpr const char* kEventsOfSessionBefore =
+    "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events"
+    " WHERE source = ?1 AND project = ?2 AND session_id = ?3 AND timestamp < ?4";
+inline constexpr const char* kDeleteEventsBefore =
+    "DELETE FROM usage_events WHERE source = ?1 AND timestamp < ?2";
+inline constexpr const char* kFrozenSession =
+    "SELECT project_name, session_start, session_end, input_tokens, output_tokens, cache_creation_tokens,"
+    " cache_read_tokens, cost_usd, message_count FROM frozen_sessions"
+    " WHERE source = ?1 AND project_path = ?2 AND session_id = ?3";
+inline constexpr const char* kFrozenSessionModels =
+    "SELECT model, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, request_count"
+    " FROM frozen_session_models WHERE source = ?1 AND project_path = ?2 AND session_id = ?3 ORDER BY model";
+inline constexpr const char* kUpsertFrozenSession =
+    "INSERT OR REPLACE INTO frozen_sessions (source, session_id, project_path, project_name, session_start,"
+    " session_end, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, message_count)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
+inline constexpr const char* kDeleteFrozenSessionModels =
+    "DELETE FROM frozen_session_models WHERE source = ?1 AND project_path = ?2 AND session_id = ?3";
+inline constexpr const char* kInsertFrozenSessionModel =
+    "INSERT INTO frozen_session_models (source, project_path, session_id, model, input_tokens, output_tokens,"
+    " cache_creation_tokens, cache_read_tokens, cost_usd, request_count)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+inline constexpr const char* kMarkFrozenSessions =
+    "INSERT OR IGNORE INTO rollup_dirty_sessions (source, project_path, session_id)"
+    " SELECT source, project_path, session_id FROM frozen_sessions WHERE source = ?1";
+inline constexpr const char* kDeleteDailyFrom = "DELETE FROM daily_usage_summary WHERE source = ?1 AND date >= ?2";
+inline constexpr const char* kDeleteModelDailyFrom =
+    "DELETE FROM model_daily_usage WHERE source = ?1 AND date >= ?2";
+inline constexpr const char* kDeleteCacheFrom = "DELETE FROM cache_analytics WHERE source = ?1 AND date >= ?2";
+inline constexpr const char* kOutboxFreeze =
+    "INSERT INTO ship_outbox (source, kind, event_id, path) VALUES (?1, 7, ?2, ?3)";
+inline constexpr const char* kOutboxCount = "SELECT COUNT(*) FROM ship_outbox WHERE source = ?1";
 
 }  // namespace cu::sqlite_sql

@@ -287,7 +287,9 @@ std::vector<StoredIdentity> SqliteStore::identities_of_message(const std::string
 std::vector<StoredEventKey> SqliteStore::events_of_file(const std::string& project, const std::string& session_id,
                                                         const std::string& file) {
   SQLite::Statement query(impl_->db, sql::kEventsOfFile);
-  Impl::run_bind(query, impl_->source, project, session_id, file);
+  const std::optional<RetentionState> frozen = impl_->read_retention();
+  Impl::run_bind(query, impl_->source, project, session_id, file,
+                 frozen ? format_timestamp_ms(frozen->frozen_before_ms) : std::string());
   std::vector<StoredEventKey> keys;
   while (query.executeStep()) keys.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getString()});
   return keys;
@@ -404,21 +406,37 @@ void SqliteStore::rebuild_rollups(const RollupSettings& settings) {
   Impl& d = *impl_;
   {
     SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
+    // Frozen days and blocks keep their rows; the events left of frozen days are not read for them.
+    const std::optional<RetentionState> frozen = d.read_retention();
     std::set<std::string> dates;
     SQLite::Statement timestamps(d.db, sql::kAllTimestamps);
     timestamps.bind(1, d.source);
     while (timestamps.executeStep()) {
-      dates.insert(settings.calendar->date_of(parse_stored_time(timestamps.getColumn(0).getString())));
+      const std::int64_t timestamp_ms = parse_stored_time(timestamps.getColumn(0).getString());
+      if (!frozen || timestamp_ms >= frozen->frozen_before_ms) dates.insert(settings.calendar->date_of(timestamp_ms));
     }
-    for (const char* clear : {sql::kDeleteAllDaily, sql::kDeleteAllSessions, sql::kDeleteAllModelDaily,
-                              sql::kDeleteAllCache, sql::kDeleteAllSessionModels, sql::kDeleteAllBlocks}) {
-      SQLite::Statement statement(d.db, clear);
-      Impl::run(statement, d.source);
+    if (frozen) {
+      for (const char* clear : {sql::kDeleteDailyFrom, sql::kDeleteModelDailyFrom, sql::kDeleteCacheFrom}) {
+        SQLite::Statement statement(d.db, clear);
+        Impl::run(statement, d.source, frozen->frozen_before);
+      }
+      for (const char* clear : {sql::kDeleteAllSessions, sql::kDeleteAllSessionModels}) {
+        SQLite::Statement statement(d.db, clear);
+        Impl::run(statement, d.source);
+      }
+      SQLite::Statement frozen_sessions(d.db, sql::kMarkFrozenSessions);
+      Impl::run(frozen_sessions, d.source);
+    } else {
+      for (const char* clear : {sql::kDeleteAllDaily, sql::kDeleteAllSessions, sql::kDeleteAllModelDaily,
+                                sql::kDeleteAllCache, sql::kDeleteAllSessionModels, sql::kDeleteAllBlocks}) {
+        SQLite::Statement statement(d.db, clear);
+        Impl::run(statement, d.source);
+      }
     }
     for (const std::string& date : dates) Impl::run(d.mark_date, d.source, date);
     SQLite::Statement all_sessions(d.db, sql::kAllSessionKeys);
     Impl::run(all_sessions, d.source);
-    Impl::run(d.mark_blocks, d.source, std::numeric_limits<std::int64_t>::min());
+    Impl::run(d.mark_blocks, d.source, frozen ? frozen->frozen_before_ms : std::numeric_limits<std::int64_t>::min());
     if (d.shipping_on()) Impl::run(d.outbox_marker, d.source, kOutboxRebuild);
     transaction.commit();
   }

@@ -72,6 +72,7 @@ class SqliteStore final : public Store {
                                          const std::string& project = {}) override;
   std::vector<std::string> projects() override;
   std::int64_t event_count() override;
+  std::optional<RetentionState> retention() override;
   std::vector<StoredEventKey> events_of_file(const std::string& project, const std::string& session_id,
                                              const std::string& file) override;
   // Rate limits (sqlite_rate_limits.cpp). record_rate_limits is one IMMEDIATE transaction of
@@ -99,6 +100,26 @@ class SqliteStore final : public Store {
   // each changed event gets an outbox row as a commit gives it. Returns how many changed. The
   // derived tables are left to the caller (rebuild_rollups).
   std::int64_t reprice_events(const RollupSettings& settings);
+
+  // Retention (schema/sqlite/012_retention.sql, rollup/retention.h). What freeze_before did.
+  struct FreezeResult {
+    bool frozen = false;               // the days before the date are frozen now
+    bool waiting_for_outbox = false;   // not yet: shipping has rows to send first
+    std::int64_t dropped_events = 0;   // raw events dropped
+    std::int64_t frozen_sessions = 0;  // sessions whose dropped events' rows were kept
+  };
+
+  // Freezes the days before the local date `date`: refreshes the rollups, keeps the rows of every
+  // session's events before the drop instant (retention.h, drop_before_ms) in frozen_sessions,
+  // drops those events and records the state, in one transaction. While shipping, waits for an
+  // empty outbox (so that no queued row names an event it drops) and then queues the freeze for
+  // PostgreSQL (outbox kind 7), which does the same with its copy. Nothing when `date` is not
+  // later than the current cut-off. Call with one month at a time (freeze_steps) to keep each
+  // transaction short.
+  FreezeResult freeze_before(const std::string& date, const RollupSettings& settings);
+
+  // The local date of the earliest stored event; nullopt when there is none.
+  std::optional<std::string> first_event_date(const Calendar& calendar);
 
   // Unknown models (schema/sqlite/007_unknown_models.sql, unknown_models.h).
   // The distinct model names of the stored events (one scan of usage_events).

@@ -27,6 +27,7 @@ inline constexpr int kOutboxResync = 3;
 inline constexpr int kOutboxRebuild = 4;
 inline constexpr int kOutboxRelabel = 5;
 inline constexpr int kOutboxRateLimit = 6;  // schema/sqlite/009_rate_limits.sql
+inline constexpr int kOutboxFreeze = 7;     // path: the frozen_before date; event_id: dropped_before_ms
 
 struct SqliteStore::Impl {
   SQLite::Database db;
@@ -129,6 +130,12 @@ struct SqliteStore::Impl {
                      const std::string& now);
   // Removes the stored blocks a recomputation from `since_ms` replaces; returns where it resumes.
   BlockResumePoint prepare_blocks(std::int64_t since_ms);
+  // Retention (sqlite_retention.cpp). `frozen` is the state as the current refresh or freeze read
+  // it; write_session_rows merges a session's frozen part while it is set.
+  std::optional<RetentionState> read_retention();
+  std::optional<RetentionState> frozen;
+  SessionRows frozen_part(const SessionKey& key);
+  void write_frozen_part(const SessionRows& rows);
   void write_date_rows(const DateRows& rows, const std::string& now);
   void write_session_rows(const SessionRows& rows, const std::string& now);
   void write_block(const UsageBlock& block, const std::string& now);

@@ -59,6 +59,17 @@ struct RateLimitFilter {
   std::int64_t to_ms = std::numeric_limits<std::int64_t>::max();
 };
 
+// The days retention froze (SPEC §13, rollup/retention.h): before the local date `frozen_before`
+// (first instant `frozen_before_ms`, in the zone it was frozen in) the derived rows are final and
+// a late event is not applied; the raw events before `dropped_before_ms` (that instant, or the
+// start of the 5-hour block open across it) are gone.
+struct RetentionState {
+  std::string frozen_before;
+  std::int64_t frozen_before_ms = 0;
+  std::int64_t dropped_before_ms = 0;
+  friend bool operator==(const RetentionState&, const RetentionState&) = default;
+};
+
 // What a rollup refresh needs to know about the configuration.
 struct RollupSettings {
   const Calendar* calendar = nullptr;   // local dates
@@ -94,11 +105,13 @@ class Store {
   // refresh_rollups() brings them up to date even after a crash in between.
   virtual void commit(const IngestBatch& batch, const RollupSettings& settings) = 0;
 
-  // Recomputes every derived row whose inputs changed since the last refresh, atomically.
+  // Recomputes every derived row whose inputs changed since the last refresh, atomically. Frozen
+  // days are not recomputed; a session with dropped events gets their rows merged with its own.
   // Returns the number of rows rewritten.
   virtual std::int64_t refresh_rollups(const RollupSettings& settings) = 0;
 
-  // Recomputes every derived table from usage_events (time zone change, --rebuild).
+  // Recomputes every derived table from usage_events (time zone change, --rebuild), but the rows
+  // of frozen days and blocks (retention()), which stay as they are.
   virtual void rebuild_rollups(const RollupSettings& settings) = 0;
 
   // Marks blocks whose time is up as completed (cheap; run at least once a minute and at the
@@ -125,6 +138,9 @@ class Store {
                                                  const std::string& project = {}) = 0;
   virtual std::vector<std::string> projects() = 0;
   virtual std::int64_t event_count() = 0;
+
+  // The days frozen by retention; nullopt while none are.
+  virtual std::optional<RetentionState> retention() = 0;
 
   // Official rate-limit readings (SPEC §11), table rate_limit_snapshots. Each snapshot is stored
   // under (source, window, rate_limit_minute(captured_at)); one of a minute that already has a row

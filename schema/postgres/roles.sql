@@ -71,5 +71,13 @@ BEGIN
   IF to_regprocedure('create_usage_events_partitions(timestamptz[])') IS NOT NULL THEN
     GRANT EXECUTE ON FUNCTION create_usage_events_partitions(TIMESTAMPTZ[]) TO claude_usage_writer, claude_usage_admin;
   END IF;
+  -- Retention (008_retention.sql): its state is readable like the derived rows; writers drop the
+  -- partitions their retention emptied through the function.
+  IF to_regclass('retention_state') IS NOT NULL THEN
+    GRANT SELECT ON retention_state TO claude_usage_reader, claude_usage_self;
+  END IF;
+  IF to_regprocedure('drop_empty_usage_events_partitions(timestamptz)') IS NOT NULL THEN
+    GRANT EXECUTE ON FUNCTION drop_empty_usage_events_partitions(TIMESTAMPTZ) TO claude_usage_writer, claude_usage_admin;
+  END IF;
 END
 $$;

@@ -63,6 +63,10 @@ const std::vector<GoodValue>& good_values() {
       {"ctl.group", "ctl:\n  group: root\n", [](const Config& c) { EXPECT_EQ(c.ctl_group, "root"); }},
       {"ctl.group", "ctl:\n  group: 4242\n", [](const Config& c) { EXPECT_EQ(c.ctl_group, "4242"); }},
       {"ctl.group", "ctl:\n  group: \"\"\n", [](const Config& c) { EXPECT_EQ(c.ctl_group, ""); }},
+      {"retention.raw_events_months", "retention:\n  raw_events_months: 13\n",
+       [](const Config& c) { EXPECT_EQ(c.raw_events_months, 13); }},
+      {"retention.raw_events_months", "retention:\n  raw_events_months: 0\n",
+       [](const Config& c) { EXPECT_EQ(c.raw_events_months, 0); }},
       {"rollup.block_hours", "rollup:\n  block_hours: 1\n",
        [](const Config& c) { EXPECT_EQ(c.block_hours, 1); }},
       {"rollup.block_hours", "rollup:\n  block_hours: 24\n",
@@ -171,6 +175,10 @@ const std::vector<BadValue>& bad_values() {
       {"ctl.group", "ctl:\n  group: 4294967295\n",
        "config.yaml:2: ctl.group: must be a group name or a numeric gid; there is no group \"4294967295\""},
       {"ctl.group", "ctl:\n  group: [adm]\n", "config.yaml:2: ctl.group: must be a string, got a list"},
+      {"retention.raw_events_months", "retention:\n  raw_events_months: -1\n",
+       "config.yaml:2: retention.raw_events_months: must be an integer from 0 to 1200, got \"-1\""},
+      {"retention.raw_events_months", "retention:\n  raw_events_months: 6 months\n",
+       "config.yaml:2: retention.raw_events_months: must be an integer from 0 to 1200, got \"6 months\""},
       {"rollup.block_hours", "rollup:\n  block_hours: abc\n",
        "config.yaml:2: rollup.block_hours: must be an integer from 1 to 24, got \"abc\""},
       {"rollup.block_hours", "rollup:\n  block_hours: 0\n",
@@ -300,7 +308,7 @@ TEST(ParseConfig, ErrorLineCountsCommentsAndBlankLines) {
 TEST(ParseConfig, UnknownTopLevelKey) {
   EXPECT_EQ(error_of("timezone: UTC\n\ncolour: red\n"),
             "config.yaml:3: colour: unknown key (known: sources, timezone, identity, storage, "
-            "ctl, rollup, pricing, projects, http, log, limits)");
+            "ctl, rollup, retention, pricing, projects, http, log, limits)");
 }
 
 TEST(ParseConfig, UnknownNestedKey) {
@@ -322,7 +330,7 @@ TEST(ParseConfig, ASectionMustBeAMapping) {
 TEST(ParseConfig, DottedKeysAreNotPaths) {
   EXPECT_EQ(error_of("rollup.block_hours: 5\n"),
             "config.yaml:1: rollup.block_hours: unknown key (known: sources, timezone, identity, "
-            "storage, ctl, rollup, pricing, projects, http, log, limits)");
+            "storage, ctl, rollup, retention, pricing, projects, http, log, limits)");
 }
 
 TEST(ParseConfig, DuplicateKeys) {

@@ -84,6 +84,8 @@ TEST(RenderConfig, DefaultsAsYaml) {
       "  group: \"\"\n"
       "rollup:\n"
       "  block_hours: 5\n"
+      "retention:\n"
+      "  raw_events_months: 0\n"
       "pricing:\n"
       "  mode: auto\n"
       "  file: \"\"\n"

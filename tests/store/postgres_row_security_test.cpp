@@ -100,6 +100,9 @@ const std::vector<TableRow> kTableRows = {
     {"rollup_dirty_blocks", "INSERT INTO rollup_dirty_blocks VALUES ($1, 0)"},
     {"rate_limit_snapshots", "INSERT INTO rate_limit_snapshots VALUES ($1, 'five_hour', 1, now(), 1, now())"},
     {"ship_progress", "INSERT INTO ship_progress VALUES ($1, 'o', 1, now())"},
+    {"retention_state", "INSERT INTO retention_state VALUES ($1, '1999-01-01', now(), now(), now())"},
+    {"frozen_sessions", "INSERT INTO frozen_sessions VALUES ($1, 'x', 'p', 'p', now(), now(), 1, 1, 1, 1, 1, 1)"},
+    {"frozen_session_models", "INSERT INTO frozen_session_models VALUES ($1, 'p', 'x', 'm', 1, 1, 1, 1, 1, 1)"},
 };
 
 class PostgresRowSecurityTest : public ::testing::Test {

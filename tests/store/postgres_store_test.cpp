@@ -288,10 +288,10 @@ TEST_F(PostgresStoreTest, EveryTableWithASourceColumnIsRelabelled) {
     tables.push_back(row[0].as<std::string>());
   }
   EXPECT_EQ(tables, (std::vector<std::string>{
-                        "cache_analytics", "claude_sessions", "daily_usage_summary", "ingest_checkpoints",
-                        "model_daily_usage", "rate_limit_snapshots", "rollup_dirty_blocks", "rollup_dirty_dates",
-                        "rollup_dirty_sessions", "session_model_usage", "ship_progress", "usage_blocks",
-                        "usage_events"}));
+                        "cache_analytics", "claude_sessions", "daily_usage_summary", "frozen_session_models",
+                        "frozen_sessions", "ingest_checkpoints", "model_daily_usage", "rate_limit_snapshots",
+                        "retention_state", "rollup_dirty_blocks", "rollup_dirty_dates", "rollup_dirty_sessions",
+                        "session_model_usage", "ship_progress", "usage_blocks", "usage_events"}));
 }
 
 }  // namespace

@@ -183,10 +183,11 @@ TEST_F(SqliteIdentityTest, EveryTableWithASourceColumnIsRelabelled) {
   std::vector<std::string> tables;
   while (query.executeStep()) tables.push_back(query.getColumn(0).getString());
   EXPECT_EQ(tables, (std::vector<std::string>{
-                        "cache_analytics", "claude_sessions", "daily_usage_summary", "ingest_checkpoints",
-                        "model_daily_usage", "rate_limit_snapshots", "rollup_dirty_blocks", "rollup_dirty_dates",
-                        "rollup_dirty_sessions", "rollup_settings", "session_model_usage", "ship_outbox",
-                        "ship_quarantine", "ship_state", "unknown_models", "usage_blocks", "usage_events"}));
+                        "cache_analytics", "claude_sessions", "daily_usage_summary", "frozen_session_models",
+                        "frozen_sessions", "ingest_checkpoints", "model_daily_usage", "rate_limit_snapshots",
+                        "retention_state", "rollup_dirty_blocks", "rollup_dirty_dates", "rollup_dirty_sessions",
+                        "rollup_settings", "session_model_usage", "ship_outbox", "ship_quarantine", "ship_state",
+                        "unknown_models", "usage_blocks", "usage_events"}));
 }
 
 }  // namespace

@@ -150,6 +150,7 @@ class RefusingStore final : public Store {
   }
   std::vector<std::string> projects() override { return store_.projects(); }
   std::int64_t event_count() override { return store_.event_count(); }
+  std::optional<RetentionState> retention() override { return store_.retention(); }
   std::vector<StoredEventKey> events_of_file(const std::string& project, const std::string& session_id,
                                              const std::string& file) override {
     return store_.events_of_file(project, session_id, file);

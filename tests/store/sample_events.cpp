@@ -91,6 +91,11 @@ void expect_same_tables(Store& truth, Store& copy) {
     EXPECT_EQ(expected_events[i], events[i]) << "event " << expected_events[i].id;
   }
   EXPECT_EQ(sorted_checkpoints(truth), sorted_checkpoints(copy));
+  expect_same_rollups(truth, copy);
+  EXPECT_EQ(truth.rate_limit_snapshots({}), copy.rate_limit_snapshots({})) << "rate_limit_snapshots";
+}
+
+void expect_same_rollups(Store& truth, Store& copy) {
   expect_rows("daily_usage_summary", truth.daily_summaries(), copy.daily_summaries(), &DailySummaryRow::cost_usd);
   expect_rows("model_daily_usage", truth.model_daily(), copy.model_daily(), &ModelDailyRow::cost_usd);
   expect_rows("cache_analytics", truth.cache_analytics(), copy.cache_analytics(),
@@ -98,7 +103,6 @@ void expect_same_tables(Store& truth, Store& copy) {
   expect_rows("claude_sessions", truth.sessions(), copy.sessions(), &SessionRow::cost_usd);
   expect_rows("session_model_usage", truth.session_models(), copy.session_models(), &SessionModelRow::cost_usd);
   expect_rows("usage_blocks", truth.usage_blocks(), copy.usage_blocks(), &UsageBlock::cost_usd);
-  EXPECT_EQ(truth.rate_limit_snapshots({}), copy.rate_limit_snapshots({})) << "rate_limit_snapshots";
 }
 
 }  // namespace cu::test

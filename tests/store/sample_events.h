@@ -27,4 +27,7 @@ UsageEvent sample_event(std::int64_t id, const std::string& timestamp, const std
 // (PostgreSQL stores NUMERIC(20,10)).
 void expect_same_tables(Store& source_of_truth, Store& copy);
 
+// The derived tables alone (daily, model, cache, sessions, session models, blocks), as above.
+void expect_same_rollups(Store& source_of_truth, Store& copy);
+
 }  // namespace cu::test

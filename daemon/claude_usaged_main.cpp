@@ -146,7 +146,7 @@ struct Pipeline {
     }
     retention_waiting = false;
     retention = store->retention();
-    ingestor->set_frozen(retention);
+    ingestor->note_retention();
     if (result.frozen) {
       cu::log::info("retention: the days before {} are frozen; {} raw events dropped ({} sessions keep their rows)",
                       steps.front(), result.dropped_events, result.frozen_sessions);

@@ -52,12 +52,13 @@ void Ingestor::load() {
   const std::int64_t max_id = store_.load_message_ids([this](std::string_view id) { dedup_.note_stored(id); });
   next_event_id_ = max_id + 1;
   batch_first_id_ = next_event_id_;
-  stored_events_ = store_.event_count();
-  set_frozen(store_.retention());
+  note_retention();
 }
 
-void Ingestor::set_frozen(const std::optional<RetentionState>& frozen) {
+void Ingestor::note_retention() {
+  const std::optional<RetentionState> frozen = store_.retention();
   frozen_before_ms_ = frozen ? frozen->frozen_before_ms : std::numeric_limits<std::int64_t>::min();
+  stored_events_ = store_.event_count();
 }
 
 void Ingestor::reload() {

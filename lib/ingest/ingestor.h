@@ -65,9 +65,10 @@ class Ingestor {
   // Loads checkpoints and the dedup index from the store. Call once before ingesting.
   void load();
 
-  // The days frozen by retention, as the store records them after a freeze: their entries are
-  // counted as late and not applied from now on. load() reads it from the store.
-  void set_frozen(const std::optional<RetentionState>& frozen);
+  // Reads the days retention froze (Store::retention) and the stored events' count again, after
+  // the store froze more days: entries of frozen days are counted as late and not applied. load()
+  // does this too. Call with nothing pending.
+  void note_retention();
 
   // Forgets all uncommitted state and loads again from the store (after a failed commit).
   void reload();
@@ -160,7 +161,7 @@ class Ingestor {
   LineReader reader_{256u << 10};
   DedupIndex dedup_;
   std::int64_t next_event_id_ = 1;
-  std::int64_t frozen_before_ms_ = std::numeric_limits<std::int64_t>::min();  // set_frozen
+  std::int64_t frozen_before_ms_ = std::numeric_limits<std::int64_t>::min();  // note_retention
   CheckpointMap checkpoints_;  // by absolute path
   IngestBatch batch_;
   std::int64_t stored_events_ = 0;

@@ -47,8 +47,9 @@ REVOKE UPDATE, DELETE ON source_owners FROM claude_usage_writer;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO claude_usage_writer;
 
 -- The row-level security policies read source_owners, so everyone they apply to needs SELECT on it.
-GRANT SELECT ON usage_events, claude_sessions, daily_usage_summary, model_daily_usage, cache_analytics,
-  usage_blocks, session_model_usage, rate_limit_snapshots, source_owners TO claude_usage_reader, claude_usage_self;
+GRANT SELECT ON usage_events, claude_sessions, daily_usage_summary, model_daily_usage, model_monthly_usage,
+  cache_analytics, usage_blocks, session_model_usage, rate_limit_snapshots, source_owners
+  TO claude_usage_reader, claude_usage_self;
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO claude_usage_admin;
 REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM claude_usage_admin;

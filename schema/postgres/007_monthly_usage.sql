@@ -23,7 +23,8 @@
 
 CREATE TABLE model_monthly_usage (
   source                TEXT           NOT NULL,
-  month                 DATE           NOT NULL,  -- first day of the month (of model_daily_usage.date)
+  month                 DATE           NOT NULL   -- first day of the month (of model_daily_usage.date)
+                        CHECK (month = date_trunc('month', month)::date),
   model                 TEXT           NOT NULL,  -- as model_daily_usage: '<model>-fast' for fast entries
   input_tokens          BIGINT         NOT NULL,
   output_tokens         BIGINT         NOT NULL,

@@ -49,6 +49,15 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE O
 -- The row-level security policies read source_owners, so everyone they apply to needs SELECT on it.
 GRANT SELECT ON usage_events, claude_sessions, daily_usage_summary, model_daily_usage, cache_analytics,
   usage_blocks, session_model_usage, rate_limit_snapshots, source_owners TO claude_usage_reader, claude_usage_self;
+-- Tables of later migrations, when the schema has them already (a schema of an older version
+-- gets them from the migration that creates them, which copies model_daily_usage's privileges).
+DO $$
+BEGIN
+  IF to_regclass('model_monthly_usage') IS NOT NULL THEN
+    GRANT SELECT ON model_monthly_usage TO claude_usage_reader, claude_usage_self;
+  END IF;
+END
+$$;
 
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO claude_usage_admin;
 REVOKE INSERT, UPDATE, DELETE ON schema_migrations FROM claude_usage_admin;

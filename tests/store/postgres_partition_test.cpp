@@ -42,9 +42,9 @@ class PostgresPartitionTest : public ::testing::Test {
     return store.apply_shipment(batch, settings(), true);
   }
 
-  // Copies every row of every table of `from` that `to` has too into the same table of `to`
-  // (through JSON, so that each value reads back as it was written), schema_migrations aside.
-  // Tables of later migrations are empty in `from`.
+  // Copies every row of every table of `from` into the same table of `to` (through JSON, so that
+  // each value reads back as it was written), schema_migrations and the tables `to` does not have
+  // yet (a later migration creates and fills them) aside.
   static void copy_rows(const test::ScratchDatabase& from, const test::ScratchDatabase& to) {
     pqxx::connection reading(from.url());
     pqxx::connection writing(to.url());

@@ -5,9 +5,7 @@
 // real LOGIN role (trust authentication over the server's Unix socket).
 #include <gtest/gtest.h>
 
-#include <atomic>
 #include <functional>
-#include <random>
 #include <set>
 
 #include <fmt/format.h>
@@ -30,51 +28,6 @@ using test::sample_event;
 constexpr const char* kAna = "ana@laptop";
 constexpr const char* kBob = "bob@desk";
 
-// Login roles unique to one test, created on construction and dropped on destruction (roles are
-// the server's, not the scratch database's). Declared before the database, so dropped after it.
-class LoginRoles {
- public:
-  explicit LoginRoles(std::string server_url) : server_url_(std::move(server_url)) {
-    static std::atomic<int> counter{0};
-    prefix_ = fmt::format("cu_rls_{}_{}_{:06x}", ::getpid(), counter++, std::random_device()() & 0xffffff);
-  }
-  ~LoginRoles() {
-    for (auto role = created_.rbegin(); role != created_.rend(); ++role) {
-      try {
-        run(fmt::format("DROP ROLE IF EXISTS {}", *role));
-      } catch (const std::exception& error) {
-        fmt::print(stderr, "cannot drop role {}: {}\n", *role, error.what());
-      }
-    }
-  }
-  LoginRoles(const LoginRoles&) = delete;
-  LoginRoles& operator=(const LoginRoles&) = delete;
-
-  // Creates the role <prefix>_<suffix>, a member of `groups` (comma-separated, may be empty), and
-  // returns its name.
-  std::string create(const std::string& suffix, const std::string& groups, bool login = true) {
-    const std::string name = prefix_ + "_" + suffix;
-    const std::string in_roles = groups.empty() ? "" : "IN ROLE " + groups;
-    run(fmt::format("CREATE ROLE {} {} {}", name, login ? "LOGIN" : "NOLOGIN", in_roles));
-    created_.push_back(name);
-    return name;
-  }
-  void grant(const std::string& role, const std::string& members) const {
-    run(fmt::format("GRANT {} TO {}", role, members));
-  }
-
- private:
-  void run(const std::string& sql) const {
-    pqxx::connection connection(server_url_);
-    pqxx::nontransaction t(connection);
-    t.exec(sql);
-  }
-
-  std::string server_url_;
-  std::string prefix_;
-  std::vector<std::string> created_;
-};
-
 // Every table a daemon writes, with the columns of one row of `source` that is not there yet.
 struct TableRow {
   const char* table;
@@ -90,6 +43,8 @@ const std::vector<TableRow> kTableRows = {
     {"daily_usage_summary",
      "INSERT INTO daily_usage_summary VALUES ($1, '1999-01-01', 1, 1, 1, 1, 4, 1, 1, 'm', now(), now())"},
     {"model_daily_usage", "INSERT INTO model_daily_usage VALUES ($1, '1999-01-01', 'm', 1, 1, 1, 1, 4, 1, 1, now())"},
+    {"model_monthly_usage",
+     "INSERT INTO model_monthly_usage VALUES ($1, '1999-02-01', 'm', 1, 1, 1, 1, 4, 1, 1, now())"},
     {"cache_analytics", "INSERT INTO cache_analytics VALUES ($1, '1999-01-01', 2, 1, 0.5, 0, now())"},
     {"usage_blocks",
      "INSERT INTO usage_blocks VALUES ($1, 'x', now(), now(), now(), now(), 1, 1, 1, 1, 4, 1, 1, 1, 'm', 'active',"
@@ -193,7 +148,7 @@ class PostgresRowSecurityTest : public ::testing::Test {
 
   Calendar calendar_;
   PriceTable prices_ = PriceTable::builtin();
-  std::optional<LoginRoles> roles_;  // before database_: dropped after it
+  std::optional<test::LoginRoles> roles_;  // before database_: dropped after it
   std::optional<test::ScratchDatabase> database_;
   std::string ana_;
   std::string bob_;

@@ -74,4 +74,37 @@ void ScratchDatabase::disconnect_all() const {
 ScratchPostgresStore::ScratchPostgresStore(const std::string& server_url, std::string source)
     : ScratchHolder{ScratchDatabase(server_url)}, PostgresStore(ScratchHolder::database.options(), std::move(source)) {}
 
+LoginRoles::LoginRoles(std::string server_url) : server_url_(std::move(server_url)) {
+  static std::atomic<int> counter{0};
+  prefix_ = fmt::format("cu_rls_{}_{}_{:06x}", ::getpid(), counter++, std::random_device()() & 0xffffff);
+}
+
+LoginRoles::~LoginRoles() {
+  for (auto role = created_.rbegin(); role != created_.rend(); ++role) {
+    try {
+      run(fmt::format("DROP ROLE IF EXISTS {}", *role));
+    } catch (const std::exception& error) {
+      fmt::print(stderr, "cannot drop role {}: {}\n", *role, error.what());
+    }
+  }
+}
+
+std::string LoginRoles::create(const std::string& suffix, const std::string& groups, bool login) {
+  const std::string name = prefix_ + "_" + suffix;
+  const std::string in_roles = groups.empty() ? "" : "IN ROLE " + groups;
+  run(fmt::format("CREATE ROLE {} {} {}", name, login ? "LOGIN" : "NOLOGIN", in_roles));
+  created_.push_back(name);
+  return name;
+}
+
+void LoginRoles::grant(const std::string& role, const std::string& members) const {
+  run(fmt::format("GRANT {} TO {}", role, members));
+}
+
+void LoginRoles::run(const std::string& sql) const {
+  pqxx::connection connection(server_url_);
+  pqxx::nontransaction t(connection);
+  t.exec(sql);
+}
+
 }  // namespace cu::test

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "store/postgres_store.h"
 #include "support/test_support.h"
@@ -42,6 +43,29 @@ class ScratchDatabase {
   std::string server_url_;
   std::string name_;
   std::string url_;
+};
+
+// Login roles unique to one test, created on construction and dropped on destruction (roles are
+// the server's, not a scratch database's). Declare it before the database, so that it is dropped
+// after it.
+class LoginRoles {
+ public:
+  explicit LoginRoles(std::string server_url);
+  ~LoginRoles();
+  LoginRoles(const LoginRoles&) = delete;
+  LoginRoles& operator=(const LoginRoles&) = delete;
+
+  // Creates the role <prefix>_<suffix>, a member of `groups` (comma-separated, may be empty), and
+  // returns its name.
+  std::string create(const std::string& suffix, const std::string& groups, bool login = true);
+  void grant(const std::string& role, const std::string& members) const;
+
+ private:
+  void run(const std::string& sql) const;
+
+  std::string server_url_;
+  std::string prefix_;
+  std::vector<std::string> created_;
 };
 
 namespace detail {

@@ -177,7 +177,7 @@ std::int64_t PostgresStore::Impl::refresh(pqxx::work& t, const RollupSettings& s
   refresh_sessions(t, sessions);
   if (!blocks.empty()) {
     std::int64_t since_ms = blocks[0][0].as<std::int64_t>();
-    if (frozen) since_ms = std::max(since_ms, frozen->frozen_before_ms);
+    if (frozen) since_ms = std::max(since_ms, frozen->dropped_before_ms);
     refresh_blocks(t, since_ms, settings);
   }
   return refreshed;

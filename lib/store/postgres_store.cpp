@@ -225,7 +225,7 @@ void PostgresStore::Impl::mark_everything(pqxx::work& t, const RollupSettings& s
   }
   t.exec_params(sql::kMarkAllSessions, source);
   t.exec_params(sql::kMarkBlocks, source,
-                retention ? retention->frozen_before_ms : std::numeric_limits<std::int64_t>::min());
+                retention ? retention->dropped_before_ms : std::numeric_limits<std::int64_t>::min());
 }
 
 PostgresStore::PostgresStore(const PostgresOptions& options, std::string source) {

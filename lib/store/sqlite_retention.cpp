@@ -96,6 +96,11 @@ SqliteStore::FreezeResult SqliteStore::freeze_before(const std::string& date, co
   Impl& d = *impl_;
   FreezeResult result;
   if (const auto current = d.read_retention(); current && current->frozen_before >= date) return result;
+  // Checked before anything is written, so that waiting for the outbox writes nothing.
+  if (d.shipping_on() && Impl::integer_of(d.cached(sql::kOutboxCount), d.source) > 0) {
+    result.waiting_for_outbox = true;
+    return result;
+  }
   refresh_rollups(settings);  // the rows about to become final are current
   SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
   const std::optional<RetentionState> current = d.read_retention();

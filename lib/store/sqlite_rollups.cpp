@@ -178,7 +178,7 @@ void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dirty_date
   for (const std::string& date : dirty_dates) {
     if (!frozen || date >= frozen->frozen_before) dates.push_back(date);
   }
-  if (frozen && blocks_since_ms) blocks_since_ms = std::max(*blocks_since_ms, frozen->frozen_before_ms);
+  if (frozen && blocks_since_ms) blocks_since_ms = std::max(*blocks_since_ms, frozen->dropped_before_ms);
   std::optional<BlockResumePoint> blocks;
   if (blocks_since_ms) blocks = prepare_blocks(*blocks_since_ms);
 

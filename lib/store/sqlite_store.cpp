@@ -436,7 +436,7 @@ void SqliteStore::rebuild_rollups(const RollupSettings& settings) {
     for (const std::string& date : dates) Impl::run(d.mark_date, d.source, date);
     SQLite::Statement all_sessions(d.db, sql::kAllSessionKeys);
     Impl::run(all_sessions, d.source);
-    Impl::run(d.mark_blocks, d.source, frozen ? frozen->frozen_before_ms : std::numeric_limits<std::int64_t>::min());
+    Impl::run(d.mark_blocks, d.source, frozen ? frozen->dropped_before_ms : std::numeric_limits<std::int64_t>::min());
     if (d.shipping_on()) Impl::run(d.outbox_marker, d.source, kOutboxRebuild);
     transaction.commit();
   }

@@ -165,6 +165,32 @@ void write_blocks(pqxx::work& t, const std::string& source, const std::vector<Us
 
 }  // namespace
 
+void PostgresStore::Impl::write_frozen_history(pqxx::work& t, const FrozenHistory& history) {
+  PgArray dates;
+  for (const DailySummaryRow& day : history.days) dates.add(day.date);
+  for (const ModelDailyRow& model : history.models) dates.add(model.date);
+  if (!dates.empty()) t.exec_params(sql::kDeleteModelDays, source, dates.str());
+  write_days(t, source, history.days);
+  write_model_days(t, source, history.models);
+  write_cache_days(t, source, history.caches);
+  write_blocks(t, source, history.blocks);
+  for (const SessionRow& row : history.sessions) {
+    t.exec_params(sql::kUpsertFrozenSession, source, row.session_id, row.project_path, row.project_name,
+                  pg_time(row.session_start_ms), pg_time(row.session_end_ms), row.tokens.input, row.tokens.output,
+                  row.tokens.cache_creation, row.tokens.cache_read, row.cost_usd, row.message_count);
+    t.exec_params(sql::kDeleteFrozenSessionModels, source, row.project_path, row.session_id);
+  }
+  for (const SessionModelRow& model : history.session_models) {
+    t.exec_params(sql::kInsertFrozenSessionModel, source, model.project_path, model.session_id, model.model,
+                  model.tokens.input, model.tokens.output, model.tokens.cache_creation, model.tokens.cache_read,
+                  model.cost_usd, model.request_count);
+  }
+  const RetentionState& state = history.state;
+  t.exec_params(sql::kSetRetentionState, source, state.frozen_before, pg_time(state.frozen_before_ms),
+                pg_time(state.dropped_before_ms));
+  t.exec_params(sql::kMarkFrozenSessions, source);
+}
+
 std::int64_t PostgresStore::Impl::refresh(pqxx::work& t, const RollupSettings& settings) {
   std::vector<std::string> dates = taken_dates(t, source);
   const std::vector<SessionKey> sessions = taken_sessions(t, source);
@@ -250,12 +276,15 @@ void PostgresStore::Impl::refresh_sessions(pqxx::work& t, const std::vector<Sess
 
 // As SqliteStore::Impl::refresh_blocks: recomputes from the first block `since_ms` may have changed.
 void PostgresStore::Impl::refresh_blocks(pqxx::work& t, std::int64_t since_ms, const RollupSettings& settings) {
+  // The blocks before the drop instant are final and their events gone: the resumption is sought,
+  // and blocks are removed, among the later ones only.
   std::vector<UsageBlock> stored;
   for (const pqxx::row& row : t.exec_params(sql::kStoredBlocks, source)) {
     UsageBlock block;
     block.block_id = pg_text(row[0]);
     block.start_ms = row[1].as<std::int64_t>();
     block.actual_end_ms = row[2].as<std::int64_t>();
+    if (frozen && block.start_ms < frozen->dropped_before_ms) continue;
     stored.push_back(std::move(block));
   }
   const BlockResumePoint point = block_resume_point(stored, since_ms);

@@ -78,6 +78,8 @@ bool PostgresStore::apply_shipment(const ShipBatch& batch, const RollupSettings&
     return false;
   }
   if (!batch.relabel_from.empty()) adopt_rows(t, batch.relabel_from, d.source, batch.origin);
+  // The frozen rows first: the retention state they bring keeps the refresh off those days.
+  if (batch.frozen_history) d.write_frozen_history(t, *batch.frozen_history);
   d.apply(t, batch.changes, settings, batch.resync ? &batch.keep_ids : nullptr);
   d.write_rate_limits(t, batch.rate_limits, /*shipped=*/true);
   if (batch.rebuild) d.mark_everything(t, settings);

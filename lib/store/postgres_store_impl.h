@@ -13,6 +13,7 @@
 
 #include "rollup/retention.h"
 #include "store/postgres_store.h"
+#include "store/ship_batch.h"
 
 namespace cu {
 
@@ -70,6 +71,9 @@ struct PostgresStore::Impl {
   // emptied partitions are dropped afterwards, outside `t` (drop_empty_partitions).
   void freeze(pqxx::work& t, const std::string& date, std::int64_t drop_before_ms, const RollupSettings& settings);
   void drop_empty_partitions(std::int64_t before_ms);
+  // Writes the frozen rows a resync carries (ship_batch.h) and the retention state, and marks the
+  // frozen sessions dirty so that the refresh merges their parts (postgres_rollups.cpp).
+  void write_frozen_history(pqxx::work& t, const FrozenHistory& history);
 };
 
 // A text field's bytes (NULL reads as "").

@@ -10,6 +10,19 @@
 
 namespace cu {
 
+// The rows of the days a local database froze (retention), which PostgreSQL cannot compute from
+// the events it is sent: they travel with a resync, so that turning shipping on after a freeze
+// brings the frozen history too.
+struct FrozenHistory {
+  RetentionState state;
+  std::vector<DailySummaryRow> days;       // dates before state.frozen_before
+  std::vector<ModelDailyRow> models;       // of those dates
+  std::vector<CacheAnalyticsRow> caches;   // of those dates
+  std::vector<UsageBlock> blocks;          // starting before state.dropped_before_ms
+  std::vector<SessionRow> sessions;        // the frozen parts of sessions (frozen_sessions)
+  std::vector<SessionModelRow> session_models;
+};
+
 // A run of outbox rows (seq after the last shipped one, up to `last_seq`) turned into the current
 // local state of every key they touched. Applying it makes PostgreSQL's copy of those keys equal
 // to the local one, so applying it twice changes nothing.
@@ -29,6 +42,8 @@ struct ShipBatch {
   // are not in `keep_ids` (every id stored locally).
   bool resync = false;
   std::vector<std::int64_t> keep_ids;
+  // With `resync`, when the local database froze days: their rows.
+  std::optional<FrozenHistory> frozen_history;
 
   // The local rollups were rebuilt (time zone change, --rebuild): rebuild the remote ones too.
   bool rebuild = false;

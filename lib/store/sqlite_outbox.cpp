@@ -153,6 +153,7 @@ ShipBatch SqliteStore::read_ship_batch(std::int64_t after_seq, std::size_t max_r
                                                    column(3).getString(), column(4).getInt64()});
   }
   batch.rate_limits = d.outbox_rate_limits(after_seq, batch.last_seq);
+  if (batch.resync) batch.frozen_history = frozen_history();
   if (batch.resync) {
     SQLite::Statement all(d.db, sql::kEventIds);
     Impl::run_bind(all, d.source);

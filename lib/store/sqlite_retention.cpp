@@ -83,6 +83,53 @@ void SqliteStore::Impl::write_frozen_part(const SessionRows& rows) {
   }
 }
 
+std::optional<FrozenHistory> SqliteStore::frozen_history() {
+  Impl& d = *impl_;
+  const std::optional<RetentionState> state = d.read_retention();
+  if (!state) return std::nullopt;
+  FrozenHistory history;
+  history.state = *state;
+  SqliteStore& store = *this;
+  const auto frozen_date = [&](const auto& row) { return row.date < state->frozen_before; };
+  for (DailySummaryRow& row : store.daily_summaries()) {
+    if (frozen_date(row)) history.days.push_back(std::move(row));
+  }
+  for (ModelDailyRow& row : store.model_daily()) {
+    if (frozen_date(row)) history.models.push_back(std::move(row));
+  }
+  for (CacheAnalyticsRow& row : store.cache_analytics()) {
+    if (frozen_date(row)) history.caches.push_back(std::move(row));
+  }
+  for (UsageBlock& block : store.usage_blocks()) {
+    if (block.start_ms < state->dropped_before_ms) history.blocks.push_back(std::move(block));
+  }
+  SQLite::Statement sessions(d.db, sql::kAllFrozenSessions);
+  sessions.bind(1, d.source);
+  while (sessions.executeStep()) {
+    SessionRow& row = history.sessions.emplace_back();
+    row.project_path = sessions.getColumn(0).getString();
+    row.session_id = sessions.getColumn(1).getString();
+    row.project_name = sessions.getColumn(2).getString();
+    row.session_start_ms = parse_stored_time(sessions.getColumn(3).getString());
+    row.session_end_ms = parse_stored_time(sessions.getColumn(4).getString());
+    row.tokens = tokens_at(sessions, 5);
+    row.cost_usd = sessions.getColumn(9).getDouble();
+    row.message_count = sessions.getColumn(10).getInt64();
+  }
+  SQLite::Statement models(d.db, sql::kAllFrozenSessionModels);
+  models.bind(1, d.source);
+  while (models.executeStep()) {
+    SessionModelRow& row = history.session_models.emplace_back();
+    row.project_path = models.getColumn(0).getString();
+    row.session_id = models.getColumn(1).getString();
+    row.model = models.getColumn(2).getString();
+    row.tokens = tokens_at(models, 3);
+    row.cost_usd = models.getColumn(7).getDouble();
+    row.request_count = models.getColumn(8).getInt64();
+  }
+  return history;
+}
+
 std::optional<RetentionState> SqliteStore::retention() { return impl_->read_retention(); }
 
 std::optional<std::string> SqliteStore::first_event_date(const Calendar& calendar) {

@@ -149,9 +149,13 @@ void SqliteStore::Impl::write_block(const UsageBlock& block, const std::string& 
 }
 
 BlockResumePoint SqliteStore::Impl::prepare_blocks(std::int64_t since_ms) {
+  // The blocks before the drop instant are final and their events gone: the resumption is sought,
+  // and blocks are removed, among the later ones only.
   std::vector<UsageBlock> stored;
   SQLite::Statement& query = cached(sql::kBlockRows);
-  run_bind(query, source, std::optional<std::string>(), std::optional<std::string>());
+  run_bind(query, source,
+           frozen ? std::optional<std::string>(format_timestamp_ms(frozen->dropped_before_ms)) : std::nullopt,
+           std::optional<std::string>());
   while (query.executeStep()) {
     UsageBlock block;
     block.block_id = query.getColumn(0).getString();

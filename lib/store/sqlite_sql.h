@@ -420,6 +420,13 @@ inline constexpr const char* kFrozenSession =
 inline constexpr const char* kFrozenSessionModels =
     "SELECT model, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, request_count"
     " FROM frozen_session_models WHERE source = ?1 AND project_path = ?2 AND session_id = ?3 ORDER BY model";
+inline constexpr const char* kAllFrozenSessions =
+    "SELECT project_path, session_id, project_name, session_start, session_end, input_tokens, output_tokens,"
+    " cache_creation_tokens, cache_read_tokens, cost_usd, message_count FROM frozen_sessions WHERE source = ?1"
+    " ORDER BY project_path, session_id";
+inline constexpr const char* kAllFrozenSessionModels =
+    "SELECT project_path, session_id, model, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,"
+    " cost_usd, request_count FROM frozen_session_models WHERE source = ?1 ORDER BY project_path, session_id, model";
 inline constexpr const char* kUpsertFrozenSession =
     "INSERT OR REPLACE INTO frozen_sessions (source, session_id, project_path, project_name, session_start,"
     " session_end, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, message_count)"

@@ -118,6 +118,10 @@ class SqliteStore final : public Store {
   // transaction short.
   FreezeResult freeze_before(const std::string& date, const RollupSettings& settings);
 
+  // The rows of the frozen days, blocks and session parts, which a resync carries to PostgreSQL
+  // (ship_batch.h); nullopt when no day is frozen.
+  std::optional<FrozenHistory> frozen_history();
+
   // The local date of the earliest stored event; nullopt when there is none.
   std::optional<std::string> first_event_date(const Calendar& calendar);
 

@@ -136,6 +136,7 @@ struct SqliteStore::Impl {
   std::optional<RetentionState> frozen;
   SessionRows frozen_part(const SessionKey& key);
   void write_frozen_part(const SessionRows& rows);
+
   void write_date_rows(const DateRows& rows, const std::string& now);
   void write_session_rows(const SessionRows& rows, const std::string& now);
   void write_block(const UsageBlock& block, const std::string& now);

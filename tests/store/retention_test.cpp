@@ -110,6 +110,9 @@ TEST_F(RetentionTest, FrozenDaysKeepTheirRowsAndTheirEventsGo) {
 
   const auto first = frozen_.freeze_before("2026-02-01", settings());
   EXPECT_TRUE(first.frozen);
+  test::expect_same_rollups(reference_, frozen_);
+  frozen_.rebuild_rollups(settings());
+  test::expect_same_rollups(reference_, frozen_);
   const auto second = frozen_.freeze_before("2026-03-01", settings());
   EXPECT_TRUE(second.frozen);
   EXPECT_FALSE(frozen_.freeze_before("2026-02-15", settings()).frozen);  // already frozen
@@ -131,6 +134,26 @@ TEST_F(RetentionTest, FrozenDaysKeepTheirRowsAndTheirEventsGo) {
   test::expect_same_rollups(reference_, frozen_);
   // A rebuild (time zone or price change, --rebuild) keeps the frozen rows and merges the sessions.
   frozen_.rebuild_rollups(settings());
+  test::expect_same_rollups(reference_, frozen_);
+}
+
+// No block open across the cut-off (2026-01-31T18:30Z): the events go up to it, and the last block
+// before it, whose events are gone, stays as it was through a rebuild and later events.
+TEST_F(RetentionTest, TheLastBlockBeforeACutOffInAGapStays) {
+  std::vector<UsageEvent> events;
+  std::int64_t id = 1;
+  for (const char* at : {"2026-01-30T08:00:00.000Z", "2026-01-31T10:00:00.000Z", "2026-01-31T12:00:00.000Z",
+                         "2026-02-01T02:00:00.000Z", "2026-02-03T05:00:00.000Z"}) {
+    events.push_back(test::sample_event(id++, at, "s1", 10));
+  }
+  commit_both(events);
+  ASSERT_TRUE(frozen_.freeze_before("2026-02-01", settings()).frozen);
+  EXPECT_EQ(frozen_.retention()->dropped_before_ms, ms("2026-01-31T18:30:00.000Z"));
+  EXPECT_EQ(frozen_.event_count(), 2);
+  test::expect_same_rollups(reference_, frozen_);
+  frozen_.rebuild_rollups(settings());
+  test::expect_same_rollups(reference_, frozen_);
+  commit_both({test::sample_event(id++, "2026-02-01T03:00:00.000Z", "s1", 10)});
   test::expect_same_rollups(reference_, frozen_);
 }
 
@@ -204,6 +227,28 @@ TEST_F(RetentionTest, PostgresFollowsTheFreezeAndDropsEmptiedPartitions) {
   // Later events, and a rebuild there, keep PostgreSQL equal to the reference.
   commit_both(history(10'000, ms("2026-04-25T00:00:00.000Z"), ms("2026-05-05T00:00:00.000Z")));
   frozen_.rebuild_rollups(settings());
+  ASSERT_TRUE(shipper.drain());
+  test::expect_same_rollups(reference_, remote);
+}
+
+TEST_F(RetentionTest, ShippingTurnedOnAfterAFreezeBringsTheFrozenHistory) {
+  CU_POSTGRES_URL_OR_SKIP(url);
+  test::ScratchDatabase database(url);
+  commit_both(history(1, ms("2026-01-05T00:00:00.000Z"), ms("2026-04-25T00:00:00.000Z")));
+  ASSERT_TRUE(frozen_.freeze_before("2026-02-01", settings()).frozen);
+  ASSERT_TRUE(frozen_.freeze_before("2026-03-01", settings()).frozen);
+  // PostgreSQL configured only now: the resync carries the frozen days', blocks' and sessions'
+  // rows with the events that are left.
+  frozen_.set_shipping(true);
+  const auto connector = [&database] { return std::make_unique<PostgresStore>(database.options(), kSource); };
+  Shipper shipper(frozen_, connector, settings());
+  ASSERT_TRUE(shipper.drain());
+  PostgresStore remote(database.options(), kSource);
+  EXPECT_EQ(remote.retention(), frozen_.retention());
+  test::expect_same_tables(frozen_, remote);
+  test::expect_same_rollups(reference_, remote);
+  // And the sessions across the cut-off go on adding up there.
+  commit_both(history(10'000, ms("2026-04-25T00:00:00.000Z"), ms("2026-05-05T00:00:00.000Z")));
   ASSERT_TRUE(shipper.drain());
   test::expect_same_rollups(reference_, remote);
 }

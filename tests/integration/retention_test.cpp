@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 
 #include <date/date.h>
 #include <fmt/format.h>
@@ -39,6 +40,22 @@ constexpr const char* kLateLine =
     R"("requestId":"req_late_1","message":{"model":"claude-sonnet-4-5-20250929","id":"msg_late_1","type":"message",)"
     R"("role":"assistant","usage":{"input_tokens":1000,"output_tokens":500}}})"
     "\n";
+
+// The first usage line of the shared logs from 2026-01, a month the test freezes.
+std::string frozen_usage_line(const fs::path& logs) {
+  for (const fs::directory_entry& entry : fs::recursive_directory_iterator(logs / "projects")) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".jsonl") continue;
+    std::ifstream in(entry.path());
+    for (std::string line; std::getline(in, line);) {
+      if (line.find("\"timestamp\":\"2026-01") != std::string::npos &&
+          line.find("\"output_tokens\"") != std::string::npos && line.find("\"id\":\"msg_") != std::string::npos) {
+        return line + "\n";
+      }
+    }
+  }
+  ADD_FAILURE() << "no usage line of 2026-01 in " << logs;
+  return {};
+}
 
 class RetentionDaemonTest : public ::testing::Test {
  protected:
@@ -120,6 +137,15 @@ TEST_F(RetentionDaemonTest, FrozenDaysReadAsBeforeAndLateLinesAreCounted) {
                          std::chrono::seconds(30)))
       << last.dump();
   EXPECT_EQ(report("daily --json"), before["daily --json"]);
+
+  // A copy of a line of the shared logs from a frozen day (a restored backup, a resumed session's
+  // copied history): a late duplicate, counted and not applied either.
+  write_file(extra_root_ / "projects" / "-home-ana-late" / "copy.jsonl", frozen_usage_line(*shared_claude_logs()));
+  ASSERT_TRUE(wait_until([&] { return (last = status()).value("retention", Json::object()).value("late_events", 0) == 2; },
+                         std::chrono::seconds(30)))
+      << last.dump();
+  EXPECT_EQ(report("daily --json"), before["daily --json"]);
+  expect_same_sessions(sessions_before, Json::parse(report("session --json")));
 
   // Computed from raw events over a range reaching before the cut-off: refused, saying why.
   const CommandResult partial =

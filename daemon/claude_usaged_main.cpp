@@ -128,8 +128,8 @@ struct Pipeline {
     retention = store->retention();
   }
 
-  // One step of retention (retention.raw_events_months; SPEC §13): freezes the days of one more
-  // month at most, so that no transaction holds the database for long. Returns whether another
+  // One step of retention (retention.raw_events_months; SPEC §13): freezes one more day, so that
+  // no transaction holds the database (and the loop) for long. Returns whether another
   // step is due now. Call only with nothing uncommitted in the ingestor: its pending events could
   // belong to the days being frozen.
   bool retention_step() {
@@ -139,6 +139,7 @@ struct Pipeline {
                                                       : store->first_event_date(calendar);
     const std::vector<std::string> steps = cu::freeze_steps(from, target);
     if (steps.empty()) return false;
+    const auto started = std::chrono::steady_clock::now();
     const cu::SqliteStore::FreezeResult result = store->freeze_before(steps.front(), settings());
     if (result.waiting_for_outbox) {
       retention_waiting = true;
@@ -148,8 +149,9 @@ struct Pipeline {
     retention = store->retention();
     ingestor->note_retention();
     if (result.frozen) {
-      cu::log::info("retention: the days before {} are frozen; {} raw events dropped ({} sessions keep their rows)",
-                      steps.front(), result.dropped_events, result.frozen_sessions);
+      const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+      cu::log::info("retention: the days before {} are frozen; {} raw events dropped ({} sessions keep their rows) in {} ms",
+                    steps.front(), result.dropped_events, result.frozen_sessions, took.count());
     }
     return steps.size() > 1;
   }
@@ -291,9 +293,11 @@ int run_once(const Options& options) {
   pipeline.note_unknown_models();
   std::optional<cu::Shipper> shipper;
   if (pipeline.postgres) shipper.emplace(*pipeline.store, pipeline.connector(), pipeline.settings());
-  // Retention waits for an empty outbox: ship first, then freeze (and ship the freeze).
-  if (shipper) shipper->drain();
-  while (pipeline.retention_step()) {
+  // Retention waits for an empty outbox: ship, freeze a day, ship the freeze, and so on; with
+  // PostgreSQL away the days wait for the next run.
+  for (bool more = true; more;) {
+    if (shipper && !shipper->drain()) break;
+    more = pipeline.retention_step() || pipeline.retention_waiting;
   }
   if (shipper) {
     if (!shipper->drain()) {

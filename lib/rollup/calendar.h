@@ -32,9 +32,20 @@ class Calendar {
 
   const std::string& zone_name() const { return zone_name_; }
 
+  // This calendar as a store with frozen days sees it (retention, SPEC §13): the days before
+  // `frozen_before` are final and ended at `frozen_before_ms`, computed in the zone they were
+  // frozen in, which may not be this one. An instant from `frozen_before_ms` on then falls on
+  // `frozen_before` at the earliest, and one before it on an earlier day; `frozen_before` starts at
+  // `frozen_before_ms`, and no later day starts before it. So after a time zone change no event is
+  // left out of the first day after the frozen ones, nor counted in both. In the zone the days were
+  // frozen in, dates and ranges are the same as without.
+  Calendar with_frozen_days(std::string frozen_before, std::int64_t frozen_before_ms) const;
+
  private:
   const date::time_zone* zone_;
   std::string zone_name_;
+  std::string frozen_before_;        // empty: no frozen days
+  std::int64_t frozen_before_ms_ = 0;
 };
 
 }  // namespace cu

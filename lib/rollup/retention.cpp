@@ -35,13 +35,18 @@ std::string retention_cutoff(std::string_view today, int months) {
 
 std::string first_of_next_month(std::string_view date) { return first_day(month_of(date) + date::months{1}); }
 
+std::string next_day(std::string_view date) {
+  const date::year_month month = month_of(date);  // checks the text
+  const date::year_month_day day(date::sys_days(month / date::day{static_cast<unsigned>(std::stoi(std::string(date.substr(8, 2))))}) +
+                                 date::days{1});
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
+                     static_cast<unsigned>(day.day()));
+}
+
 std::vector<std::string> freeze_steps(const std::optional<std::string>& frozen_before, const std::string& target) {
   std::vector<std::string> steps;
   if (!frozen_before || *frozen_before >= target) return steps;
-  for (std::string step = first_of_next_month(*frozen_before); step < target; step = first_of_next_month(step)) {
-    steps.push_back(step);
-  }
-  steps.push_back(target);
+  for (std::string step = next_day(*frozen_before); step <= target; step = next_day(step)) steps.push_back(step);
   return steps;
 }
 

@@ -21,10 +21,14 @@ std::string retention_cutoff(std::string_view today, int months);
 // The first day of the month after the one `date` (YYYY-MM-DD) falls in.
 std::string first_of_next_month(std::string_view date);
 
-// The dates at which to freeze, one month at a time, to bring the frozen days from `frozen_before`
+// The day after `date` (YYYY-MM-DD).
+std::string next_day(std::string_view date);
+
+// The dates at which to freeze, one day at a time, to bring the frozen days from `frozen_before`
 // (the current cut-off, or the first day with events when nothing is frozen yet; nullopt: nothing
-// stored) up to `target`: the first day of each following month before `target`, then `target`.
-// Empty when `target` is not later than `frozen_before`.
+// stored) up to `target`: each following day up to and including `target`. Empty when `target` is
+// not later than `frozen_before`. A day a step keeps each transaction short (at 5 GB of history a
+// month's step took 1.7 s on the daemon's loop).
 std::vector<std::string> freeze_steps(const std::optional<std::string>& frozen_before, const std::string& target);
 
 // Where a store may drop raw events when it freezes the days before the instant `cutoff_ms`: at

@@ -62,12 +62,12 @@ std::vector<SessionParts> PostgresStore::Impl::frozen_parts(pqxx::work& t, const
   return parts;
 }
 
-void PostgresStore::Impl::freeze(pqxx::work& t, const std::string& date, std::int64_t drop_before_ms,
-                                 const RollupSettings& settings) {
+void PostgresStore::Impl::freeze(pqxx::work& t, const std::string& date, std::int64_t date_start_ms,
+                                 std::int64_t drop_before_ms, const RollupSettings& settings) {
   const std::optional<RetentionState> current = read_retention(t);
   if (current && current->frozen_before >= date) return;
   refresh(t, settings);  // the rows about to become final are current
-  const std::int64_t cutoff_ms = settings.calendar->day_range_ms(date).first;
+  const std::int64_t cutoff_ms = date_start_ms;  // the local database's, whatever this calendar says
   const std::int64_t drop_ms = current ? std::max(drop_before_ms, current->dropped_before_ms) : drop_before_ms;
   const std::string drop_text = pg_time(drop_ms);
   std::vector<SessionKey> sessions;

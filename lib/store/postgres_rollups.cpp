@@ -10,6 +10,7 @@
 #include "rollup/retention.h"
 #include "rollup/summaries.h"
 #include "rollup/usage_blocks.h"
+#include "store/frozen_view.h"
 #include "store/postgres_sql.h"
 #include "store/postgres_store_impl.h"
 #include "store/postgres_values.h"
@@ -191,13 +192,15 @@ void PostgresStore::Impl::write_frozen_history(pqxx::work& t, const FrozenHistor
   t.exec_params(sql::kMarkFrozenSessions, source);
 }
 
-std::int64_t PostgresStore::Impl::refresh(pqxx::work& t, const RollupSettings& settings) {
+std::int64_t PostgresStore::Impl::refresh(pqxx::work& t, const RollupSettings& given) {
   std::vector<std::string> dates = taken_dates(t, source);
   const std::vector<SessionKey> sessions = taken_sessions(t, source);
   const pqxx::result blocks = t.exec_params(sql::kTakeDirtyBlocks, source);
   const std::int64_t refreshed = static_cast<std::int64_t>(dates.size() + sessions.size() + blocks.size());
   // Frozen days and blocks are final: their marks are taken without a recomputation.
   frozen = read_retention(t);
+  const FrozenView frozen_view(given, frozen);
+  const RollupSettings& settings = frozen_view.settings();
   if (frozen) std::erase_if(dates, [&](const std::string& date) { return date < frozen->frozen_before; });
   refresh_days(t, dates, settings);
   refresh_sessions(t, sessions);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "store/frozen_view.h"
 #include "store/postgres_sql.h"
 #include "store/postgres_store_impl.h"
 
@@ -80,10 +81,13 @@ bool PostgresStore::apply_shipment(const ShipBatch& batch, const RollupSettings&
   if (!batch.relabel_from.empty()) adopt_rows(t, batch.relabel_from, d.source, batch.origin);
   // The frozen rows first: the retention state they bring keeps the refresh off those days.
   if (batch.frozen_history) d.write_frozen_history(t, *batch.frozen_history);
-  d.apply(t, batch.changes, settings, batch.resync ? &batch.keep_ids : nullptr);
+  const FrozenView frozen_view(settings, d.read_retention(t));
+  d.apply(t, batch.changes, frozen_view.settings(), batch.resync ? &batch.keep_ids : nullptr);
   d.write_rate_limits(t, batch.rate_limits, /*shipped=*/true);
-  if (batch.rebuild) d.mark_everything(t, settings);
-  if (batch.freeze_before) d.freeze(t, *batch.freeze_before, batch.freeze_drop_before_ms, settings);
+  if (batch.rebuild) d.mark_everything(t, frozen_view.settings());
+  if (batch.freeze_before) {
+    d.freeze(t, *batch.freeze_before, batch.freeze_before_ms, batch.freeze_drop_before_ms, settings);
+  }
   if (refresh || batch.rebuild) d.refresh(t, settings);
   t.exec_params(sql::kRecordShipProgress, d.source, batch.origin, batch.last_seq);
   t.commit();
@@ -92,7 +96,10 @@ bool PostgresStore::apply_shipment(const ShipBatch& batch, const RollupSettings&
   if (batch.freeze_before) d.drop_empty_partitions(batch.freeze_drop_before_ms);
   return true;
 } catch (const pqxx::sql_error& error) {
-  if (is_refusal_sqlstate(error.sqlstate())) throw PostgresRefused(error.what());
+  // A partition another source's retention dropped after this shipment created it: not a refusal
+  // of the data; the retry creates it again.
+  const bool partition_gone = error.sqlstate() == "23514" && std::string_view(error.what()).find("no partition") != std::string_view::npos;
+  if (is_refusal_sqlstate(error.sqlstate()) && !partition_gone) throw PostgresRefused(error.what());
   throw;
 }
 

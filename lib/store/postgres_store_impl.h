@@ -69,7 +69,8 @@ struct PostgresStore::Impl {
   // Freezes this source's days before `date` and drops its events before `drop_before_ms`, as the
   // local database did (ShipBatch::freeze_before); nothing when they are frozen already. The
   // emptied partitions are dropped afterwards, outside `t` (drop_empty_partitions).
-  void freeze(pqxx::work& t, const std::string& date, std::int64_t drop_before_ms, const RollupSettings& settings);
+  void freeze(pqxx::work& t, const std::string& date, std::int64_t date_start_ms, std::int64_t drop_before_ms,
+              const RollupSettings& settings);
   void drop_empty_partitions(std::int64_t before_ms);
   // Writes the frozen rows a resync carries (ship_batch.h) and the retention state, and marks the
   // frozen sessions dirty so that the refresh merges their parts (postgres_rollups.cpp).

@@ -1,14 +1,32 @@
 #pragma once
 // What one step of shipping carries from the local outbox (SqliteStore) to PostgreSQL
 // (PostgresStore::apply_shipment). See docs/ARCHITECTURE.md, "PostgreSQL".
+#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "store/store.h"
 
 namespace cu {
+
+// The path of a freeze outbox row (kind 7): the first day not frozen and its first instant,
+// "YYYY-MM-DD <ms>"; and back (nullopt for another text).
+inline std::string freeze_row_path(const std::string& frozen_before, std::int64_t frozen_before_ms) {
+  return frozen_before + " " + std::to_string(frozen_before_ms);
+}
+inline std::optional<std::pair<std::string, std::int64_t>> parse_freeze_row_path(std::string_view path) {
+  const std::size_t space = path.find(' ');
+  if (space != 10) return std::nullopt;
+  std::int64_t ms = 0;
+  const std::string_view number = path.substr(space + 1);
+  const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), ms);
+  if (error != std::errc() || end != number.data() + number.size()) return std::nullopt;
+  return std::pair{std::string(path.substr(0, space)), ms};
+}
 
 // The rows of the days a local database froze (retention), which PostgreSQL cannot compute from
 // the events it is sent: they travel with a resync, so that turning shipping on after a freeze
@@ -53,10 +71,11 @@ struct ShipBatch {
   // database (`origin`) shipped them; a resync follows.
   std::string relabel_from;
 
-  // Set: retention froze the days before this local date and dropped the raw events before
-  // `freeze_drop_before_ms` locally (a batch of one outbox row, kind 7). PostgreSQL freezes the
-  // same days of the source and drops the same events of its copy.
+  // Set: retention froze the days before this local date, which ended at `freeze_before_ms`, and
+  // dropped the raw events before `freeze_drop_before_ms` locally (a batch of one outbox row, kind
+  // 7). PostgreSQL freezes the same days of the source and drops the same events of its copy.
   std::optional<std::string> freeze_before;
+  std::int64_t freeze_before_ms = 0;
   std::int64_t freeze_drop_before_ms = 0;
 
   bool empty() const { return rows == 0; }

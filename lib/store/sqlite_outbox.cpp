@@ -2,6 +2,7 @@
 // (schema/sqlite/003_outbox.sql, shipper.h).
 #include <optional>
 #include <random>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -38,6 +39,7 @@ struct BatchExtent {
   bool rebuild = false;
   std::string relabel_from;
   std::optional<std::string> freeze_before;
+  std::int64_t freeze_before_ms = 0;
   std::int64_t freeze_drop_before_ms = 0;
 };
 
@@ -51,7 +53,10 @@ BatchExtent batch_extent(const std::vector<OutboxHeadRow>& rows) {
     if (row.kind == kOutboxRebuild || row.kind == kOutboxRelabel) extent.rebuild = true;
     if (row.kind == kOutboxRelabel) extent.relabel_from = row.path;
     if (row.kind == kOutboxFreeze) {
-      extent.freeze_before = row.path;
+      const auto freeze = parse_freeze_row_path(row.path);
+      if (!freeze) throw std::runtime_error(fmt::format("outbox row {}: bad freeze '{}'", row.seq, row.path));
+      extent.freeze_before = freeze->first;
+      extent.freeze_before_ms = freeze->second;
       extent.freeze_drop_before_ms = row.event_id;
     }
     extent.last_seq = row.seq;
@@ -135,6 +140,7 @@ ShipBatch SqliteStore::read_ship_batch(std::int64_t after_seq, std::size_t max_r
   batch.rebuild = extent.rebuild;
   batch.relabel_from = extent.relabel_from;
   batch.freeze_before = extent.freeze_before;
+  batch.freeze_before_ms = extent.freeze_before_ms;
   batch.freeze_drop_before_ms = extent.freeze_drop_before_ms;
   if (batch.empty()) return batch;
   SQLite::Statement ids(d.db, sql::kOutboxEventIds);

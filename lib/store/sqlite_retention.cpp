@@ -1,6 +1,7 @@
 // Retention on the SQLite backend (schema/sqlite/012_retention.sql, rollup/retention.h): freezing
 // days, dropping their raw events, and the frozen parts of sessions.
 #include <chrono>
+#include <limits>
 
 #include "core/time.h"
 #include "rollup/calendar.h"
@@ -156,7 +157,9 @@ SqliteStore::FreezeResult SqliteStore::freeze_before(const std::string& date, co
     result.waiting_for_outbox = true;
     return result;
   }
-  const std::int64_t cutoff_ms = settings.calendar->day_range_ms(date).first;
+  // Later than the last cut-off, also when the zone moved east since.
+  const std::int64_t cutoff_ms = std::max(settings.calendar->day_range_ms(date).first,
+                                          current ? current->frozen_before_ms : std::numeric_limits<std::int64_t>::min());
   // The blocks that may be open across the cut-off: those starting less than a block before it.
   std::vector<UsageBlock> blocks;
   {
@@ -194,7 +197,7 @@ SqliteStore::FreezeResult SqliteStore::freeze_before(const std::string& date, co
     result.dropped_events = remove.exec();
   }
   Impl::run(d.cached(sql::kSetRetentionState), d.source, date, cutoff_ms, drop_ms, format_timestamp_ms(now_ms()));
-  if (d.shipping_on()) Impl::run(d.cached(sql::kOutboxFreeze), d.source, drop_ms, date);
+  if (d.shipping_on()) Impl::run(d.cached(sql::kOutboxFreeze), d.source, drop_ms, freeze_row_path(date, cutoff_ms));
   transaction.commit();
   d.frozen.reset();
   result.frozen = true;

@@ -17,6 +17,7 @@
 #include "core/time.h"
 #include "rollup/calendar.h"
 #include "rollup/retention.h"
+#include "store/frozen_view.h"
 #include "store/ordered_refresh.h"
 #include "store/row_codec.h"
 #include "store/sqlite_sql.h"
@@ -174,10 +175,12 @@ BlockResumePoint SqliteStore::Impl::prepare_blocks(std::int64_t since_ms) {
 
 void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dirty_dates,
                                       const std::set<SessionKey>& sessions,
-                                      std::optional<std::int64_t> blocks_since_ms, const RollupSettings& settings,
+                                      std::optional<std::int64_t> blocks_since_ms, const RollupSettings& given,
                                       const std::string& now) {
   // Frozen days and blocks are final: their marks are cleared without a recomputation.
   frozen = read_retention();
+  const FrozenView frozen_view(given, frozen);
+  const RollupSettings& settings = frozen_view.settings();
   std::vector<std::string> dates;
   for (const std::string& date : dirty_dates) {
     if (!frozen || date >= frozen->frozen_before) dates.push_back(date);

@@ -16,6 +16,7 @@
 #include "core/time.h"
 #include "embedded_file.h"
 #include "rollup/calendar.h"
+#include "store/frozen_view.h"
 #include "store/sqlite_sql.h"
 #include "store/sqlite_store_impl.h"
 
@@ -295,8 +296,10 @@ std::vector<StoredEventKey> SqliteStore::events_of_file(const std::string& proje
   return keys;
 }
 
-void SqliteStore::commit(const IngestBatch& batch, const RollupSettings& settings) {
+void SqliteStore::commit(const IngestBatch& batch, const RollupSettings& given) {
   Impl& d = *impl_;
+  const FrozenView frozen_view(given, d.read_retention());
+  const RollupSettings& settings = frozen_view.settings();
   std::set<std::string> dates;
   std::set<SessionKey> sessions;
   std::int64_t earliest = std::numeric_limits<std::int64_t>::max();
@@ -402,12 +405,14 @@ std::int64_t SqliteStore::refresh_rollups(const RollupSettings& settings) {
   return static_cast<std::int64_t>(dates.size() + sessions.size()) + (blocks_since ? 1 : 0);
 }
 
-void SqliteStore::rebuild_rollups(const RollupSettings& settings) {
+void SqliteStore::rebuild_rollups(const RollupSettings& given) {
   Impl& d = *impl_;
   {
     SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
     // Frozen days and blocks keep their rows; the events left of frozen days are not read for them.
     const std::optional<RetentionState> frozen = d.read_retention();
+    const FrozenView frozen_view(given, frozen);
+    const RollupSettings& settings = frozen_view.settings();
     std::set<std::string> dates;
     SQLite::Statement timestamps(d.db, sql::kAllTimestamps);
     timestamps.bind(1, d.source);
@@ -440,7 +445,7 @@ void SqliteStore::rebuild_rollups(const RollupSettings& settings) {
     if (d.shipping_on()) Impl::run(d.outbox_marker, d.source, kOutboxRebuild);
     transaction.commit();
   }
-  refresh_rollups(settings);
+  refresh_rollups(given);
 }
 
 SqliteStore::SettingsChange SqliteStore::rebuild_if_settings_changed(const RollupSettings& settings) {

@@ -114,7 +114,7 @@ class SqliteStore final : public Store {
   // drops those events and records the state, in one transaction. While shipping, waits for an
   // empty outbox (so that no queued row names an event it drops) and then queues the freeze for
   // PostgreSQL (outbox kind 7), which does the same with its copy. Nothing when `date` is not
-  // later than the current cut-off. Call with one month at a time (freeze_steps) to keep each
+  // later than the current cut-off. Call with one day at a time (freeze_steps) to keep each
   // transaction short.
   FreezeResult freeze_before(const std::string& date, const RollupSettings& settings);
 

@@ -66,7 +66,11 @@ $$;
 -- Drops the monthly partitions of usage_events that end at or before `before` and hold no row any
 -- more (every source's events of the month were dropped by retention), one at a time; returns how
 -- many. With the owner's rights: a writer deletes only its own rows (row-level security), and
--- only an empty partition goes, so it can drop no one else's.
+-- only an empty partition goes, so it can drop no one else's. The partition is locked before it
+-- is found empty, so that no write of another source can be under way in it (an insert holds its
+-- lock until it commits); a partition or parent busy for longer than a second is left for the next
+-- call. A writer whose partition was dropped between its creation and its insert fails that
+-- shipment and retries it, creating the partition again.
 CREATE FUNCTION drop_empty_usage_events_partitions(before TIMESTAMPTZ) RETURNS INTEGER
   LANGUAGE plpgsql VOLATILE SECURITY DEFINER
   AS $$
@@ -75,6 +79,7 @@ DECLARE
   is_empty BOOLEAN;
   dropped INTEGER := 0;
 BEGIN
+  PERFORM set_config('lock_timeout', '1s', true);
   FOR partition_name IN
     SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
     WHERE i.inhparent = 'usage_events'::regclass AND c.relname ~ '^usage_events_[0-9]{4}_[0-9]{2}$'
@@ -82,12 +87,18 @@ BEGIN
           + INTERVAL '1 month' <= (before AT TIME ZONE 'UTC')
     ORDER BY c.relname
   LOOP
-    EXECUTE format('SELECT NOT EXISTS (SELECT 1 FROM %I.%I)', current_schema(), partition_name) INTO is_empty;
-    CONTINUE WHEN NOT is_empty;
-    -- The same lock as create_usage_events_partitions: creators and droppers take turns.
-    LOCK TABLE ONLY usage_events IN SHARE UPDATE EXCLUSIVE MODE;
-    EXECUTE format('DROP TABLE %I.%I', current_schema(), partition_name);
-    dropped := dropped + 1;
+    BEGIN
+      -- The same lock as create_usage_events_partitions: creators and droppers take turns.
+      LOCK TABLE ONLY usage_events IN SHARE UPDATE EXCLUSIVE MODE;
+      EXECUTE format('LOCK TABLE %I.%I IN ACCESS EXCLUSIVE MODE', current_schema(), partition_name);
+      EXECUTE format('SELECT NOT EXISTS (SELECT 1 FROM %I.%I)', current_schema(), partition_name) INTO is_empty;
+      IF is_empty THEN
+        EXECUTE format('DROP TABLE %I.%I', current_schema(), partition_name);
+        dropped := dropped + 1;
+      END IF;
+    EXCEPTION WHEN lock_not_available THEN
+      NULL;  -- busy: left for the next call
+    END;
   END LOOP;
   RETURN dropped;
 END
@@ -99,6 +110,18 @@ BEGIN
 END
 $$;
 REVOKE ALL ON FUNCTION drop_empty_usage_events_partitions(TIMESTAMPTZ) FROM PUBLIC;
+-- Readers see the cut-offs as roles.sql grants them the derived rows (it grants this too, for a
+-- database whose roles came after this migration).
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'claude_usage_reader') THEN
+    GRANT SELECT ON retention_state TO claude_usage_reader;
+  END IF;
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'claude_usage_self') THEN
+    GRANT SELECT ON retention_state TO claude_usage_self;
+  END IF;
+END
+$$;
 DO $$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'claude_usage_writer') THEN

@@ -6,6 +6,7 @@
 
 #include <random>
 
+#include "rollup/calendar.h"
 #include "rollup/model_daily.h"
 #include "rollup/summaries.h"
 #include "rollup_test_events.h"
@@ -26,14 +27,17 @@ TEST(Retention, TheCutOffIsTheFirstOfTheMonthSoManyMonthsBack) {
   EXPECT_EQ(first_of_next_month("2025-12-17"), "2026-01-01");
 }
 
-TEST(Retention, FreezeStepsGoAMonthAtATime) {
-  EXPECT_EQ(freeze_steps(std::string("2026-01-15"), "2026-04-01"),
-            (std::vector<std::string>{"2026-02-01", "2026-03-01", "2026-04-01"}));
-  EXPECT_EQ(freeze_steps(std::string("2026-03-01"), "2026-04-01"), (std::vector<std::string>{"2026-04-01"}));
-  EXPECT_EQ(freeze_steps(std::string("2026-03-20"), "2026-04-01"), (std::vector<std::string>{"2026-04-01"}));
+TEST(Retention, FreezeStepsGoADayAtATime) {
+  EXPECT_EQ(freeze_steps(std::string("2026-02-26"), "2026-03-02"),
+            (std::vector<std::string>{"2026-02-27", "2026-02-28", "2026-03-01", "2026-03-02"}));
+  EXPECT_EQ(freeze_steps(std::string("2025-12-31"), "2026-01-01"), (std::vector<std::string>{"2026-01-01"}));
+  EXPECT_EQ(freeze_steps(std::string("2024-02-28"), "2024-03-01"),
+            (std::vector<std::string>{"2024-02-29", "2024-03-01"}));
+  EXPECT_EQ(freeze_steps(std::string("2025-01-01"), "2026-01-01").size(), 365u);
   EXPECT_TRUE(freeze_steps(std::string("2026-04-01"), "2026-04-01").empty());
   EXPECT_TRUE(freeze_steps(std::string("2026-05-02"), "2026-04-01").empty());
   EXPECT_TRUE(freeze_steps(std::nullopt, "2026-04-01").empty());
+  EXPECT_EQ(next_day("2026-12-31"), "2027-01-01");
 }
 
 TEST(Retention, EventsOfABlockOpenAcrossTheCutOffStay) {
@@ -94,6 +98,38 @@ TEST(Retention, MergedPartsEqualTheWholeSession) {
       EXPECT_NEAR(merged.models[i].cost_usd, whole.models[i].cost_usd, 1e-12);
     }
   }
+}
+
+}  // namespace
+}  // namespace cu
+
+namespace cu {
+namespace {
+
+// Days frozen in UTC up to 2026-01-01, seen from New York (west) and Tokyo (east).
+TEST(Retention, AfterAZoneChangeTheFirstDayAfterTheFrozenOnesTakesWhatTheyLeft) {
+  const std::int64_t cutoff = test::utc_ms("2026-01-01T00:00:00.000Z");
+  const Calendar west = Calendar("America/New_York").with_frozen_days("2026-01-01", cutoff);
+  // 02:00Z on 1 January is New York's 31 December, a frozen day: it goes to the first day after.
+  EXPECT_EQ(west.date_of(test::utc_ms("2026-01-01T02:00:00.000Z")), "2026-01-01");
+  EXPECT_EQ(west.date_of(test::utc_ms("2025-12-31T23:00:00.000Z")), "2025-12-31");
+  EXPECT_EQ(west.day_range_ms("2026-01-01"),
+            (std::pair{cutoff, test::utc_ms("2026-01-02T05:00:00.000Z")}));
+  EXPECT_EQ(west.day_range_ms("2026-01-02").first, test::utc_ms("2026-01-02T05:00:00.000Z"));
+  EXPECT_EQ(west.day_range_ms("2025-12-31").second, cutoff);
+
+  const Calendar east = Calendar("Asia/Tokyo").with_frozen_days("2026-01-01", cutoff);
+  // 20:00Z on 31 December is Tokyo's 1 January, but was counted in the frozen 31 December.
+  EXPECT_EQ(east.date_of(test::utc_ms("2025-12-31T20:00:00.000Z")), "2025-12-31");
+  EXPECT_EQ(east.date_of(test::utc_ms("2026-01-01T00:00:00.000Z")), "2026-01-01");
+  EXPECT_EQ(east.day_range_ms("2026-01-01"), (std::pair{cutoff, test::utc_ms("2026-01-01T15:00:00.000Z")}));
+
+  // In the zone the days were frozen in, nothing changes.
+  const Calendar same = Calendar("UTC").with_frozen_days("2026-01-01", cutoff);
+  for (const char* at : {"2025-12-31T23:59:59.999Z", "2026-01-01T00:00:00.000Z", "2026-03-04T05:06:07.000Z"}) {
+    EXPECT_EQ(same.date_of(test::utc_ms(at)), Calendar("UTC").date_of(test::utc_ms(at))) << at;
+  }
+  EXPECT_EQ(same.day_range_ms("2026-01-01"), Calendar("UTC").day_range_ms("2026-01-01"));
 }
 
 }  // namespace

@@ -157,6 +157,56 @@ TEST_F(RetentionTest, TheLastBlockBeforeACutOffInAGapStays) {
   test::expect_same_rollups(reference_, frozen_);
 }
 
+// After a freeze in Asia/Kolkata, the machine moves to New York and then to Tokyo: frozen days keep
+// their rows; every event is in exactly one day, the first day after the frozen ones taking those
+// that now fall on a frozen date; sessions and blocks stay as they were.
+TEST_F(RetentionTest, AZoneChangeAfterAFreezeLosesAndDoublesNothing) {
+  commit_both(history(1, ms("2026-01-05T00:00:00.000Z"), ms("2026-04-25T00:00:00.000Z")));
+  ASSERT_TRUE(frozen_.freeze_before("2026-03-01", settings()).frozen);
+  const RetentionState state = *frozen_.retention();
+  std::vector<DailySummaryRow> frozen_days;
+  for (const DailySummaryRow& row : frozen_.daily_summaries()) {
+    if (row.date < state.frozen_before) frozen_days.push_back(row);
+  }
+  const auto total_tokens = [](Store& store) {
+    std::int64_t tokens = 0;
+    for (const DailySummaryRow& row : store.daily_summaries()) tokens += row.tokens.total();
+    return tokens;
+  };
+  const std::int64_t all_tokens = total_tokens(reference_);
+  for (const char* zone : {"America/New_York", "Asia/Tokyo", "Pacific/Kiritimati", "Pacific/Pago_Pago"}) {
+    const Calendar moved(zone);
+    RollupSettings in_zone = settings();
+    in_zone.calendar = &moved;
+    frozen_.rebuild_rollups(in_zone);
+    EXPECT_EQ(total_tokens(frozen_), all_tokens) << zone;
+    std::vector<DailySummaryRow> still_frozen;
+    for (const DailySummaryRow& row : frozen_.daily_summaries()) {
+      if (row.date < state.frozen_before) still_frozen.push_back(row);
+    }
+    EXPECT_EQ(still_frozen, frozen_days) << zone;
+    // New events in the new zone, and more tokens than before by exactly theirs.
+    const auto later = history(10'000 + 100 * static_cast<std::int64_t>(std::string(zone).size()),
+                               ms("2026-04-25T00:00:00.000Z"), ms("2026-04-27T00:00:00.000Z"));
+    IngestBatch batch;
+    batch.inserted = later;
+    std::int64_t added = 0;
+    for (UsageEvent& event : batch.inserted) {
+      event.id += 1'000 * static_cast<std::int64_t>(zone[6]);
+      added += event.entry.tokens.input + event.entry.tokens.output + event.entry.tokens.cache_creation +
+               event.entry.tokens.cache_read;
+    }
+    frozen_.commit(batch, in_zone);
+    frozen_.refresh_rollups(in_zone);
+    EXPECT_EQ(total_tokens(frozen_), all_tokens + added) << zone;
+    std::vector<std::int64_t> removed;
+    for (const UsageEvent& event : batch.inserted) removed.push_back(event.id);
+    frozen_.commit(IngestBatch{removed, {}, {}}, in_zone);
+    frozen_.refresh_rollups(in_zone);
+    EXPECT_EQ(total_tokens(frozen_), all_tokens) << zone;
+  }
+}
+
 TEST_F(RetentionTest, LaterEventsAddToTheKeptPartOfASessionAcrossTheCutOff) {
   commit_both(history(1, ms("2026-01-05T00:00:00.000Z"), ms("2026-03-20T00:00:00.000Z")));
   ASSERT_TRUE(frozen_.freeze_before("2026-02-01", settings()).frozen);

@@ -40,7 +40,7 @@ class PostgresMonthlyUsageTest : public ::testing::Test {
     roles_.emplace(url);
     database_.emplace(url);
     { PostgresStore owner(database_->options(), "setup"); }
-    database_->execute(test::read_file(std::filesystem::path(CU_SOURCE_DIR) / "schema/postgres/roles.sql"));
+    database_->apply_roles();
     ana_ = roles_->create("ana", "claude_usage_writer");
     bob_ = roles_->create("bob", "claude_usage_writer");
   }

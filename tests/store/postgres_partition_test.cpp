@@ -185,7 +185,7 @@ TEST_F(PostgresPartitionTest, TheConvertedTableKeepsItsPrivilegesAndPolicies) {
     pqxx::connection old_build(database.url());
     ASSERT_EQ(migrate_postgres(old_build, kUnpartitionedVersion), kUnpartitionedVersion);
   }
-  database.execute(test::read_file(std::filesystem::path(CU_SOURCE_DIR) / "schema/postgres/roles.sql"));
+  database.apply_roles();
   const std::string login = fmt::format("cu_part_{}", database.name());
   database.execute(fmt::format("CREATE ROLE {} LOGIN IN ROLE claude_usage_writer", login));
   struct DropLogin {

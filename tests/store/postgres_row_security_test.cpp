@@ -70,7 +70,7 @@ class PostgresRowSecurityTest : public ::testing::Test {
     roles_.emplace(url);
     database_.emplace(url);
     { PostgresStore owner(database_->options(), "setup"); }
-    database_->execute(test::read_file(std::filesystem::path(CU_SOURCE_DIR) / "schema/postgres/roles.sql"));
+    database_->apply_roles();
     ana_ = roles_->create("ana", "claude_usage_writer");
     bob_ = roles_->create("bob", "claude_usage_writer");
     ship(ana_, kAna, "origin-ana", 1, {sample_event(1, "2026-02-01T10:00:00.000Z", "a1", 5)});
@@ -384,7 +384,7 @@ TEST_F(PostgresRowSecurityTest, APartitionIsReachedOnlyThroughUsageEvents) {
   EXPECT_EQ(affected(ana_, "DELETE FROM usage_events_2026_02"), -1);
   EXPECT_EQ(affected(bob_, "INSERT INTO usage_events_2026_02 SELECT * FROM usage_events WHERE false"), -1);
   EXPECT_EQ(count_as(ana_, "SELECT COUNT(*) FROM usage_events"), 1);
-  database_->execute(test::read_file(std::filesystem::path(CU_SOURCE_DIR) / "schema/postgres/roles.sql"));
+  database_->apply_roles();
   EXPECT_EQ(affected(ana_, "SELECT * FROM usage_events_2026_02"), -1);
   EXPECT_EQ(database_->query_int(
                 "SELECT COUNT(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid, aclexplode(c.relacl) a"

@@ -2,11 +2,14 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 
 #include <fmt/format.h>
 #include <pqxx/pqxx>
 #include <unistd.h>
+
+#include "support/test_support.h"
 
 namespace cu::test {
 namespace {
@@ -49,6 +52,10 @@ PostgresOptions ScratchDatabase::options() const {
   PostgresOptions options;
   options.url = url_;
   return options;
+}
+
+void ScratchDatabase::apply_roles() const {
+  execute(read_file(std::filesystem::path(CU_SOURCE_DIR) / "schema/postgres/roles.sql"));
 }
 
 void ScratchDatabase::execute(const std::string& sql) const {

@@ -34,6 +34,8 @@ class ScratchDatabase {
 
   // Runs `sql` (one or more statements) in one transaction.
   void execute(const std::string& sql) const;
+  // Applies schema/postgres/roles.sql, as an administrator does after setting up or upgrading.
+  void apply_roles() const;
   // The first column of the first row of `sql`, as an integer (0 for NULL).
   std::int64_t query_int(const std::string& sql) const;
   // Ends every other session connected to this database, as a server restart would.

@@ -149,9 +149,11 @@ struct Pipeline {
     retention = store->retention();
     ingestor->note_retention();
     if (result.frozen) {
-      const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-      cu::log::info("retention: the days before {} are frozen; {} raw events dropped ({} sessions keep their rows) in {} ms",
-                    steps.front(), result.dropped_events, result.frozen_sessions, took.count());
+      const auto took =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+      cu::log::info(
+          "retention: the days before {} are frozen; {} raw events dropped ({} sessions keep their rows) in {} ms",
+          steps.front(), result.dropped_events, result.frozen_sessions, took.count());
     }
     return steps.size() > 1;
   }

@@ -54,7 +54,9 @@ std::string Calendar::date_of(std::int64_t timestamp_ms) const {
       date::zoned_time<Milliseconds>(zone_, SysMs(Milliseconds(timestamp_ms))).get_local_time()));
   if (frozen_before_.empty()) return date;
   if (timestamp_ms >= frozen_before_ms_ && date < frozen_before_) return frozen_before_;
-  if (timestamp_ms < frozen_before_ms_ && date >= frozen_before_) return format_day(parse_day(frozen_before_) - date::days{1});
+  if (timestamp_ms < frozen_before_ms_ && date >= frozen_before_) {
+    return format_day(parse_day(frozen_before_) - date::days{1});
+  }
   return date;
 }
 

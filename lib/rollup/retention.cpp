@@ -11,7 +11,8 @@
 namespace cu {
 namespace {
 
-date::year_month month_of(std::string_view text) {
+// A YYYY-MM-DD date; throws std::invalid_argument for anything else.
+date::year_month_day day_of(std::string_view text) {
   int y = 0;
   unsigned m = 0;
   unsigned d = 0;
@@ -19,7 +20,12 @@ date::year_month month_of(std::string_view text) {
       !(date::year{y} / date::month{m} / date::day{d}).ok()) {
     throw std::invalid_argument(fmt::format("bad date '{}'", text));
   }
-  return date::year{y} / date::month{m};
+  return date::year{y} / date::month{m} / date::day{d};
+}
+
+date::year_month month_of(std::string_view text) {
+  const date::year_month_day day = day_of(text);
+  return day.year() / day.month();
 }
 
 std::string first_day(date::year_month month) {
@@ -36,9 +42,7 @@ std::string retention_cutoff(std::string_view today, int months) {
 std::string first_of_next_month(std::string_view date) { return first_day(month_of(date) + date::months{1}); }
 
 std::string next_day(std::string_view date) {
-  const date::year_month month = month_of(date);  // checks the text
-  const date::year_month_day day(date::sys_days(month / date::day{static_cast<unsigned>(std::stoi(std::string(date.substr(8, 2))))}) +
-                                 date::days{1});
+  const date::year_month_day day(date::sys_days(day_of(date)) + date::days{1});
   return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
                      static_cast<unsigned>(day.day()));
 }

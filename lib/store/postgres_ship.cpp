@@ -98,7 +98,8 @@ bool PostgresStore::apply_shipment(const ShipBatch& batch, const RollupSettings&
 } catch (const pqxx::sql_error& error) {
   // A partition another source's retention dropped after this shipment created it: not a refusal
   // of the data; the retry creates it again.
-  const bool partition_gone = error.sqlstate() == "23514" && std::string_view(error.what()).find("no partition") != std::string_view::npos;
+  const bool partition_gone =
+      error.sqlstate() == "23514" && std::string_view(error.what()).find("no partition") != std::string_view::npos;
   if (is_refusal_sqlstate(error.sqlstate()) && !partition_gone) throw PostgresRefused(error.what());
   throw;
 }

@@ -362,7 +362,8 @@ inline constexpr const char* kFrozenSessionsOf =
     " JOIN frozen_sessions f ON f.source = $1 AND f.project_path = k.project AND f.session_id = k.session_id";
 inline constexpr const char* kFrozenSessionModelsOf =
     "SELECT k.n, f.model, f.input_tokens, f.output_tokens, f.cache_creation_tokens, f.cache_read_tokens,"
-    " f.cost_usd::float8, f.request_count FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS k(project, session_id, n)"
+    " f.cost_usd::float8, f.request_count"
+    " FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS k(project, session_id, n)"
     " JOIN frozen_session_models f ON f.source = $1 AND f.project_path = k.project AND f.session_id = k.session_id"
     " ORDER BY k.n, f.model";
 inline constexpr const char* kUpsertFrozenSession =

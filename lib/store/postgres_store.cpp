@@ -216,7 +216,9 @@ void PostgresStore::Impl::mark_everything(pqxx::work& t, const RollupSettings& s
   std::set<std::string> dates;
   for (const pqxx::row& row : t.exec_params(sql::kAllTimestamps, source)) {
     const std::int64_t timestamp_ms = row[0].as<std::int64_t>();
-    if (!retention || timestamp_ms >= retention->frozen_before_ms) dates.insert(settings.calendar->date_of(timestamp_ms));
+    if (!retention || timestamp_ms >= retention->frozen_before_ms) {
+      dates.insert(settings.calendar->date_of(timestamp_ms));
+    }
   }
   if (!dates.empty()) {
     PgArray array;

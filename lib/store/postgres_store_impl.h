@@ -65,7 +65,8 @@ struct PostgresStore::Impl {
   std::optional<RetentionState> read_retention(pqxx::work& t);
   std::optional<RetentionState> frozen;
   // The frozen parts of `sessions` (in their order; a part without a session when none).
-  std::vector<SessionParts> frozen_parts(pqxx::work& t, const std::vector<std::pair<std::string, std::string>>& sessions);
+  std::vector<SessionParts> frozen_parts(pqxx::work& t,
+                                        const std::vector<std::pair<std::string, std::string>>& sessions);
   // Freezes this source's days before `date` and drops its events before `drop_before_ms`, as the
   // local database did (ShipBatch::freeze_before); nothing when they are frozen already. The
   // emptied partitions are dropped afterwards, outside `t` (drop_empty_partitions).

@@ -158,8 +158,9 @@ SqliteStore::FreezeResult SqliteStore::freeze_before(const std::string& date, co
     return result;
   }
   // Later than the last cut-off, also when the zone moved east since.
-  const std::int64_t cutoff_ms = std::max(settings.calendar->day_range_ms(date).first,
-                                          current ? current->frozen_before_ms : std::numeric_limits<std::int64_t>::min());
+  const std::int64_t cutoff_ms =
+      std::max(settings.calendar->day_range_ms(date).first,
+               current ? current->frozen_before_ms : std::numeric_limits<std::int64_t>::min());
   // The blocks that may be open across the cut-off: those starting less than a block before it.
   std::vector<UsageBlock> blocks;
   {

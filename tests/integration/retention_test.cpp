@@ -73,6 +73,11 @@ class RetentionDaemonTest : public ::testing::Test {
     const CommandResult result = setup_.ctl("status --json");
     return result.exit_code == 0 ? Json::parse(result.output) : Json::object();
   }
+  // status's retention.<key> (null while the daemon does not answer); the answer in `last`.
+  Json retention(const char* key, Json& last) {
+    last = status();
+    return last.value("retention", Json::object()).value(key, Json());
+  }
   std::string report(const std::string& arguments) {
     const CommandResult result = setup_.ctl(arguments);
     EXPECT_EQ(result.exit_code, 0) << arguments << ": " << result.output;
@@ -120,7 +125,7 @@ TEST_F(RetentionDaemonTest, FrozenDaysReadAsBeforeAndLateLinesAreCounted) {
   setup_.write_config();
   LiveDaemon daemon(setup_.config_path(), temp_.path() / "second.log");
   Json last;
-  ASSERT_TRUE(wait_until([&] { return (last = status()).value("retention", Json::object()).value("frozen_before", Json()) == kCutOff; },
+  ASSERT_TRUE(wait_until([&] { return retention("frozen_before", last) == kCutOff; },
                          std::chrono::seconds(60)))
       << last.dump() << "\n" << read_file(temp_.path() / "second.log");
   EXPECT_EQ(last["retention"]["late_events"], 0);
@@ -133,7 +138,7 @@ TEST_F(RetentionDaemonTest, FrozenDaysReadAsBeforeAndLateLinesAreCounted) {
 
   // A line of a frozen day in a new transcript: counted, not applied.
   write_file(extra_root_ / "projects" / "-home-ana-late" / "late.jsonl", kLateLine);
-  ASSERT_TRUE(wait_until([&] { return (last = status()).value("retention", Json::object()).value("late_events", 0) == 1; },
+  ASSERT_TRUE(wait_until([&] { return retention("late_events", last) == 1; },
                          std::chrono::seconds(30)))
       << last.dump();
   EXPECT_EQ(report("daily --json"), before["daily --json"]);
@@ -141,7 +146,7 @@ TEST_F(RetentionDaemonTest, FrozenDaysReadAsBeforeAndLateLinesAreCounted) {
   // A copy of a line of the shared logs from a frozen day (a restored backup, a resumed session's
   // copied history): a late duplicate, counted and not applied either.
   write_file(extra_root_ / "projects" / "-home-ana-late" / "copy.jsonl", frozen_usage_line(*shared_claude_logs()));
-  ASSERT_TRUE(wait_until([&] { return (last = status()).value("retention", Json::object()).value("late_events", 0) == 2; },
+  ASSERT_TRUE(wait_until([&] { return retention("late_events", last) == 2; },
                          std::chrono::seconds(30)))
       << last.dump();
   EXPECT_EQ(report("daily --json"), before["daily --json"]);

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "ctl/event_reports.h"
+#include "ctl/protocol.h"
 #include "rollup/calendar.h"
 #include "rollup/usage_blocks.h"
 #include "store/row_codec.h"
@@ -31,7 +32,7 @@ std::vector<UsageEvent> events_of(Store& store, const ReportFilter& filter, cons
   // them, and a partial answer must not pass for a whole one.
   if (const std::optional<RetentionState> frozen = store.retention(); frozen && from < frozen->frozen_before_ms) {
     const std::string first_day = frozen->frozen_before;
-    throw std::runtime_error(fmt::format(
+    throw ctl::ProtocolError(ctl::ErrorCode::kInvalidArgs, fmt::format(
         "this report is computed from raw events, and those of the days before {} were dropped "
         "(retention.raw_events_months); ask for --since {} or later, or leave out the filter "
         "(--project, --group, --timezone, --mode, hourly, a subagent breakdown) to read the kept daily rows",

@@ -39,8 +39,6 @@ std::string retention_cutoff(std::string_view today, int months) {
   return first_day(month_of(today) - date::months{months});
 }
 
-std::string first_of_next_month(std::string_view date) { return first_day(month_of(date) + date::months{1}); }
-
 std::string next_day(std::string_view date) {
   const date::year_month_day day(date::sys_days(day_of(date)) + date::days{1});
   return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(day.year()), static_cast<unsigned>(day.month()),

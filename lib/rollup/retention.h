@@ -18,9 +18,6 @@ namespace cu {
 // today's. 2026-12-04 with 3 months: 2026-09-01. `months` must be at least 1.
 std::string retention_cutoff(std::string_view today, int months);
 
-// The first day of the month after the one `date` (YYYY-MM-DD) falls in.
-std::string first_of_next_month(std::string_view date);
-
 // The day after `date` (YYYY-MM-DD).
 std::string next_day(std::string_view date);
 

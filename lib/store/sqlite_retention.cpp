@@ -1,7 +1,9 @@
 // Retention on the SQLite backend (schema/sqlite/012_retention.sql, rollup/retention.h): freezing
 // days, dropping their raw events, and the frozen parts of sessions.
+#include <algorithm>
 #include <chrono>
 #include <limits>
+#include <span>
 
 #include "core/time.h"
 #include "rollup/calendar.h"
@@ -179,19 +181,24 @@ SqliteStore::FreezeResult SqliteStore::freeze_before(const std::string& date, co
   if (current) drop_ms = std::max(drop_ms, current->dropped_before_ms);
   const std::string drop_text = format_timestamp_ms(drop_ms);
 
-  std::vector<SessionKey> sessions;
+  std::vector<UsageEvent> dropped_events;
   {
-    SQLite::Statement query(d.db, sql::kSessionsBefore);
+    SQLite::Statement query(d.db, sql::kEventsBefore);
     Impl::run_bind(query, d.source, drop_text);
-    while (query.executeStep()) sessions.emplace_back(query.getColumn(0).getString(), query.getColumn(1).getString());
+    dropped_events = d.select_events(query);
   }
-  for (const SessionKey& key : sessions) {
-    SQLite::Statement& query = d.cached(sql::kEventsOfSessionBefore);
-    Impl::run_bind(query, d.source, key.first, key.second, drop_text);
-    const SessionRows dropped = session_rows(key, d.select_events(query));
+  // Each session's dropped events (consecutive: ordered by session) merged into its frozen part.
+  for (auto begin = dropped_events.begin(); begin != dropped_events.end();) {
+    const auto end = std::find_if(begin, dropped_events.end(), [&](const UsageEvent& event) {
+      return event.project != begin->project || event.session_id != begin->session_id;
+    });
+    SessionKey key{begin->project, begin->session_id};
+    const SessionRows dropped =
+        session_rows(key, std::span<const UsageEvent>(&*begin, static_cast<std::size_t>(end - begin)));
     d.write_frozen_part(rows_of(key, merge_session(parts_of(d.frozen_part(key)), parts_of(dropped))));
+    ++result.frozen_sessions;
+    begin = end;
   }
-  result.frozen_sessions = static_cast<std::int64_t>(sessions.size());
   {
     SQLite::Statement remove(d.db, sql::kDeleteEventsBefore);
     Impl::run_bind(remove, d.source, drop_text);

@@ -406,11 +406,11 @@ inline constexpr const char* kSetRetentionState =
     " updated_at = excluded.updated_at";
 inline constexpr const char* kFirstEventTime =
     "SELECT MIN(timestamp) FROM usage_events WHERE source = ?1";
-inline constexpr const char* kSessionsBefore =
-    "SELECT DISTINCT project, session_id FROM usage_events WHERE source = ?1 AND timestamp < ?2";
-inline constexpr const char* kEventsOfSessionBefore =
-    "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events"
-    " WHERE source = ?1 AND project = ?2 AND session_id = ?3 AND timestamp < ?4";
+// The events a freeze drops, through the time index (a session's index would read every event of
+// a long session at each day's step), grouped by session.
+inline constexpr const char* kEventsBefore =
+    "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events WHERE source = ?1 AND timestamp < ?2"
+    " ORDER BY project, session_id";
 inline constexpr const char* kDeleteEventsBefore =
     "DELETE FROM usage_events WHERE source = ?1 AND timestamp < ?2";
 inline constexpr const char* kFrozenSession =

@@ -70,21 +70,19 @@ void PostgresStore::Impl::freeze(pqxx::work& t, const std::string& date, std::in
   const std::int64_t cutoff_ms = date_start_ms;  // the local database's, whatever this calendar says
   const std::int64_t drop_ms = current ? std::max(drop_before_ms, current->dropped_before_ms) : drop_before_ms;
   const std::string drop_text = pg_time(drop_ms);
+  // The events dropped, read once through the time index (a session's index would read every event
+  // of a long session at each day's freeze), grouped by session.
   std::vector<SessionKey> sessions;
-  for (const pqxx::row& row : t.exec_params(sql::kSessionsBefore, source, drop_text)) {
-    sessions.emplace_back(pg_text(row[0]), pg_text(row[1]));
+  std::vector<std::vector<UsageEvent>> dropped;
+  for (const pqxx::row& row : t.exec_params(sql::kEventsBefore, source, drop_text)) {
+    UsageEvent event = read_pg_event(row, 0);
+    if (sessions.empty() || sessions.back() != SessionKey{event.project, event.session_id}) {
+      sessions.emplace_back(event.project, event.session_id);
+      dropped.emplace_back();
+    }
+    dropped.back().push_back(std::move(event));
   }
   if (!sessions.empty()) {
-    PgArray projects, ids;
-    for (const auto& [project, session] : sessions) {
-      projects.add(project);
-      ids.add(session);
-    }
-    std::vector<std::vector<UsageEvent>> dropped(sessions.size());
-    for (const pqxx::row& row :
-         t.exec_params(sql::kEventsOfSessionsBefore, source, projects.str(), ids.str(), drop_text)) {
-      dropped.at(row[0].as<std::size_t>() - 1).push_back(read_pg_event(row, 1));
-    }
     const std::vector<SessionParts> before = frozen_parts(t, sessions);
     for (std::size_t i = 0; i < sessions.size(); ++i) {
       if (dropped[i].empty()) continue;

@@ -344,13 +344,9 @@ inline constexpr const char* kSetRetentionState =
     " VALUES ($1, $2::date, $3::timestamptz, $4::timestamptz, now()) ON CONFLICT (source) DO UPDATE SET"
     " frozen_before = excluded.frozen_before, frozen_before_time = excluded.frozen_before_time,"
     " dropped_before = excluded.dropped_before, updated_at = excluded.updated_at";
-inline constexpr const char* kSessionsBefore =
-    "SELECT DISTINCT project, session_id FROM usage_events WHERE source = $1 AND timestamp < $2::timestamptz";
-inline constexpr const char* kEventsOfSessionsBefore =
-    "SELECT k.n, x.* FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS k(project, session_id, n)"
-    " CROSS JOIN LATERAL (SELECT" CU_PG_EVENT_COLUMNS "FROM usage_events e"
-    " WHERE e.source = $1 AND e.project = k.project AND e.session_id = k.session_id"
-    " AND e.timestamp < $4::timestamptz OFFSET 0) x";
+inline constexpr const char* kEventsBefore =
+    "SELECT" CU_PG_EVENT_COLUMNS "FROM usage_events e WHERE e.source = $1 AND e.timestamp < $2::timestamptz"
+    " ORDER BY e.project, e.session_id";
 inline constexpr const char* kDeleteEventsBefore =
     "DELETE FROM usage_events WHERE source = $1 AND timestamp < $2::timestamptz";
 inline constexpr const char* kDropEmptyPartitions = "SELECT drop_empty_usage_events_partitions($1::timestamptz)";

@@ -9,15 +9,16 @@
 #include "store/postgres_store_impl.h"
 
 namespace cu {
-namespace {
-
-namespace sql = postgres_sql;
-using OptionalText = std::optional<std::string>;
 
 TokenTotals read_tokens(const pqxx::row& row, int first) {
   auto at = [&](int column) { return row[static_cast<pqxx::row::size_type>(first + column)].as<std::int64_t>(); };
   return TokenTotals{at(0), at(1), at(2), at(3)};
 }
+
+namespace {
+
+namespace sql = postgres_sql;
+using OptionalText = std::optional<std::string>;
 
 // The UTC instants [from, to) of the local dates [since, until], as bound parameters.
 std::pair<OptionalText, OptionalText> time_bounds(const ReportFilter& filter, const Calendar* calendar) {

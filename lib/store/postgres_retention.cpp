@@ -14,11 +14,6 @@ namespace {
 namespace sql = postgres_sql;
 using SessionKey = std::pair<std::string, std::string>;
 
-TokenTotals tokens_at(const pqxx::row& row, int first) {
-  return {row[first].as<std::int64_t>(), row[first + 1].as<std::int64_t>(), row[first + 2].as<std::int64_t>(),
-          row[first + 3].as<std::int64_t>()};
-}
-
 }  // namespace
 
 std::optional<RetentionState> PostgresStore::Impl::read_retention(pqxx::work& t) {
@@ -48,14 +43,14 @@ std::vector<SessionParts> PostgresStore::Impl::frozen_parts(pqxx::work& t, const
     session.project_name = pg_text(row[1]);
     session.session_start_ms = row[2].as<std::int64_t>();
     session.session_end_ms = row[3].as<std::int64_t>();
-    session.tokens = tokens_at(row, 4);
+    session.tokens = read_tokens(row, 4);
     session.cost_usd = row[8].as<double>();
     session.message_count = row[9].as<std::int64_t>();
   }
   for (const pqxx::row& row : t.exec_params(sql::kFrozenSessionModelsOf, source, projects.str(), ids.str())) {
     ModelDailyRow& model = parts.at(row[0].as<std::size_t>() - 1).models.emplace_back();
     model.model = pg_text(row[1]);
-    model.tokens = tokens_at(row, 2);
+    model.tokens = read_tokens(row, 2);
     model.cost_usd = row[6].as<double>();
     model.request_count = row[7].as<std::int64_t>();
   }

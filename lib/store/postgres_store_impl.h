@@ -81,6 +81,10 @@ struct PostgresStore::Impl {
 // A text field's bytes (NULL reads as "").
 inline std::string pg_text(const pqxx::field& field) { return std::string(field.c_str(), field.size()); }
 
+// The four token counts (input, output, cache creation, cache read) in columns first.. of `row`
+// (postgres_queries.cpp).
+TokenTotals read_tokens(const pqxx::row& row, int first);
+
 // Reads one event selected with CU_PG_EVENT_COLUMNS starting at `first`.
 UsageEvent read_pg_event(const pqxx::row& row, int first);
 

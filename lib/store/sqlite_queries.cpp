@@ -9,15 +9,16 @@
 #include "store/sqlite_store_impl.h"
 
 namespace cu {
-namespace {
-
-namespace sql = sqlite_sql;
-using OptionalText = std::optional<std::string>;
 
 TokenTotals read_tokens(SQLite::Statement& row, int first_column) {
   return TokenTotals{row.getColumn(first_column).getInt64(), row.getColumn(first_column + 1).getInt64(),
                      row.getColumn(first_column + 2).getInt64(), row.getColumn(first_column + 3).getInt64()};
 }
+
+namespace {
+
+namespace sql = sqlite_sql;
+using OptionalText = std::optional<std::string>;
 
 // The UTC text bounds [from, to) of the local dates [since, until] for columns holding times.
 std::pair<OptionalText, OptionalText> time_bounds(const ReportFilter& filter, const Calendar* calendar) {

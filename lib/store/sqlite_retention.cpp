@@ -22,11 +22,6 @@ SessionRows rows_of(SessionKey key, SessionParts&& parts) {
   return {std::move(key), std::move(parts.session), std::move(parts.models)};
 }
 
-TokenTotals tokens_at(SQLite::Statement& row, int first) {
-  return {row.getColumn(first).getInt64(), row.getColumn(first + 1).getInt64(), row.getColumn(first + 2).getInt64(),
-          row.getColumn(first + 3).getInt64()};
-}
-
 }  // namespace
 
 std::optional<RetentionState> SqliteStore::Impl::read_retention() {
@@ -52,7 +47,7 @@ SessionRows SqliteStore::Impl::frozen_part(const SessionKey& key) {
     row.project_name = session.getColumn(0).getString();
     row.session_start_ms = parse_stored_time(session.getColumn(1).getString());
     row.session_end_ms = parse_stored_time(session.getColumn(2).getString());
-    row.tokens = tokens_at(session, 3);
+    row.tokens = read_tokens(session, 3);
     row.cost_usd = session.getColumn(7).getDouble();
     row.message_count = session.getColumn(8).getInt64();
   }
@@ -63,7 +58,7 @@ SessionRows SqliteStore::Impl::frozen_part(const SessionKey& key) {
   while (models.executeStep()) {
     ModelDailyRow& model = part.models.emplace_back();
     model.model = models.getColumn(0).getString();
-    model.tokens = tokens_at(models, 1);
+    model.tokens = read_tokens(models, 1);
     model.cost_usd = models.getColumn(5).getDouble();
     model.request_count = models.getColumn(6).getInt64();
   }
@@ -115,7 +110,7 @@ std::optional<FrozenHistory> SqliteStore::frozen_history() {
     row.project_name = sessions.getColumn(2).getString();
     row.session_start_ms = parse_stored_time(sessions.getColumn(3).getString());
     row.session_end_ms = parse_stored_time(sessions.getColumn(4).getString());
-    row.tokens = tokens_at(sessions, 5);
+    row.tokens = read_tokens(sessions, 5);
     row.cost_usd = sessions.getColumn(9).getDouble();
     row.message_count = sessions.getColumn(10).getInt64();
   }
@@ -126,7 +121,7 @@ std::optional<FrozenHistory> SqliteStore::frozen_history() {
     row.project_path = models.getColumn(0).getString();
     row.session_id = models.getColumn(1).getString();
     row.model = models.getColumn(2).getString();
-    row.tokens = tokens_at(models, 3);
+    row.tokens = read_tokens(models, 3);
     row.cost_usd = models.getColumn(7).getDouble();
     row.request_count = models.getColumn(8).getInt64();
   }

@@ -142,6 +142,10 @@ struct SqliteStore::Impl {
   void write_block(const UsageBlock& block, const std::string& now);
 };
 
+// The four token counts (input, output, cache creation, cache read) in columns first_column.. of
+// `row` (sqlite_queries.cpp).
+TokenTotals read_tokens(SQLite::Statement& row, int first_column);
+
 // Reads one row selected with CU_SQLITE_EVENT_COLUMNS.
 UsageEvent read_event(SQLite::Statement& row);
 

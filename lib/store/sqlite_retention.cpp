@@ -22,6 +22,32 @@ SessionRows rows_of(SessionKey key, SessionParts&& parts) {
   return {std::move(key), std::move(parts.session), std::move(parts.models)};
 }
 
+// A row of kFrozenSessions.
+SessionRow read_frozen_session(SQLite::Statement& query) {
+  SessionRow row;
+  row.project_path = query.getColumn(0).getString();
+  row.session_id = query.getColumn(1).getString();
+  row.project_name = query.getColumn(2).getString();
+  row.session_start_ms = parse_stored_time(query.getColumn(3).getString());
+  row.session_end_ms = parse_stored_time(query.getColumn(4).getString());
+  row.tokens = read_tokens(query, 5);
+  row.cost_usd = query.getColumn(9).getDouble();
+  row.message_count = query.getColumn(10).getInt64();
+  return row;
+}
+
+// A row of kFrozenSessionModels.
+SessionModelRow read_frozen_session_model(SQLite::Statement& query) {
+  SessionModelRow row;
+  row.project_path = query.getColumn(0).getString();
+  row.session_id = query.getColumn(1).getString();
+  row.model = query.getColumn(2).getString();
+  row.tokens = read_tokens(query, 3);
+  row.cost_usd = query.getColumn(7).getDouble();
+  row.request_count = query.getColumn(8).getInt64();
+  return row;
+}
+
 }  // namespace
 
 std::optional<RetentionState> SqliteStore::Impl::read_retention() {
@@ -38,32 +64,25 @@ std::optional<RetentionState> SqliteStore::Impl::read_retention() {
 
 SessionRows SqliteStore::Impl::frozen_part(const SessionKey& key) {
   SessionRows part{key, std::nullopt, {}};
-  SQLite::Statement& session = cached(sql::kFrozenSession);
-  run_bind(session, source, key.first, key.second);
-  if (session.executeStep()) {
-    SessionRow& row = part.session.emplace();
-    row.project_path = key.first;
-    row.session_id = key.second;
-    row.project_name = session.getColumn(0).getString();
-    row.session_start_ms = parse_stored_time(session.getColumn(1).getString());
-    row.session_end_ms = parse_stored_time(session.getColumn(2).getString());
-    row.tokens = read_tokens(session, 3);
-    row.cost_usd = session.getColumn(7).getDouble();
-    row.message_count = session.getColumn(8).getInt64();
-  }
+  const std::optional<std::string> project = key.first;
+  const std::optional<std::string> session_id = key.second;
+  SQLite::Statement& session = cached(sql::kFrozenSessions);
+  run_bind(session, source, project, session_id);
+  if (session.executeStep()) part.session = read_frozen_session(session);
   session.reset();
   if (!part.session) return part;
   SQLite::Statement& models = cached(sql::kFrozenSessionModels);
-  run_bind(models, source, key.first, key.second);
+  run_bind(models, source, project, session_id);
   while (models.executeStep()) {
-    ModelDailyRow& model = part.models.emplace_back();
-    model.model = models.getColumn(0).getString();
-    model.tokens = read_tokens(models, 1);
-    model.cost_usd = models.getColumn(5).getDouble();
-    model.request_count = models.getColumn(6).getInt64();
+    SessionModelRow model = read_frozen_session_model(models);
+    part.models.push_back(ModelDailyRow{{}, std::move(model.model), model.tokens, model.cost_usd, model.request_count});
   }
   models.reset();
   return part;
+}
+
+SessionRows SqliteStore::Impl::with_frozen_part(const SessionRows& later) {
+  return rows_of(later.key, merge_session(parts_of(frozen_part(later.key)), parts_of(later)));
 }
 
 void SqliteStore::Impl::write_frozen_part(const SessionRows& rows) {
@@ -101,30 +120,12 @@ std::optional<FrozenHistory> SqliteStore::frozen_history() {
   for (UsageBlock& block : store.usage_blocks()) {
     if (block.start_ms < state->dropped_before_ms) history.blocks.push_back(std::move(block));
   }
-  SQLite::Statement sessions(d.db, sql::kAllFrozenSessions);
-  sessions.bind(1, d.source);
-  while (sessions.executeStep()) {
-    SessionRow& row = history.sessions.emplace_back();
-    row.project_path = sessions.getColumn(0).getString();
-    row.session_id = sessions.getColumn(1).getString();
-    row.project_name = sessions.getColumn(2).getString();
-    row.session_start_ms = parse_stored_time(sessions.getColumn(3).getString());
-    row.session_end_ms = parse_stored_time(sessions.getColumn(4).getString());
-    row.tokens = read_tokens(sessions, 5);
-    row.cost_usd = sessions.getColumn(9).getDouble();
-    row.message_count = sessions.getColumn(10).getInt64();
-  }
-  SQLite::Statement models(d.db, sql::kAllFrozenSessionModels);
-  models.bind(1, d.source);
-  while (models.executeStep()) {
-    SessionModelRow& row = history.session_models.emplace_back();
-    row.project_path = models.getColumn(0).getString();
-    row.session_id = models.getColumn(1).getString();
-    row.model = models.getColumn(2).getString();
-    row.tokens = read_tokens(models, 3);
-    row.cost_usd = models.getColumn(7).getDouble();
-    row.request_count = models.getColumn(8).getInt64();
-  }
+  SQLite::Statement sessions(d.db, sql::kFrozenSessions);
+  Impl::run_bind(sessions, d.source, std::optional<std::string>(), std::optional<std::string>());
+  while (sessions.executeStep()) history.sessions.push_back(read_frozen_session(sessions));
+  SQLite::Statement models(d.db, sql::kFrozenSessionModels);
+  Impl::run_bind(models, d.source, std::optional<std::string>(), std::optional<std::string>());
+  while (models.executeStep()) history.session_models.push_back(read_frozen_session_model(models));
   return history;
 }
 
@@ -188,9 +189,8 @@ SqliteStore::FreezeResult SqliteStore::freeze_before(const std::string& date, co
       return event.project != begin->project || event.session_id != begin->session_id;
     });
     SessionKey key{begin->project, begin->session_id};
-    const SessionRows dropped =
-        session_rows(key, std::span<const UsageEvent>(&*begin, static_cast<std::size_t>(end - begin)));
-    d.write_frozen_part(rows_of(key, merge_session(parts_of(d.frozen_part(key)), parts_of(dropped))));
+    d.write_frozen_part(d.with_frozen_part(
+        session_rows(std::move(key), std::span<const UsageEvent>(&*begin, static_cast<std::size_t>(end - begin)))));
     ++result.frozen_sessions;
     begin = end;
   }

@@ -16,7 +16,6 @@
 
 #include "core/time.h"
 #include "rollup/calendar.h"
-#include "rollup/retention.h"
 #include "store/frozen_view.h"
 #include "store/ordered_refresh.h"
 #include "store/row_codec.h"
@@ -114,14 +113,7 @@ void SqliteStore::Impl::write_date_rows(const DateRows& rows, const std::string&
 void SqliteStore::Impl::write_session_rows(const SessionRows& computed, const std::string& now) {
   // A session some of whose events retention dropped: their rows merged with the stored ones'.
   std::optional<SessionRows> merged;
-  if (frozen) {
-    SessionRows part = frozen_part(computed.key);
-    if (part.session) {
-      SessionParts whole = merge_session({std::move(part.session), std::move(part.models)},
-                                         {computed.session, computed.models});
-      merged = SessionRows{computed.key, std::move(whole.session), std::move(whole.models)};
-    }
-  }
+  if (frozen) merged = with_frozen_part(computed);
   const SessionRows& rows = merged ? *merged : computed;
   const auto& [project, session_id] = rows.key;
   run(cached(sql::kDeleteSessionModels), source, project, session_id);

@@ -413,20 +413,15 @@ inline constexpr const char* kEventsBefore =
     " ORDER BY project, session_id";
 inline constexpr const char* kDeleteEventsBefore =
     "DELETE FROM usage_events WHERE source = ?1 AND timestamp < ?2";
-inline constexpr const char* kFrozenSession =
-    "SELECT project_name, session_start, session_end, input_tokens, output_tokens, cache_creation_tokens,"
-    " cache_read_tokens, cost_usd, message_count FROM frozen_sessions"
-    " WHERE source = ?1 AND project_path = ?2 AND session_id = ?3";
-inline constexpr const char* kFrozenSessionModels =
-    "SELECT model, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, request_count"
-    " FROM frozen_session_models WHERE source = ?1 AND project_path = ?2 AND session_id = ?3 ORDER BY model";
-inline constexpr const char* kAllFrozenSessions =
+// Frozen session parts, one session's (?2, ?3) or all of them (both NULL), in key order.
+inline constexpr const char* kFrozenSessions =
     "SELECT project_path, session_id, project_name, session_start, session_end, input_tokens, output_tokens,"
     " cache_creation_tokens, cache_read_tokens, cost_usd, message_count FROM frozen_sessions WHERE source = ?1"
-    " ORDER BY project_path, session_id";
-inline constexpr const char* kAllFrozenSessionModels =
+    " AND (?2 IS NULL OR (project_path = ?2 AND session_id = ?3)) ORDER BY project_path, session_id";
+inline constexpr const char* kFrozenSessionModels =
     "SELECT project_path, session_id, model, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,"
-    " cost_usd, request_count FROM frozen_session_models WHERE source = ?1 ORDER BY project_path, session_id, model";
+    " cost_usd, request_count FROM frozen_session_models WHERE source = ?1"
+    " AND (?2 IS NULL OR (project_path = ?2 AND session_id = ?3)) ORDER BY project_path, session_id, model";
 inline constexpr const char* kUpsertFrozenSession =
     "INSERT OR REPLACE INTO frozen_sessions (source, session_id, project_path, project_name, session_start,"
     " session_end, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, message_count)"

@@ -135,6 +135,9 @@ struct SqliteStore::Impl {
   std::optional<RetentionState> read_retention();
   std::optional<RetentionState> frozen;
   SessionRows frozen_part(const SessionKey& key);
+  // `later` (a session's rows computed from its stored events, or from events about to be dropped
+  // after the ones frozen before) merged with the session's frozen part (rollup/retention.h).
+  SessionRows with_frozen_part(const SessionRows& later);
   void write_frozen_part(const SessionRows& rows);
 
   void write_date_rows(const DateRows& rows, const std::string& now);

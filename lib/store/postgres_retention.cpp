@@ -80,24 +80,30 @@ void PostgresStore::Impl::freeze(pqxx::work& t, const std::string& date, std::in
   if (!sessions.empty()) {
     const std::vector<SessionParts> before = frozen_parts(t, sessions);
     for (std::size_t i = 0; i < sessions.size(); ++i) {
-      if (dropped[i].empty()) continue;
       const SessionParts now_dropped{summarize_session(dropped[i]), summarize_models_of_day({}, dropped[i])};
       const SessionParts part = merge_session(before[i], now_dropped);
-      const SessionRow& row = *part.session;
-      const auto& [project, session_id] = sessions[i];
-      t.exec_params(sql::kUpsertFrozenSession, source, session_id, project, row.project_name,
-                    pg_time(row.session_start_ms), pg_time(row.session_end_ms), row.tokens.input, row.tokens.output,
-                    row.tokens.cache_creation, row.tokens.cache_read, row.cost_usd, row.message_count);
-      t.exec_params(sql::kDeleteFrozenSessionModels, source, project, session_id);
+      write_frozen_session(t, *part.session);
       for (const ModelDailyRow& model : part.models) {
-        t.exec_params(sql::kInsertFrozenSessionModel, source, project, session_id, model.model, model.tokens.input,
-                      model.tokens.output, model.tokens.cache_creation, model.tokens.cache_read, model.cost_usd,
-                      model.request_count);
+        write_frozen_session_model(t, SessionModelRow{sessions[i].first, sessions[i].second, model.model,
+                                                      model.tokens, model.cost_usd, model.request_count});
       }
     }
   }
   t.exec_params(sql::kDeleteEventsBefore, source, drop_text);
   t.exec_params(sql::kSetRetentionState, source, date, pg_time(cutoff_ms), drop_text);
+}
+
+void PostgresStore::Impl::write_frozen_session(pqxx::work& t, const SessionRow& row) {
+  t.exec_params(sql::kUpsertFrozenSession, source, row.session_id, row.project_path, row.project_name,
+                pg_time(row.session_start_ms), pg_time(row.session_end_ms), row.tokens.input, row.tokens.output,
+                row.tokens.cache_creation, row.tokens.cache_read, row.cost_usd, row.message_count);
+  t.exec_params(sql::kDeleteFrozenSessionModels, source, row.project_path, row.session_id);
+}
+
+void PostgresStore::Impl::write_frozen_session_model(pqxx::work& t, const SessionModelRow& model) {
+  t.exec_params(sql::kInsertFrozenSessionModel, source, model.project_path, model.session_id, model.model,
+                model.tokens.input, model.tokens.output, model.tokens.cache_creation, model.tokens.cache_read,
+                model.cost_usd, model.request_count);
 }
 
 void PostgresStore::Impl::drop_empty_partitions(std::int64_t before_ms) {

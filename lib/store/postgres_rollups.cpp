@@ -175,17 +175,8 @@ void PostgresStore::Impl::write_frozen_history(pqxx::work& t, const FrozenHistor
   write_model_days(t, source, history.models);
   write_cache_days(t, source, history.caches);
   write_blocks(t, source, history.blocks);
-  for (const SessionRow& row : history.sessions) {
-    t.exec_params(sql::kUpsertFrozenSession, source, row.session_id, row.project_path, row.project_name,
-                  pg_time(row.session_start_ms), pg_time(row.session_end_ms), row.tokens.input, row.tokens.output,
-                  row.tokens.cache_creation, row.tokens.cache_read, row.cost_usd, row.message_count);
-    t.exec_params(sql::kDeleteFrozenSessionModels, source, row.project_path, row.session_id);
-  }
-  for (const SessionModelRow& model : history.session_models) {
-    t.exec_params(sql::kInsertFrozenSessionModel, source, model.project_path, model.session_id, model.model,
-                  model.tokens.input, model.tokens.output, model.tokens.cache_creation, model.tokens.cache_read,
-                  model.cost_usd, model.request_count);
-  }
+  for (const SessionRow& row : history.sessions) write_frozen_session(t, row);
+  for (const SessionModelRow& model : history.session_models) write_frozen_session_model(t, model);
   const RetentionState& state = history.state;
   t.exec_params(sql::kSetRetentionState, source, state.frozen_before, pg_time(state.frozen_before_ms),
                 pg_time(state.dropped_before_ms));

@@ -73,6 +73,9 @@ struct PostgresStore::Impl {
   void freeze(pqxx::work& t, const std::string& date, std::int64_t date_start_ms, std::int64_t drop_before_ms,
               const RollupSettings& settings);
   void drop_empty_partitions(std::int64_t before_ms);
+  // Upserts a session's frozen part and removes its model rows; then its models are inserted.
+  void write_frozen_session(pqxx::work& t, const SessionRow& row);
+  void write_frozen_session_model(pqxx::work& t, const SessionModelRow& model);
   // Writes the frozen rows a resync carries (ship_batch.h) and the retention state, and marks the
   // frozen sessions dirty so that the refresh merges their parts (postgres_rollups.cpp).
   void write_frozen_history(pqxx::work& t, const FrozenHistory& history);

@@ -126,7 +126,7 @@ DedupIndex::MessageMap::iterator DedupIndex::link(MessageMap::iterator found, co
 
 DedupIndex::MessageMap::iterator DedupIndex::records_of(const MessageKey& key, std::string_view message_id) {
   auto found = by_message_.find(key);
-  if (found != by_message_.end() || !lookup_ || !seen_.contains(key)) return found;
+  if (found != by_message_.end() || !lookup_ || !unheld_ || (filtering_ && !seen_.contains(key))) return found;
   ++lookups_;
   for (const StoredKept& kept : lookup_(message_id)) {
     found = link(found, key, add(kept.id, kept.request_id, view_of(kept.rank)));
@@ -195,11 +195,16 @@ void DedupIndex::forget(std::int64_t id, std::string_view message_id) {
   }
 }
 
+void DedupIndex::begin_fingerprints() {
+  seen_.clear();
+  filtering_ = true;
+}
+
 void DedupIndex::compact() {
-  for (const auto& [key, first] : by_message_) {
-    if (first != kNone) seen_.add(key);
-  }
   release_records();
+  seen_.clear();
+  filtering_ = false;
+  unheld_ = true;
 }
 
 void DedupIndex::release_records() {
@@ -217,6 +222,8 @@ void DedupIndex::release_records() {
 void DedupIndex::clear() {
   release_records();
   seen_.clear();
+  filtering_ = false;
+  unheld_ = false;
 }
 
 }  // namespace cu

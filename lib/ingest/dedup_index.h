@@ -46,11 +46,12 @@ struct StoredKept {
   DedupRank rank;
 };
 
-// Decides which entries are kept. For every kept event with a message id it holds a fingerprint
-// of that id (MessageFingerprints: 4 to 8 bytes), and a full record only for those kept since the
-// last compact() and those looked up since: memory after compact() grows by bytes per event, not
-// by the records of the whole history. An offered event whose message id has a fingerprint but no
-// records held is settled by the lookup, which answers the store's kept events of that id.
+// Decides which entries are kept. It holds a full record only for the events kept since the last
+// compact() and those looked up since: memory after compact() does not grow with the history. An
+// offered event whose message id has no record held is settled by the lookup (the store's kept
+// events of that id) once the store may hold events this index does not hold; a bulk read may
+// first take a fingerprint of every stored message id (MessageFingerprints: 4 to 8 bytes each), so
+// that a new id is looked up only when its fingerprint matches, and lets go of them at compact().
 //
 // A record is ~100 bytes (a 56-byte Kept, a 32-byte map node, its bucket): the rank's fields, a
 // 64-bit hash of the request id, and the map entry of its message id under its MessageKey (a
@@ -69,9 +70,13 @@ class DedupIndex {
   DedupIndex& operator=(const DedupIndex&) = delete;
   using Lookup = std::function<std::vector<StoredKept>(std::string_view message_id)>;
 
-  // Where the records of a message id known only by its fingerprint are found. Without one, the
-  // index holds every record and compact() must not be called.
+  // Where the records of a message id not held are found. Without one, the index holds every
+  // record and compact() must not be called.
   void set_lookup(Lookup lookup) { lookup_ = std::move(lookup); }
+
+  // The store holds kept events this index holds no record of (it was loaded with history): from
+  // now on a message id without a record held is looked up.
+  void note_store_has_events() { unheld_ = true; }
 
   // Offers a new event (its id already assigned). When kept, the index records it and forgets the
   // events it replaces; otherwise the index is unchanged.
@@ -82,17 +87,21 @@ class DedupIndex {
   void restore(std::int64_t id, std::string_view message_id, std::string_view request_id,
                const DedupRank& rank);
 
-  // Records that a stored event has `message_id` without holding its record (loading from the
-  // store): the lookup gives the record when an offered event has the same id.
+  // Takes the fingerprints of the stored message ids for a bulk read: after begin_fingerprints(),
+  // note_stored() with every message id the store holds; until compact(), a message id with no
+  // record held and no fingerprint is new without asking the store.
+  void begin_fingerprints();
   void note_stored(std::string_view message_id) { seen_.add(message_id); }
+  bool has_fingerprints() const { return filtering_; }
 
   // Forgets the kept event `id` of `message_id` (its file is read again from the start); nothing
-  // when it is not held here (no message id, already replaced, or only its fingerprint is held:
-  // then the store must no longer answer it to the lookup).
+  // when it is not held here (no message id, already replaced, or its record is not held: then the
+  // store must no longer answer it to the lookup).
   void forget(std::int64_t id, std::string_view message_id);
 
-  // Lets go of every full record, keeping a fingerprint of each message id. Only when every kept
-  // event is in the store the lookup reads (nothing pending) and a lookup is set.
+  // Lets go of every full record and fingerprint: from now on a message id without a record held
+  // is looked up. Only when every kept event is in the store the lookup reads (nothing pending)
+  // and a lookup is set.
   void compact();
 
   // Forgets everything (before reloading from the store).
@@ -148,10 +157,14 @@ class DedupIndex {
   std::vector<std::string_view> files_;
   std::uint32_t last_file_ = kNone;  // what file_index returned last
   std::size_t size_ = 0;
-  // Every message id with a kept event whose records are not held: stored before load(), or let
-  // go of by compact(). The ids of held records are not in it, so that a backfill into an empty
-  // store (which holds every record until its flush) never asks the store about a fingerprint
-  // that matched by chance.
+  // The store may hold kept events whose records are not held (loaded with history, or let go of
+  // by compact()). Until then nothing is looked up: a backfill into an empty store holds every
+  // record until its flush.
+  bool unheld_ = false;
+  // While filtering_ (a bulk read on a store with history), seen_ holds a fingerprint of every
+  // stored message id, and an id without one is not looked up. Let go of at compact(): kept for
+  // good it would be the one part of the index growing with history (2 MiB at 444k ids).
+  bool filtering_ = false;
   MessageFingerprints seen_;
   Lookup lookup_;
   std::int64_t lookups_ = 0;

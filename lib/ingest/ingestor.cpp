@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <deque>
 #include <future>
@@ -29,6 +30,12 @@ constexpr std::int64_t kBytesReadAhead = 16 << 20;
 constexpr std::size_t kReadingThreads = 2;
 constexpr std::size_t kReadingChunkBytes = 256 << 10;
 
+// A bulk read on a store with history takes the stored message ids' fingerprints once it has
+// spent on looking new ids up about what taking them costs, so that a long read pays at most
+// twice the better of the two. On a 5 GB database a lookup took 6 to 13 us (the store's index,
+// after the commit in flight), reading a stored id for its fingerprint 0.3 us (444k in 0.13 s).
+constexpr std::int64_t kLookupCostInIdReads = 32;
+
 }  // namespace
 
 std::int64_t IngestStats::skipped_total() const {
@@ -47,12 +54,26 @@ Ingestor::~Ingestor() = default;
 
 void Ingestor::load() {
   for (const Checkpoint& checkpoint : store_.load_checkpoints()) checkpoints_.set(checkpoint.path, checkpoint);
-  // Only the message ids' fingerprints: a stored event's record is looked up when an entry with
-  // its message id turns up (stored_kept_of).
-  const std::int64_t max_id = store_.load_message_ids([this](std::string_view id) { dedup_.note_stored(id); });
-  next_event_id_ = max_id + 1;
+  // Nothing of the stored events: the records of a message id are looked up when an entry with
+  // that id turns up (stored_kept_of).
+  next_event_id_ = store_.max_event_id() + 1;
   batch_first_id_ = next_event_id_;
   note_retention();
+  if (stored_events_ > 0) dedup_.note_store_has_events();
+}
+
+// For the rest of a bulk read: a new message id is looked up only when its fingerprint matches
+// one of the store's. Held until the flush's compact().
+void Ingestor::take_fingerprints() {
+  using Clock = std::chrono::steady_clock;
+  finish_commit();  // the store's connection is the writer's until then
+  const Clock::time_point loading = Clock::now();
+  dedup_.begin_fingerprints();
+  store_.load_message_ids([this](std::string_view id) { dedup_.note_stored(id); });
+  log::write(LogLevel::kInfo,
+             fmt::format("took the fingerprints of {} stored message ids in {:.2f} s, after {} lookups",
+                         dedup_.fingerprints().size(), std::chrono::duration<double>(Clock::now() - loading).count(),
+                         dedup_.lookups()));
 }
 
 void Ingestor::note_retention() {
@@ -305,6 +326,7 @@ void Ingestor::ingest_files(const std::vector<SourceFile>& files) {
     std::optional<Checkpoint> basis;  // the checkpoint it is read from
   };
   std::deque<Ahead> ahead;  // files [done, submitted) in order
+  const std::int64_t lookups_before = dedup_.lookups();
   std::size_t submitted = 0;
   std::int64_t bytes_ahead = 0;
   // Last, so that they are joined first: running tasks use `files` and this Ingestor.
@@ -348,6 +370,10 @@ void Ingestor::ingest_files(const std::vector<SourceFile>& files) {
     const std::optional<Checkpoint> basis = std::move(ahead.front().basis);
     ahead.pop_front();
     apply_prepared(files[done], std::move(prepared), basis);
+    if (!dedup_.has_fingerprints() &&
+        (dedup_.lookups() - lookups_before) * kLookupCostInIdReads >= std::max<std::int64_t>(stored_events_, 1024)) {
+      take_fingerprints();
+    }
   }
   finish_commit();
 }
@@ -498,8 +524,8 @@ void Ingestor::flush() {
   finish_commit();
   store_.refresh_rollups(settings_);
   unflushed_ = false;
-  // Every kept event is in the store now: the dedup index lets go of their records, keeping a
-  // fingerprint of each message id (memory that does not grow with the history's records).
+  // Every kept event is in the store now: the dedup index lets go of their records and of any
+  // fingerprints (memory that does not grow with the history).
   dedup_.compact();
 }
 

@@ -94,8 +94,10 @@ class Ingestor {
   // on each: the files are read and parsed on two other threads, ahead of the one deduplicated on
   // the calling thread, and full batches commit on a fourth while the next one is built (the
   // store is used by that thread alone meanwhile). `file_system` must allow the reading threads'
-  // open/read/stat calls concurrently with the caller's. A failed commit throws from here once
-  // the other threads are idle; reload() before going on.
+  // open/read/stat calls concurrently with the caller's. On a store with history it takes the
+  // stored message ids' fingerprints once new ids' lookups have cost about as much (DedupIndex),
+  // until the flush. A failed commit throws from here once the other threads are idle; reload()
+  // before going on.
   void ingest_files(const std::vector<SourceFile>& files);
 
   // Commits the pending batch (events and checkpoints), then refreshes the rollups.
@@ -131,6 +133,7 @@ class Ingestor {
   void replace_events_of(const SourceFile& file);
   bool take_out_events_of(const SourceFile& file);
   std::vector<StoredKept> stored_kept_of(std::string_view message_id);
+  void take_fingerprints();
   void reread_same_path_elsewhere(const SourceFile& file);
   void reread_project_siblings(const SourceFile& file);
   bool hold_checkpointed(const std::string& path, const Checkpoint& checkpoint);

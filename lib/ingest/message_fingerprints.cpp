@@ -50,7 +50,7 @@ bool MessageFingerprints::contains(const MessageKey& key) const {
 }
 
 void MessageFingerprints::clear() {
-  slots_ = {};
+  std::vector<std::uint32_t>().swap(slots_);  // `= {}` would keep the capacity
   bits_ = 0;
   size_ = 0;
 }

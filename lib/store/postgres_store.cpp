@@ -272,9 +272,13 @@ std::vector<Checkpoint> PostgresStore::load_checkpoints() {
   return checkpoints;
 }
 
-std::int64_t PostgresStore::load_message_ids(const std::function<void(std::string_view)>& visit) {
+void PostgresStore::load_message_ids(const std::function<void(std::string_view)>& visit) {
   pqxx::read_transaction t(impl_->connection);
   for (const pqxx::row& row : t.exec_params(sql::kMessageIds, impl_->source)) visit(std::string_view(row[0].c_str(), row[0].size()));
+}
+
+std::int64_t PostgresStore::max_event_id() {
+  pqxx::read_transaction t(impl_->connection);
   return t.exec_params1(sql::kMaxEventId, impl_->source)[0].as<std::int64_t>();
 }
 

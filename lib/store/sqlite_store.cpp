@@ -249,13 +249,16 @@ std::vector<Checkpoint> SqliteStore::load_checkpoints() {
   return checkpoints;
 }
 
-std::int64_t SqliteStore::load_message_ids(const std::function<void(std::string_view)>& visit) {
+void SqliteStore::load_message_ids(const std::function<void(std::string_view)>& visit) {
   SQLite::Statement query(impl_->db, sql::kMessageIds);
   query.bind(1, impl_->source);
   while (query.executeStep()) {
     const SQLite::Column id = query.getColumn(0);
     visit(std::string_view(id.getText(), static_cast<std::size_t>(id.getBytes())));
   }
+}
+
+std::int64_t SqliteStore::max_event_id() {
   SQLite::Statement max_id(impl_->db, sql::kMaxEventId);
   max_id.bind(1, impl_->source);
   max_id.executeStep();

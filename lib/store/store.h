@@ -89,8 +89,11 @@ class Store {
   virtual std::vector<Checkpoint> load_checkpoints() = 0;
 
   // Calls `visit` with the message id of every stored event that has one (in no order, an id as
-  // often as it is stored); returns the largest event id (0 when empty).
-  virtual std::int64_t load_message_ids(const std::function<void(std::string_view)>& visit) = 0;
+  // often as it is stored).
+  virtual void load_message_ids(const std::function<void(std::string_view)>& visit) = 0;
+
+  // The largest stored event id (0 when there is none).
+  virtual std::int64_t max_event_id() = 0;
 
   // The stored events with `message_id` (not ''), as the dedup index ranks them.
   virtual std::vector<StoredIdentity> identities_of_message(const std::string& message_id) = 0;

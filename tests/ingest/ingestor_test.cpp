@@ -314,5 +314,81 @@ TEST_F(IngestorTest, ReadingAheadOnAnotherThreadEqualsReadingInTurn) {
   expect_same(third_ahead, third_in_turn);
 }
 
+// On a store with history the dedup index holds nothing of it: a new message id is looked up in
+// the store. A bulk read that has looked up about as much as the stored ids' fingerprints cost
+// takes them (then only an id whose fingerprint matches is looked up), with the outcome of
+// reading in turn; the flush lets go of them.
+TEST_F(IngestorTest, ABulkReadTakesFingerprintsOnlyWhenLookupsOutweighThem) {
+  auto history = [&](int f) {
+    std::string text;
+    for (int i = 0; i < 100; ++i) {
+      text += assistant_line(fmt::format("msg_old_{}_{}", f, i), "req_1", "2026-02-01T10:00:00.000Z", 5);
+    }
+    return text;
+  };
+  for (int f = 0; f < 30; ++f) test::write_file(log(fmt::format("p/old{:02}.jsonl", f)), history(f));
+  struct Run {
+    IngestStats stats;
+    std::int64_t lookups = 0;
+    bool fingerprints_while_reading = false;
+    std::size_t fingerprint_bytes_after_flush = 0;
+  };
+  auto run = [&](const char* database, bool ahead) {
+    SqliteStore store(dir_.path() / database, "me@host");
+    Ingestor ingestor(store, prices_, RollupSettings{&calendar_}, IngestOptions{});
+    ingestor.load();
+    const std::vector<SourceFile> files = discover_sources({dir_.path()});
+    if (ahead) {
+      ingestor.ingest_files(files);
+    } else {
+      for (const SourceFile& file : files) ingestor.ingest_file(file);
+    }
+    Run run{{}, ingestor.dedup().lookups(), ingestor.dedup().has_fingerprints(), 0};
+    ingestor.flush();
+    run.stats = ingestor.stats();
+    run.fingerprint_bytes_after_flush = ingestor.dedup().fingerprints().memory_bytes();
+    EXPECT_FALSE(ingestor.dedup().has_fingerprints());
+    return run;
+  };
+  const Run first = run("ahead.db", true);
+  EXPECT_EQ(first.lookups, 0) << "an empty store is never asked";
+  EXPECT_FALSE(first.fingerprints_while_reading);
+  run("in_turn.db", false);
+
+  // 3,000 new messages in 30 files, with 300 copies of stored ones among them: 90 with more
+  // output (they replace the stored event), 210 with less (duplicates).
+  for (int f = 0; f < 30; ++f) {
+    std::string text;
+    for (int i = 0; i < 100; ++i) {
+      text += assistant_line(fmt::format("msg_new_{}_{}", f, i), "req_1", "2026-02-02T10:00:00.000Z", 5);
+      if (i % 10 == 0) {
+        text += assistant_line(fmt::format("msg_old_{}_{}", 29 - f, i), "req_1", "2026-02-01T10:00:00.000Z",
+                               i % 40 == 0 ? 9 : 4);
+      }
+    }
+    test::write_file(log(fmt::format("p/new{:02}.jsonl", f)), text);
+  }
+  const Run ahead = run("ahead.db", true);
+  const Run in_turn = run("in_turn.db", false);
+  // 3,000 stored events: fingerprints after 3,000 / 32 lookups (checked after each file of 100
+  // new ids), then only the 300 copies are looked up.
+  EXPECT_TRUE(ahead.fingerprints_while_reading);
+  EXPECT_LE(ahead.lookups, 94 + 100 + 300);
+  EXPECT_FALSE(in_turn.fingerprints_while_reading);
+  EXPECT_GE(in_turn.lookups, 3000) << "reading in turn looks every new id up";
+  EXPECT_EQ(ahead.fingerprint_bytes_after_flush, 0u);
+  EXPECT_EQ(ahead.stats.kept, in_turn.stats.kept);
+  EXPECT_EQ(ahead.stats.replaced_stored, in_turn.stats.replaced_stored);
+  EXPECT_EQ(ahead.stats.duplicates, in_turn.stats.duplicates);
+  EXPECT_EQ(ahead.stats.replaced_stored, 30 * 3);
+  EXPECT_EQ(ahead.stats.duplicates, 30 * 7);
+  SqliteStore x(dir_.path() / "ahead.db", "me@host");
+  SqliteStore y(dir_.path() / "in_turn.db", "me@host");
+  constexpr std::int64_t kYear2100Ms = 4102444800000;
+  EXPECT_EQ(x.events_between(0, kYear2100Ms), y.events_between(0, kYear2100Ms));
+  EXPECT_EQ(x.daily_summaries(), y.daily_summaries());
+  EXPECT_EQ(x.event_count(), 6000);
+}
+
 }  // namespace
 }  // namespace cu

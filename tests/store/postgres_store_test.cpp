@@ -230,9 +230,8 @@ TEST_F(PostgresStoreTest, RolesGiveWritersRowsAndReadersReportsOnly) {
   CU_POSTGRES_URL_OR_SKIP(url);
   test::ScratchDatabase database(url);
   { PostgresStore owner(database.options(), "setup"); }
-  const std::string roles = test::read_file(std::filesystem::path(CU_SOURCE_DIR) / "schema/postgres/roles.sql");
-  database.execute(roles);
-  database.execute(roles);  // again: idempotent
+  database.apply_roles();
+  database.apply_roles();  // again: idempotent
   database.execute(
       "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'cu_test_writer') THEN"
       " CREATE ROLE cu_test_writer LOGIN IN ROLE claude_usage_writer; END IF;"

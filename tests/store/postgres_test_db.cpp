@@ -55,6 +55,14 @@ PostgresOptions ScratchDatabase::options() const {
 }
 
 void ScratchDatabase::apply_roles() const {
+  // roles.sql creates roles and grants membership in them, which are the whole server's: two test
+  // processes running it at once race ("duplicate key value" on pg_authid for a role both create
+  // on a fresh server, "tuple concurrently updated" for a grant). One at a time, under an advisory
+  // lock taken in the server's maintenance database (advisory locks are per database, and every
+  // test has a database of its own); it is let go of when this connection closes.
+  pqxx::connection lock_connection(server_url_);
+  pqxx::nontransaction lock(lock_connection);
+  lock.exec("SELECT pg_advisory_lock(hashtext('claude-usaged tests: roles.sql'))");
   execute(read_file(std::filesystem::path(CU_SOURCE_DIR) / "schema/postgres/roles.sql"));
 }
 

@@ -7,8 +7,10 @@
 #include <functional>
 #include <random>
 #include <thread>
+#include <map>
 #include <memory>
 
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <fmt/format.h>
 
 #include "core/time.h"
@@ -441,6 +443,65 @@ TEST(SqliteStoreTest, ConcurrentOpensOfANewDatabaseMigrateOnce) {
   test::TempDir fresh;
   EXPECT_EQ(SqliteStore(dir.path() / "usage.db", "me@host").schema_version(),
             SqliteStore(fresh.path() / "usage.db", "me@host").schema_version());
+}
+
+// Version 13 rebuilds the tables a live append rewrites WITHOUT ROWID: a database of version 12
+// keeps every row of them (dirty marks included, which the next refresh then takes).
+TEST(SqliteStoreTest, VersionThirteenKeepsTheRowsOfTheTablesItRebuilds) {
+  test::TempDir dir;
+  const auto path = dir.path() / "usage.db";
+  const Calendar utc("UTC");
+  const RollupSettings settings{&utc};
+  const std::vector<std::string> tables = {"rollup_dirty_dates",  "rollup_dirty_sessions", "rollup_dirty_blocks",
+                                           "model_daily_usage",   "session_model_usage",   "usage_blocks"};
+  auto rows_of = [&](SQLite::Database& db, const std::string& table) {
+    SQLite::Statement query(db, fmt::format("SELECT * FROM {}", table));
+    std::vector<std::string> rows;
+    while (query.executeStep()) {
+      std::string row;
+      for (int column = 0; column < query.getColumnCount(); ++column) row += query.getColumn(column).getString() + "|";
+      rows.push_back(row);
+    }
+    std::sort(rows.begin(), rows.end());
+    return rows;
+  };
+  std::map<std::string, std::vector<std::string>> before;
+  {
+    SqliteStore store(path, "me@host");
+    store.commit(IngestBatch{{},
+                             {event(1, "2026-02-01T10:00:00.000Z", "s1", 5), event(2, "2026-02-01T18:00:00.000Z", "s2", 7),
+                              event(3, "2026-02-03T09:00:00.000Z", "s1", 11)},
+                             {}},
+                 settings);
+    store.refresh_rollups(settings);
+    store.commit(IngestBatch{{}, {event(4, "2026-02-04T09:00:00.000Z", "s3", 13)}, {}}, settings);  // marks only
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    for (const std::string& table : tables) {
+      before[table] = rows_of(db, table);
+      EXPECT_FALSE(before[table].empty()) << table;
+      // Back to a rowid table, as version 12 had it.
+      db.exec(fmt::format("CREATE TABLE old_{0} AS SELECT * FROM {0}; DROP TABLE {0}; ALTER TABLE old_{0} RENAME TO {0}",
+                          table));
+    }
+    db.exec("CREATE INDEX usage_blocks_start ON usage_blocks (source, start_time)");
+    db.exec("DELETE FROM schema_migrations WHERE version >= 13");
+  }
+  SqliteStore store(path, "me@host");
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+    for (const std::string& table : tables) {
+      SCOPED_TRACE(table);
+      EXPECT_EQ(rows_of(db, table), before[table]);
+      const std::string sql =
+          db.execAndGet(fmt::format("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = '{}'", table))
+              .getString();
+      EXPECT_NE(sql.find("WITHOUT ROWID"), std::string::npos) << sql;
+    }
+    EXPECT_EQ(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE name = 'usage_blocks_start'").getInt(), 1);
+  }
+  store.refresh_rollups(settings);
+  EXPECT_EQ(store.daily_summaries().size(), 3u) << "the marks of the last commit were kept";
+  EXPECT_EQ(store.sessions().size(), 3u);
 }
 
 // A time zone changed between two runs re-dates the derived tables at the next start.

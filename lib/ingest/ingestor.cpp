@@ -487,20 +487,23 @@ void Ingestor::commit_if_full() {
   if (events >= options_.batch_events || batch_bytes_ >= options_.batch_bytes) commit_batch();
 }
 
-void Ingestor::commit_batch() {
-  if (batch_.empty()) return;
+bool Ingestor::commit_batch(bool refresh) {
+  if (batch_.empty()) return false;
   std::erase_if(batch_.inserted,
                 [&](const UsageEvent& event) { return pending_dropped_.contains(event.id); });
   const std::int64_t stored_delta =
       static_cast<std::int64_t>(batch_.inserted.size()) - static_cast<std::int64_t>(batch_.removed_ids.size());
-  if (writer_ != nullptr) {
-    // The previous batch first: batches commit in order, and a failure surfaces here.
-    finish_commit();
+  // The previous batch first: batches commit in order, and a failure surfaces here.
+  finish_commit();
+  if (writer_ != nullptr && !refresh) {
     auto batch = std::make_shared<IngestBatch>(std::move(batch_));
     std::packaged_task<void()> task([this, batch] { store_.commit(*batch, settings_); });
     committing_ = task.get_future();
     committing_delta_ = stored_delta;
     boost::asio::post(*writer_, std::move(task));
+  } else if (refresh) {
+    store_.commit_and_refresh(batch_, settings_);
+    stored_events_ += stored_delta;
   } else {
     store_.commit(batch_, settings_);
     stored_events_ += stored_delta;
@@ -510,6 +513,7 @@ void Ingestor::commit_batch() {
   pending_dropped_.clear();
   pending_removed_.clear();
   batch_bytes_ = 0;
+  return true;
 }
 
 void Ingestor::finish_commit() {
@@ -520,9 +524,10 @@ void Ingestor::finish_commit() {
 }
 
 void Ingestor::flush() {
-  commit_batch();
   finish_commit();
-  store_.refresh_rollups(settings_);
+  // The last batch and the refresh in one transaction; without a batch, what earlier commits
+  // marked.
+  if (!commit_batch(/*refresh=*/true)) store_.refresh_rollups(settings_);
   unflushed_ = false;
   // Every kept event is in the store now: the dedup index lets go of their records and of any
   // fingerprints (memory that does not grow with the history).

@@ -147,7 +147,9 @@ class Ingestor {
   void take_entry(const SourceFile& file, ParsedEntry&& parsed);
   void keep(UsageEvent&& event, const DedupDecision& decision);
   void commit_if_full();
-  void commit_batch();
+  // Commits the pending batch (false when there is none): on writer_ when set, else here; with
+  // `refresh`, here, in one transaction with the rollups' refresh.
+  bool commit_batch(bool refresh = false);
   // Waits for the batch committing on writer_ (if any) and counts its events as stored.
   void finish_commit();
 

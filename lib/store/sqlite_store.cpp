@@ -299,63 +299,82 @@ std::vector<StoredEventKey> SqliteStore::events_of_file(const std::string& proje
   return keys;
 }
 
-void SqliteStore::commit(const IngestBatch& batch, const RollupSettings& given) {
-  Impl& d = *impl_;
-  const FrozenView frozen_view(given, d.read_retention());
+SqliteStore::Impl::Touched SqliteStore::Impl::apply_batch(const IngestBatch& batch, const RollupSettings& given) {
+  const FrozenView frozen_view(given, read_retention());
   const RollupSettings& settings = frozen_view.settings();
-  std::set<std::string> dates;
-  std::set<SessionKey> sessions;
+  Touched touched;
   std::int64_t earliest = std::numeric_limits<std::int64_t>::max();
   // Consecutive events mostly share their day and session: look those up only when they change.
   std::pair<std::int64_t, std::int64_t> last_day{0, 0};  // [start, end) of the last date inserted
   const SessionKey* last_session = nullptr;
   auto touch = [&](std::int64_t timestamp_ms, const std::string& project, const std::string& session) {
     if (timestamp_ms < last_day.first || timestamp_ms >= last_day.second) {
-      const std::string& date = *dates.insert(settings.calendar->date_of(timestamp_ms)).first;
+      const std::string& date = *touched.dates.insert(settings.calendar->date_of(timestamp_ms)).first;
       last_day = settings.calendar->day_range_ms(date);
     }
     if (last_session == nullptr || last_session->first != project || last_session->second != session) {
-      last_session = &*sessions.emplace(project, session).first;
+      last_session = &*touched.sessions.emplace(project, session).first;
     }
     earliest = std::min(earliest, timestamp_ms);
   };
+  const bool ship = shipping_on();
+  for (const std::int64_t id : batch.removed_ids) {
+    event_place.reset();
+    event_place.clearBindings();
+    event_place.bind(1, source);
+    event_place.bind(2, id);
+    if (!event_place.executeStep()) continue;
+    touch(parse_stored_time(event_place.getColumn(0).getString()), event_place.getColumn(1).getString(),
+          event_place.getColumn(2).getString());
+    event_place.reset();
+    run(delete_event, source, id);
+    if (ship) run(outbox_event, source, id);
+  }
+  for (const UsageEvent& event : batch.inserted) {
+    insert(event);
+    touch(event.entry.timestamp_ms, event.project, event.session_id);
+    if (ship) run(outbox_event, source, event.id);
+  }
+  const std::string now = format_timestamp_ms(now_ms());
+  for (const Checkpoint& checkpoint : batch.checkpoints) {
+    run(upsert_checkpoint, source, checkpoint.path, static_cast<std::int64_t>(checkpoint.device),
+        static_cast<std::int64_t>(checkpoint.inode), checkpoint.fingerprint, checkpoint.offset, now);
+    if (ship) run(outbox_checkpoint, source, checkpoint.path);
+  }
+  if (!touched.dates.empty()) touched.earliest_ms = earliest;
+  return touched;
+}
+
+void SqliteStore::commit(const IngestBatch& batch, const RollupSettings& settings) {
+  Impl& d = *impl_;
   SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
   if (batch.inserted.size() >= kBulkLoadMinEvents && d.db.execAndGet(sql::kAnyEvent).getInt() == 0) {
     d.begin_bulk_load();
   }
-  const bool ship = d.shipping_on();
-  for (const std::int64_t id : batch.removed_ids) {
-    d.event_place.reset();
-    d.event_place.clearBindings();
-    d.event_place.bind(1, d.source);
-    d.event_place.bind(2, id);
-    if (!d.event_place.executeStep()) continue;
-    touch(parse_stored_time(d.event_place.getColumn(0).getString()), d.event_place.getColumn(1).getString(),
-          d.event_place.getColumn(2).getString());
-    d.event_place.reset();
-    Impl::run(d.delete_event, d.source, id);
-    if (ship) Impl::run(d.outbox_event, d.source, id);
-  }
-  for (const UsageEvent& event : batch.inserted) {
-    d.insert(event);
-    touch(event.entry.timestamp_ms, event.project, event.session_id);
-    if (ship) Impl::run(d.outbox_event, d.source, event.id);
-  }
-  const std::string now = format_timestamp_ms(now_ms());
-  for (const Checkpoint& checkpoint : batch.checkpoints) {
-    Impl::run(d.upsert_checkpoint, d.source, checkpoint.path, static_cast<std::int64_t>(checkpoint.device),
-              static_cast<std::int64_t>(checkpoint.inode), checkpoint.fingerprint, checkpoint.offset, now);
-    if (ship) Impl::run(d.outbox_checkpoint, d.source, checkpoint.path);
-  }
-  for (const std::string& date : dates) Impl::run(d.mark_date, d.source, date);
-  for (const SessionKey& key : sessions) Impl::run(d.mark_session, d.source, key.first, key.second);
-  if (!dates.empty()) Impl::run(d.mark_blocks, d.source, earliest);
+  const Impl::Touched touched = d.apply_batch(batch, settings);
+  for (const std::string& date : touched.dates) Impl::run(d.mark_date, d.source, date);
+  for (const SessionKey& key : touched.sessions) Impl::run(d.mark_session, d.source, key.first, key.second);
+  if (touched.earliest_ms) Impl::run(d.mark_blocks, d.source, *touched.earliest_ms);
   transaction.commit();
   if (d.event_indexes_deferred) {  // only once committed: the memory mirrors the table
     if (d.checkpointer) d.checkpointer->request();
     for (const std::int64_t id : batch.removed_ids) d.bulk_events.remove(id);
     for (const UsageEvent& event : batch.inserted) d.bulk_events.add(event);
   }
+}
+
+void SqliteStore::commit_and_refresh(const IngestBatch& batch, const RollupSettings& settings) {
+  Impl& d = *impl_;
+  // A bulk load (deferred indexes, its events in memory) is begun and closed by its own commits
+  // and refresh.
+  if (d.event_indexes_deferred || batch.inserted.size() >= kBulkLoadMinEvents) {
+    commit(batch, settings);
+    refresh_rollups(settings);
+    return;
+  }
+  SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
+  d.refresh_marked(d.apply_batch(batch, settings), settings);
+  transaction.commit();
 }
 
 void SqliteStore::Impl::begin_bulk_load() {
@@ -376,36 +395,45 @@ void SqliteStore::Impl::end_bulk_load() {
   }
 }
 
+std::int64_t SqliteStore::Impl::refresh_marked(const Touched& touched, const RollupSettings& settings) {
+  const std::string now = format_timestamp_ms(now_ms());
+  std::set<std::string> marked_dates = touched.dates;
+  {
+    SQLite::Statement query(db, sql::kDirtyDates);
+    query.bind(1, source);
+    while (query.executeStep()) marked_dates.insert(query.getColumn(0).getString());
+  }
+  std::set<SessionKey> sessions = touched.sessions;
+  {
+    SQLite::Statement query(db, sql::kDirtySessions);
+    query.bind(1, source);
+    while (query.executeStep()) sessions.emplace(query.getColumn(0).getString(), query.getColumn(1).getString());
+  }
+  std::optional<std::int64_t> blocks_since = touched.earliest_ms;
+  {
+    SQLite::Statement query(db, sql::kDirtyBlocks);
+    query.bind(1, source);
+    if (query.executeStep()) {
+      const std::int64_t marked = query.getColumn(0).getInt64();
+      blocks_since = blocks_since ? std::min(*blocks_since, marked) : marked;
+    }
+  }
+  const std::vector<std::string> dates(marked_dates.begin(), marked_dates.end());
+  refresh_dirty(dates, sessions, blocks_since, settings, now);
+  for (const char* clear : {sql::kClearDirtyDates, sql::kClearDirtySessions, sql::kClearDirtyBlocks}) {
+    SQLite::Statement statement(db, clear);
+    run(statement, source);
+  }
+  return static_cast<std::int64_t>(dates.size() + sessions.size()) + (blocks_since ? 1 : 0);
+}
+
 std::int64_t SqliteStore::refresh_rollups(const RollupSettings& settings) {
   Impl& d = *impl_;
   SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
-  const std::string now = format_timestamp_ms(now_ms());
-  std::vector<std::string> dates;
-  {
-    SQLite::Statement query(d.db, sql::kDirtyDates);
-    query.bind(1, d.source);
-    while (query.executeStep()) dates.push_back(query.getColumn(0).getString());
-  }
-  std::set<SessionKey> sessions;
-  {
-    SQLite::Statement query(d.db, sql::kDirtySessions);
-    query.bind(1, d.source);
-    while (query.executeStep()) sessions.emplace(query.getColumn(0).getString(), query.getColumn(1).getString());
-  }
-  std::optional<std::int64_t> blocks_since;
-  {
-    SQLite::Statement query(d.db, sql::kDirtyBlocks);
-    query.bind(1, d.source);
-    if (query.executeStep()) blocks_since = query.getColumn(0).getInt64();
-  }
-  d.refresh_dirty(dates, sessions, blocks_since, settings, now);
-  for (const char* clear : {sql::kClearDirtyDates, sql::kClearDirtySessions, sql::kClearDirtyBlocks}) {
-    SQLite::Statement statement(d.db, clear);
-    Impl::run(statement, d.source);
-  }
+  const std::int64_t keys = d.refresh_marked({}, settings);
   transaction.commit();
   d.end_bulk_load();  // only now: a failed refresh rolls the indexes back too
-  return static_cast<std::int64_t>(dates.size() + sessions.size()) + (blocks_since ? 1 : 0);
+  return keys;
 }
 
 void SqliteStore::rebuild_rollups(const RollupSettings& given) {

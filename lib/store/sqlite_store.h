@@ -59,6 +59,10 @@ class SqliteStore final : public Store {
   std::vector<StoredIdentity> identities_of_message(const std::string& message_id) override;
   void commit(const IngestBatch& batch, const RollupSettings& settings) override;
   std::int64_t refresh_rollups(const RollupSettings& settings) override;
+  // One transaction, and no dirty marks written for what `batch` touches (6 of the 20 pages an
+  // appended line wrote to the log); as commit() then refresh_rollups() for a batch that begins
+  // a bulk load.
+  void commit_and_refresh(const IngestBatch& batch, const RollupSettings& settings) override;
   void rebuild_rollups(const RollupSettings& settings) override;
   std::int64_t refresh_block_status(const RollupSettings& settings) override;
   std::vector<DailySummaryRow> daily_summaries(const ReportFilter& filter = {}) override;

@@ -105,6 +105,18 @@ struct SqliteStore::Impl {
   void end_bulk_load();
 
   void insert(const UsageEvent& event);
+  // What a batch touched: the rollup keys to recompute.
+  struct Touched {
+    std::set<std::string> dates;
+    std::set<SessionKey> sessions;
+    std::optional<std::int64_t> earliest_ms;  // set when `dates` is not empty
+  };
+  // Deletes, inserts and checkpoints what `batch` holds (with their outbox rows), in the caller's
+  // transaction; returns the keys it touched.
+  Touched apply_batch(const IngestBatch& batch, const RollupSettings& settings);
+  // Recomputes the keys of `touched` and those of the dirty marks, and clears the marks, in the
+  // caller's transaction. Returns the number of keys.
+  std::int64_t refresh_marked(const Touched& touched, const RollupSettings& settings);
   // Whether commits of this source append to the outbox (sqlite_outbox.cpp); read in the
   // caller's transaction, so that every connection follows set_shipping().
   bool shipping_on();

@@ -113,6 +113,14 @@ class Store {
   // Returns the number of rows rewritten.
   virtual std::int64_t refresh_rollups(const RollupSettings& settings) = 0;
 
+  // commit(batch) then refresh_rollups(), with the same result; a backend may do both in one
+  // transaction, without recording the keys `batch` touches (what following a log does after
+  // each append).
+  virtual void commit_and_refresh(const IngestBatch& batch, const RollupSettings& settings) {
+    commit(batch, settings);
+    refresh_rollups(settings);
+  }
+
   // Recomputes every derived table from usage_events (time zone change, --rebuild), but the rows
   // of frozen days and blocks (retention()), which stay as they are.
   virtual void rebuild_rollups(const RollupSettings& settings) = 0;

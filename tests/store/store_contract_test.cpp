@@ -504,6 +504,48 @@ TEST(SqliteStoreTest, VersionThirteenKeepsTheRowsOfTheTablesItRebuilds) {
   EXPECT_EQ(store.sessions().size(), 3u);
 }
 
+// Following a log commits each batch with its refresh in one transaction (commit_and_refresh):
+// the derived tables equal those of commit() then refresh_rollups(), through replacements across
+// days and sessions, marks an earlier commit() left are taken too, and no mark is left behind.
+TEST(SqliteStoreTest, CommitAndRefreshEqualsCommitThenRefresh) {
+  test::TempDir dir;
+  const Calendar kolkata("Asia/Kolkata");
+  const RollupSettings settings{&kolkata};
+  SqliteStore together(dir.path() / "together.db", "me@host");
+  SqliteStore apart(dir.path() / "apart.db", "me@host");
+  std::mt19937_64 random(11);
+  std::vector<std::int64_t> stored;
+  std::int64_t next_id = 1;
+  for (int round = 0; round < 40; ++round) {
+    IngestBatch batch;
+    const int events = 1 + static_cast<int>(random() % 6);
+    for (int i = 0; i < events; ++i) {
+      const std::string timestamp =
+          fmt::format("2026-02-{:02}T{:02}:{:02}:00.000Z", 1 + random() % 4, random() % 24, random() % 60);
+      batch.inserted.push_back(event(next_id, timestamp.c_str(), fmt::format("s{}", random() % 3), 1 + random() % 50));
+      stored.push_back(next_id++);
+    }
+    if (round % 3 == 2 && stored.size() > 4) {  // a replacement takes an earlier event out
+      const std::size_t gone = random() % (stored.size() - events);
+      batch.removed_ids.push_back(stored[gone]);
+      stored.erase(stored.begin() + static_cast<std::ptrdiff_t>(gone));
+    }
+    batch.checkpoints.push_back({"/logs/p/t.jsonl", 1, 2, "f", round * 100});
+    apart.commit(batch, settings);
+    if (round % 5 == 0) {  // a commit of its own, as a batch filled while reading, then a refresh
+      together.commit(batch, settings);
+      continue;
+    }
+    apart.refresh_rollups(settings);
+    together.commit_and_refresh(batch, settings);
+    test::expect_same_rollups(apart, together);
+  }
+  SQLite::Database db((dir.path() / "together.db").string(), SQLite::OPEN_READONLY);
+  for (const char* table : {"rollup_dirty_dates", "rollup_dirty_sessions", "rollup_dirty_blocks"}) {
+    EXPECT_EQ(db.execAndGet(fmt::format("SELECT COUNT(*) FROM {}", table)).getInt(), 0) << table;
+  }
+}
+
 // A time zone changed between two runs re-dates the derived tables at the next start.
 TEST(SqliteStoreTest, ChangedTimeZoneRebuildsOnce) {
   test::TempDir dir;

@@ -1,6 +1,7 @@
 #pragma once
-// A compact, grow-only set of 32-bit fingerprints of message ids: what the dedup index keeps in
-// memory of every stored event with a message id (4.6 to 9 bytes each: 437k ids take 2 MiB).
+// A compact, grow-only set of 32-bit fingerprints of message ids: what the dedup index holds of
+// every stored message id during a bulk read on a store with history (4.6 to 9 bytes each: 437k
+// ids take 2 MiB), let go of when the read is flushed.
 // contains() may answer true for an id never added (about n / 2^32 of the lookups of new ids: one
 // in ten thousand at 444k ids), never false for one that was: a "maybe" is settled by looking the
 // id up in the store.

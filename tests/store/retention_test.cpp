@@ -223,9 +223,10 @@ TEST_F(RetentionTest, LaterEventsAddToTheKeptPartOfASessionAcrossTheCutOff) {
                                     .id;
   commit_both(later, {replaced});
   test::expect_same_rollups(reference_, frozen_);
-  ASSERT_FALSE(frozen_.sessions({.session_id = "s2"}).empty());
-  EXPECT_EQ(frozen_.sessions({.session_id = "s2"}).front().message_count,
-            reference_.sessions({.session_id = "s2"}).front().message_count);
+  ReportFilter s2;
+  s2.session_id = "s2";
+  ASSERT_FALSE(frozen_.sessions(s2).empty());
+  EXPECT_EQ(frozen_.sessions(s2).front().message_count, reference_.sessions(s2).front().message_count);
 }
 
 TEST_F(RetentionTest, AFileReadAgainFromItsStartKeepsItsFrozenEvents) {

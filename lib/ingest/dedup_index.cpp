@@ -195,8 +195,8 @@ void DedupIndex::forget(std::int64_t id, std::string_view message_id) {
   }
 }
 
-void DedupIndex::begin_fingerprints() {
-  seen_.clear();
+void DedupIndex::take_fingerprints(MessageFingerprints stored) {
+  seen_ = std::move(stored);
   filtering_ = true;
 }
 

@@ -50,7 +50,7 @@ struct StoredKept {
 // compact() and those looked up since: memory after compact() does not grow with the history. An
 // offered event whose message id has no record held is settled by the lookup (the store's kept
 // events of that id) once the store may hold events this index does not hold; a bulk read may
-// first take a fingerprint of every stored message id (MessageFingerprints: 4 to 8 bytes each), so
+// first take a fingerprint of every stored message id (MessageFingerprints: 4.6 to 9 bytes each), so
 // that a new id is looked up only when its fingerprint matches, and lets go of them at compact().
 //
 // A record is ~100 bytes (a 56-byte Kept, a 32-byte map node, its bucket): the rank's fields, a
@@ -87,11 +87,9 @@ class DedupIndex {
   void restore(std::int64_t id, std::string_view message_id, std::string_view request_id,
                const DedupRank& rank);
 
-  // Takes the fingerprints of the stored message ids for a bulk read: after begin_fingerprints(),
-  // note_stored() with every message id the store holds; until compact(), a message id with no
-  // record held and no fingerprint is new without asking the store.
-  void begin_fingerprints();
-  void note_stored(std::string_view message_id) { seen_.add(message_id); }
+  // Takes the fingerprints of every message id the store holds, for a bulk read: until compact(),
+  // a message id with no record held and no fingerprint is new without asking the store.
+  void take_fingerprints(MessageFingerprints stored);
   bool has_fingerprints() const { return filtering_; }
 
   // Forgets the kept event `id` of `message_id` (its file is read again from the start); nothing
@@ -140,8 +138,8 @@ class DedupIndex {
   // Puts `slot` first in the list of `key`; `found` is by_message_.find(key). Returns the list's
   // entry.
   MessageMap::iterator link(MessageMap::iterator found, const MessageKey& key, std::uint32_t slot);
-  // The held records of `message_id`, looked up first when only its fingerprint is held; end()
-  // when it has none.
+  // The held records of `message_id`, looked up first when none is held and the store may hold
+  // some (while filtering, only when its fingerprint matches); end() when it has none.
   MessageMap::iterator records_of(const MessageKey& key, std::string_view message_id);
 
   // Paths and the map's nodes, none freed before clear() (replaced entries stay): one allocation

@@ -64,12 +64,13 @@ void Ingestor::load() {
 
 // For the rest of a bulk read: a new message id is looked up only when its fingerprint matches
 // one of the store's. Held until the flush's compact().
-void Ingestor::take_fingerprints() {
+void Ingestor::load_fingerprints() {
   using Clock = std::chrono::steady_clock;
   finish_commit();  // the store's connection is the writer's until then
   const Clock::time_point loading = Clock::now();
-  dedup_.begin_fingerprints();
-  store_.load_message_ids([this](std::string_view id) { dedup_.note_stored(id); });
+  MessageFingerprints stored;
+  store_.load_message_ids([&stored](std::string_view id) { stored.add(id); });
+  dedup_.take_fingerprints(std::move(stored));  // only once complete: a partial set would say "new"
   log::write(LogLevel::kInfo,
              fmt::format("took the fingerprints of {} stored message ids in {:.2f} s, after {} lookups",
                          dedup_.fingerprints().size(), std::chrono::duration<double>(Clock::now() - loading).count(),
@@ -126,9 +127,9 @@ void Ingestor::note_restart(const SourceFile& file, const FileStat& stat) {
   replace_events_of(file);
 }
 
-// The store's kept events of `message_id`, for the dedup index, which holds only the fingerprint
-// of their id: after the commit in flight (the store is this thread's again), and without those
-// the pending batch deletes.
+// The store's kept events of `message_id`, for the dedup index, which holds no record of them:
+// after the commit in flight (the store is this thread's again), and without those the pending
+// batch deletes.
 std::vector<StoredKept> Ingestor::stored_kept_of(std::string_view message_id) {
   finish_commit();
   std::vector<StoredKept> kept;
@@ -372,7 +373,7 @@ void Ingestor::ingest_files(const std::vector<SourceFile>& files) {
     apply_prepared(files[done], std::move(prepared), basis);
     if (!dedup_.has_fingerprints() &&
         (dedup_.lookups() - lookups_before) * kLookupCostInIdReads >= std::max<std::int64_t>(stored_events_, 1024)) {
-      take_fingerprints();
+      load_fingerprints();
     }
   }
   finish_commit();

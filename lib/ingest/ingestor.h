@@ -133,7 +133,7 @@ class Ingestor {
   void replace_events_of(const SourceFile& file);
   bool take_out_events_of(const SourceFile& file);
   std::vector<StoredKept> stored_kept_of(std::string_view message_id);
-  void take_fingerprints();
+  void load_fingerprints();
   void reread_same_path_elsewhere(const SourceFile& file);
   void reread_project_siblings(const SourceFile& file);
   bool hold_checkpointed(const std::string& path, const Checkpoint& checkpoint);

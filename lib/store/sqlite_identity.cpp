@@ -53,7 +53,7 @@ std::string describe(const IdentityChange& change) {
 
 std::optional<IdentityChange> SqliteStore::adopt_identity() {
   Impl& d = *impl_;
-  SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
+  Impl::Transaction transaction(d);
   std::optional<IdentityChange> change;
   const std::optional<std::string> previous = previous_identity(d.db);
   if (previous && *previous != d.source && has_rows(d, *previous)) {

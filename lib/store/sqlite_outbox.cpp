@@ -77,7 +77,7 @@ bool SqliteStore::Impl::shipping_on() {
 
 void SqliteStore::set_shipping(bool enabled) {
   Impl& d = *impl_;
-  SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
+  Impl::Transaction transaction(d);
   if (d.shipping_on() == enabled) return;
   std::string origin = ship_origin();
   if (origin.empty()) origin = random_origin();
@@ -121,7 +121,7 @@ std::string SqliteStore::ship_origin() {
 
 ShipBatch SqliteStore::read_ship_batch(std::int64_t after_seq, std::size_t max_rows) {
   Impl& d = *impl_;
-  SQLite::Transaction snapshot(d.db);  // one consistent view of outbox and tables
+  Impl::Transaction snapshot(d, SQLite::TransactionBehavior::DEFERRED);  // one consistent view of outbox and tables
   std::vector<OutboxHeadRow> head;
   {
     SQLite::Statement query(d.db, sql::kOutboxHead);

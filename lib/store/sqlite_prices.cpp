@@ -30,7 +30,7 @@ std::vector<std::pair<std::int64_t, double>> changed_costs(SqliteStore::Impl& d,
 
 std::int64_t SqliteStore::reprice_events(const RollupSettings& settings) {
   Impl& d = *impl_;
-  SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
+  Impl::Transaction transaction(d);
   const auto changed = changed_costs(d, settings);
   const bool ship = d.shipping_on();
   SQLite::Statement set_cost(d.db, sql::kSetEventCost);
@@ -56,7 +56,7 @@ std::vector<std::string> SqliteStore::warned_models() {
 
 void SqliteStore::record_warned_models(const std::vector<std::string>& models) {
   Impl& d = *impl_;
-  SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
+  Impl::Transaction transaction(d);
   SQLite::Statement record(d.db, sql::kRecordWarnedModel);
   const std::string now = format_timestamp_ms(now_ms());
   for (const std::string& model : models) Impl::run(record, d.source, model, now);
@@ -65,7 +65,7 @@ void SqliteStore::record_warned_models(const std::vector<std::string>& models) {
 
 void SqliteStore::forget_warned_models(const std::vector<std::string>& models) {
   Impl& d = *impl_;
-  SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
+  Impl::Transaction transaction(d);
   SQLite::Statement forget(d.db, sql::kForgetWarnedModel);
   for (const std::string& model : models) Impl::run(forget, d.source, model);
   transaction.commit();

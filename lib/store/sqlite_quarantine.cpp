@@ -21,7 +21,7 @@ QuarantinedRow read_quarantined(SQLite::Statement& row) {
 std::optional<QuarantinedRow> SqliteStore::quarantine_ship_row(std::int64_t seq, const std::string& error,
                                                                std::int64_t at_ms) {
   Impl& d = *impl_;
-  SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
+  Impl::Transaction transaction(d);
   SQLite::Statement move(d.db, sql::kQuarantineShipRow);
   Impl::run(move, d.source, seq, error, format_timestamp_ms(at_ms));
   SQLite::Statement remove(d.db, sql::kDeleteShipRow);

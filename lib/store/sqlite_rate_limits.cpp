@@ -62,7 +62,7 @@ bool captured_before(const RateLimitSnapshot& a, const RateLimitSnapshot& b) {
 void SqliteStore::record_rate_limits(const std::vector<RateLimitSnapshot>& snapshots) {
   if (snapshots.empty()) return;
   Impl& d = *impl_;
-  SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
+  Impl::Transaction transaction(d);
   const bool ship = d.shipping_on();
   SQLite::Statement& record = d.cached(sql::kRecordRateLimit);
   for (const RateLimitSnapshot& snapshot : snapshots) {

@@ -148,7 +148,7 @@ SqliteStore::FreezeResult SqliteStore::freeze_before(const std::string& date, co
     return result;
   }
   refresh_rollups(settings);  // the rows about to become final are current
-  SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
+  Impl::Transaction transaction(d);
   const std::optional<RetentionState> current = d.read_retention();
   if (current && current->frozen_before >= date) return result;
   if (d.shipping_on() && Impl::integer_of(d.cached(sql::kOutboxCount), d.source) > 0) {

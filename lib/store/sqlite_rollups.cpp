@@ -258,7 +258,7 @@ std::int64_t SqliteStore::refresh_block_status(const RollupSettings& settings) {
     }
   }
   if (expired.empty()) return 0;
-  SQLite::Transaction transaction(d.db, SQLite::TransactionBehavior::IMMEDIATE);
+  Impl::Transaction transaction(d);
   SQLite::Statement complete(d.db, sql::kCompleteBlock);
   for (const std::string& id : expired) Impl::run(complete, d.source, id, format_timestamp_ms(now));
   transaction.commit();

@@ -60,8 +60,8 @@ class SqliteStore final : public Store {
   void commit(const IngestBatch& batch, const RollupSettings& settings) override;
   std::int64_t refresh_rollups(const RollupSettings& settings) override;
   // One transaction, and no dirty marks written for what `batch` touches (6 of the 20 pages an
-  // appended line wrote to the log); as commit() then refresh_rollups() for a batch that begins
-  // a bulk load.
+  // appended line wrote to the log); commit() then refresh_rollups() while a bulk load is deferred
+  // or for a batch that begins one.
   void commit_and_refresh(const IngestBatch& batch, const RollupSettings& settings) override;
   void rebuild_rollups(const RollupSettings& settings) override;
   std::int64_t refresh_block_status(const RollupSettings& settings) override;

@@ -55,6 +55,32 @@ struct SqliteStore::Impl {
 
   Impl(const std::filesystem::path& path, std::string source_name);
 
+  // A transaction on `db` that, ended without commit() (an exception), resets every prepared
+  // statement before it rolls back: a statement left mid-scan by the exception (a refresh's scan
+  // of events whose row writer threw) would keep the connection's read snapshot open, and every
+  // later transaction of the connection would see the database as it was then.
+  class Transaction {
+   public:
+    explicit Transaction(Impl& impl,
+                         SQLite::TransactionBehavior behavior = SQLite::TransactionBehavior::IMMEDIATE)
+        : impl_(impl), transaction_(impl.db, behavior) {}
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+    ~Transaction() {
+      if (!committed_) impl_.reset_statements();
+    }  // then transaction_ rolls back
+    void commit() {
+      transaction_.commit();
+      committed_ = true;
+    }
+
+   private:
+    Impl& impl_;
+    SQLite::Transaction transaction_;
+    bool committed_ = false;
+  };
+  void reset_statements() noexcept;
+
   // Resets `statement` and binds `values` to ?1, ?2, ... (an empty optional binds NULL).
   template <typename... Values>
   static void run_bind(SQLite::Statement& statement, const Values&... values) {

@@ -115,7 +115,8 @@ class Store {
 
   // commit(batch) then refresh_rollups(), with the same result; a backend may do both in one
   // transaction, without recording the keys `batch` touches (what following a log does after
-  // each append).
+  // each append). On an exception the batch may or may not be stored (its keys then marked for
+  // the next refresh): read again from the last commit (Ingestor::reload) before going on.
   virtual void commit_and_refresh(const IngestBatch& batch, const RollupSettings& settings) {
     commit(batch, settings);
     refresh_rollups(settings);

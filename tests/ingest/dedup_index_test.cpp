@@ -247,8 +247,9 @@ TEST(DedupIndexTest, AMessageIdNotHeldIsLookedUpOnceTheStoreHasHistory) {
   index.offer(event(7, "msg_2", "req_2", 1));
   EXPECT_EQ(lookups, 2);
 
-  index.begin_fingerprints();
-  index.note_stored("msg_3");
+  MessageFingerprints stored;
+  stored.add("msg_3");
+  index.take_fingerprints(std::move(stored));
   EXPECT_TRUE(index.has_fingerprints());
   index.offer(event(8, "msg_3", "req_3", 1));
   EXPECT_EQ(lookups, 3);

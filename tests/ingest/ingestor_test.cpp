@@ -305,8 +305,8 @@ TEST_F(IngestorTest, ReadingAheadOnAnotherThreadEqualsReadingInTurn) {
   EXPECT_GT(second_ahead.restarts, 0);
   expect_same(second_ahead, second_in_turn);
 
-  // Appends repeating stored messages, some with more output: the dedup index holds only their
-  // fingerprints and looks each up in the store, while batches commit on the writer thread.
+  // Appends repeating stored messages, some with more output: the dedup index holds no record of
+  // them and looks each up in the store, while batches commit on the writer thread.
   for (int f = 0; f < 40; ++f) {
     if (f == 4) continue;  // p1/s04.jsonl is gone
     std::string text;

@@ -86,6 +86,26 @@ TEST_F(SqliteBulkLoadTest, OpeningTheDatabaseBuildsIndexesACrashLeftOut) {
   EXPECT_EQ(reopened.event_count(), 2000);
 }
 
+// A lookup while a bulk load has the indexes dropped (after a refused commit the ingestor is
+// reloaded, and looks every new message id up) builds them first: each lookup otherwise scanned
+// every event of the source. The load's closing refresh then finds them built.
+TEST_F(SqliteBulkLoadTest, ALookupDuringABulkLoadBuildsTheDroppedIndexesFirst) {
+  SqliteStore store(path("usage.db"), "me@host");
+  store.commit(large_batch(1), settings());
+  EXPECT_EQ(event_index_count(path("usage.db")), 0);
+  EXPECT_EQ(store.identities_of_message(sample_event(7, "2026-01-01T10:00:00.000Z", "s1", 1).entry.message_id).size(), 1u);
+  EXPECT_EQ(event_index_count(path("usage.db")), 3);
+  store.commit(large_batch(2001), settings());
+  store.refresh_rollups(settings());
+  EXPECT_EQ(event_index_count(path("usage.db")), 3);
+  EXPECT_EQ(store.event_count(), 4000);
+  SqliteStore fresh(path("fresh.db"), "me@host");
+  fresh.commit(large_batch(1), settings());
+  fresh.commit(large_batch(2001), settings());
+  fresh.refresh_rollups(settings());
+  test::expect_same_rollups(fresh, store);
+}
+
 // The dedup index settles a copy of a stored message by reading that message id's kept events
 // (identities_of_message): through an index, not a scan of every event of the source (which it
 // was, at 50 ms a call at 5 GB, until schema/sqlite/011).

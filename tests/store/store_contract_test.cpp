@@ -546,6 +546,42 @@ TEST(SqliteStoreTest, CommitAndRefreshEqualsCommitThenRefresh) {
   }
 }
 
+// A refresh refused inside commit_and_refresh's transaction stores nothing of the batch: no
+// event, no checkpoint, no mark; the same batch then goes in whole.
+TEST(SqliteStoreTest, ARefusedCommitAndRefreshStoresNothing) {
+  test::TempDir dir;
+  const Calendar utc("UTC");
+  const RollupSettings settings{&utc};
+  {
+    SqliteStore created(dir.path() / "usage.db", "me@host");
+    SQLite::Database db((dir.path() / "usage.db").string(), SQLite::OPEN_READWRITE);
+    // A day row is refused while `refusals` holds a row, as a full disk refuses a write.
+    db.exec("CREATE TABLE refusals (n INTEGER); INSERT INTO refusals VALUES (1);"
+            "CREATE TRIGGER refuse BEFORE INSERT ON daily_usage_summary WHEN NEW.date = '2026-02-02'"
+            " AND EXISTS (SELECT 1 FROM refusals) BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+  }
+  SqliteStore store(dir.path() / "usage.db", "me@host");
+  store.commit_and_refresh(IngestBatch{{}, {event(1, "2026-02-01T10:00:00.000Z", "s1", 5)}, {}}, settings);
+  const auto daily_before = store.daily_summaries();
+  IngestBatch batch{{1}, {event(2, "2026-02-02T10:00:00.000Z", "s2", 7)}, {{"/logs/p/t.jsonl", 1, 2, "f", 100}}};
+  EXPECT_THROW(store.commit_and_refresh(batch, settings), std::exception);
+  EXPECT_EQ(store.event_count(), 1);
+  EXPECT_TRUE(store.load_checkpoints().empty());
+  EXPECT_EQ(store.daily_summaries(), daily_before);
+  {
+    SQLite::Database db((dir.path() / "usage.db").string(), SQLite::OPEN_READWRITE);
+    for (const char* table : {"rollup_dirty_dates", "rollup_dirty_sessions", "rollup_dirty_blocks"}) {
+      EXPECT_EQ(db.execAndGet(fmt::format("SELECT COUNT(*) FROM {}", table)).getInt(), 0) << table;
+    }
+    db.exec("DELETE FROM refusals");
+  }
+  store.commit_and_refresh(batch, settings);
+  EXPECT_EQ(store.event_count(), 1);
+  ASSERT_EQ(store.daily_summaries().size(), 1u);
+  EXPECT_EQ(store.daily_summaries().front().date, "2026-02-02");
+  EXPECT_EQ(store.load_checkpoints().size(), 1u);
+}
+
 // A time zone changed between two runs re-dates the derived tables at the next start.
 TEST(SqliteStoreTest, ChangedTimeZoneRebuildsOnce) {
   test::TempDir dir;

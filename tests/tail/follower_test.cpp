@@ -125,6 +125,18 @@ class RefusingStore final : public Store {
     }
     return store_.refresh_rollups(settings);
   }
+  // The SQLite store's one transaction: a refused commit or refresh stores nothing of the batch.
+  void commit_and_refresh(const IngestBatch& batch, const RollupSettings& settings) override {
+    if (commit_failures_ > 0 && batch.inserted.size() > 0) {
+      --commit_failures_;
+      throw std::runtime_error("database is locked");
+    }
+    if (refresh_failures_ > 0) {
+      --refresh_failures_;
+      throw std::runtime_error("database is locked");
+    }
+    store_.commit_and_refresh(batch, settings);
+  }
   void rebuild_rollups(const RollupSettings& settings) override { store_.rebuild_rollups(settings); }
   std::int64_t refresh_block_status(const RollupSettings& settings) override {
     return store_.refresh_block_status(settings);

@@ -546,20 +546,40 @@ TEST(SqliteStoreTest, CommitAndRefreshEqualsCommitThenRefresh) {
   }
 }
 
+// A database whose day row for 2026-02-02 is refused while `refusals` holds a row, as a full disk
+// refuses a write.
+void refuse_day_rows(const std::filesystem::path& database) {
+  { SqliteStore created(database, "me@host"); }
+  SQLite::Database db(database.string(), SQLite::OPEN_READWRITE);
+  db.exec("CREATE TABLE refusals (n INTEGER); INSERT INTO refusals VALUES (1);"
+          "CREATE TRIGGER refuse BEFORE INSERT ON daily_usage_summary WHEN NEW.date = '2026-02-02'"
+          " AND EXISTS (SELECT 1 FROM refusals) BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+}
+
+// A refused refresh is refused no longer once its cause is gone. It used to be refused until the
+// daemon restarted: a statement the exception left mid-step kept the connection's read snapshot
+// of the refusal (Impl::Transaction now resets them).
+TEST(SqliteStoreTest, ARefusedRefreshSucceedsOnceItsCauseIsGone) {
+  test::TempDir dir;
+  const Calendar utc("UTC");
+  const RollupSettings settings{&utc};
+  refuse_day_rows(dir.path() / "usage.db");
+  SqliteStore store(dir.path() / "usage.db", "me@host");
+  store.commit(IngestBatch{{}, {event(1, "2026-02-02T10:00:00.000Z", "s1", 5)}, {}}, settings);
+  EXPECT_THROW(store.refresh_rollups(settings), std::exception);
+  SQLite::Database((dir.path() / "usage.db").string(), SQLite::OPEN_READWRITE).exec("DELETE FROM refusals");
+  store.refresh_rollups(settings);
+  ASSERT_EQ(store.daily_summaries().size(), 1u);
+  EXPECT_EQ(store.daily_summaries().front().date, "2026-02-02");
+}
+
 // A refresh refused inside commit_and_refresh's transaction stores nothing of the batch: no
 // event, no checkpoint, no mark; the same batch then goes in whole.
 TEST(SqliteStoreTest, ARefusedCommitAndRefreshStoresNothing) {
   test::TempDir dir;
   const Calendar utc("UTC");
   const RollupSettings settings{&utc};
-  {
-    SqliteStore created(dir.path() / "usage.db", "me@host");
-    SQLite::Database db((dir.path() / "usage.db").string(), SQLite::OPEN_READWRITE);
-    // A day row is refused while `refusals` holds a row, as a full disk refuses a write.
-    db.exec("CREATE TABLE refusals (n INTEGER); INSERT INTO refusals VALUES (1);"
-            "CREATE TRIGGER refuse BEFORE INSERT ON daily_usage_summary WHEN NEW.date = '2026-02-02'"
-            " AND EXISTS (SELECT 1 FROM refusals) BEGIN SELECT RAISE(ABORT, 'disk full'); END");
-  }
+  refuse_day_rows(dir.path() / "usage.db");
   SqliteStore store(dir.path() / "usage.db", "me@host");
   store.commit_and_refresh(IngestBatch{{}, {event(1, "2026-02-01T10:00:00.000Z", "s1", 5)}, {}}, settings);
   const auto daily_before = store.daily_summaries();

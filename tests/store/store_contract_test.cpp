@@ -546,60 +546,59 @@ TEST(SqliteStoreTest, CommitAndRefreshEqualsCommitThenRefresh) {
   }
 }
 
-// A database whose day row for 2026-02-02 is refused while `refusals` holds a row, as a full disk
-// refuses a write.
-void refuse_day_rows(const std::filesystem::path& database) {
-  { SqliteStore created(database, "me@host"); }
-  SQLite::Database db(database.string(), SQLite::OPEN_READWRITE);
-  db.exec("CREATE TABLE refusals (n INTEGER); INSERT INTO refusals VALUES (1);"
-          "CREATE TRIGGER refuse BEFORE INSERT ON daily_usage_summary WHEN NEW.date = '2026-02-02'"
-          " AND EXISTS (SELECT 1 FROM refusals) BEGIN SELECT RAISE(ABORT, 'disk full'); END");
-}
+// A store whose day row for 2026-02-02 is refused until refuse_no_more(), as a full disk refuses
+// a write.
+class RefusedDayRowTest : public ::testing::Test {
+ protected:
+  static std::filesystem::path prepared(const std::filesystem::path& database) {
+    { SqliteStore created(database, "me@host"); }
+    SQLite::Database(database.string(), SQLite::OPEN_READWRITE)
+        .exec("CREATE TABLE refusals (n INTEGER); INSERT INTO refusals VALUES (1);"
+              "CREATE TRIGGER refuse BEFORE INSERT ON daily_usage_summary WHEN NEW.date = '2026-02-02'"
+              " AND EXISTS (SELECT 1 FROM refusals) BEGIN SELECT RAISE(ABORT, 'disk full'); END");
+    return database;
+  }
+  void refuse_no_more() { database().exec("DELETE FROM refusals"); }
+  SQLite::Database database() { return SQLite::Database(path_.string(), SQLite::OPEN_READWRITE); }
+
+  test::TempDir dir_;
+  std::filesystem::path path_ = prepared(dir_.path() / "usage.db");
+  Calendar utc_{"UTC"};
+  RollupSettings settings_{&utc_};
+  SqliteStore store_{path_, "me@host"};
+};
 
 // A refused refresh is refused no longer once its cause is gone. It used to be refused until the
 // daemon restarted: a statement the exception left mid-step kept the connection's read snapshot
 // of the refusal (Impl::Transaction now resets them).
-TEST(SqliteStoreTest, ARefusedRefreshSucceedsOnceItsCauseIsGone) {
-  test::TempDir dir;
-  const Calendar utc("UTC");
-  const RollupSettings settings{&utc};
-  refuse_day_rows(dir.path() / "usage.db");
-  SqliteStore store(dir.path() / "usage.db", "me@host");
-  store.commit(IngestBatch{{}, {event(1, "2026-02-02T10:00:00.000Z", "s1", 5)}, {}}, settings);
-  EXPECT_THROW(store.refresh_rollups(settings), std::exception);
-  SQLite::Database((dir.path() / "usage.db").string(), SQLite::OPEN_READWRITE).exec("DELETE FROM refusals");
-  store.refresh_rollups(settings);
-  ASSERT_EQ(store.daily_summaries().size(), 1u);
-  EXPECT_EQ(store.daily_summaries().front().date, "2026-02-02");
+TEST_F(RefusedDayRowTest, ARefusedRefreshSucceedsOnceItsCauseIsGone) {
+  store_.commit(IngestBatch{{}, {event(1, "2026-02-02T10:00:00.000Z", "s1", 5)}, {}}, settings_);
+  EXPECT_THROW(store_.refresh_rollups(settings_), std::exception);
+  refuse_no_more();
+  store_.refresh_rollups(settings_);
+  ASSERT_EQ(store_.daily_summaries().size(), 1u);
+  EXPECT_EQ(store_.daily_summaries().front().date, "2026-02-02");
 }
 
 // A refresh refused inside commit_and_refresh's transaction stores nothing of the batch: no
 // event, no checkpoint, no mark; the same batch then goes in whole.
-TEST(SqliteStoreTest, ARefusedCommitAndRefreshStoresNothing) {
-  test::TempDir dir;
-  const Calendar utc("UTC");
-  const RollupSettings settings{&utc};
-  refuse_day_rows(dir.path() / "usage.db");
-  SqliteStore store(dir.path() / "usage.db", "me@host");
-  store.commit_and_refresh(IngestBatch{{}, {event(1, "2026-02-01T10:00:00.000Z", "s1", 5)}, {}}, settings);
-  const auto daily_before = store.daily_summaries();
+TEST_F(RefusedDayRowTest, ARefusedCommitAndRefreshStoresNothing) {
+  store_.commit_and_refresh(IngestBatch{{}, {event(1, "2026-02-01T10:00:00.000Z", "s1", 5)}, {}}, settings_);
+  const auto daily_before = store_.daily_summaries();
   IngestBatch batch{{1}, {event(2, "2026-02-02T10:00:00.000Z", "s2", 7)}, {{"/logs/p/t.jsonl", 1, 2, "f", 100}}};
-  EXPECT_THROW(store.commit_and_refresh(batch, settings), std::exception);
-  EXPECT_EQ(store.event_count(), 1);
-  EXPECT_TRUE(store.load_checkpoints().empty());
-  EXPECT_EQ(store.daily_summaries(), daily_before);
-  {
-    SQLite::Database db((dir.path() / "usage.db").string(), SQLite::OPEN_READWRITE);
-    for (const char* table : {"rollup_dirty_dates", "rollup_dirty_sessions", "rollup_dirty_blocks"}) {
-      EXPECT_EQ(db.execAndGet(fmt::format("SELECT COUNT(*) FROM {}", table)).getInt(), 0) << table;
-    }
-    db.exec("DELETE FROM refusals");
+  EXPECT_THROW(store_.commit_and_refresh(batch, settings_), std::exception);
+  EXPECT_EQ(store_.event_count(), 1);
+  EXPECT_TRUE(store_.load_checkpoints().empty());
+  EXPECT_EQ(store_.daily_summaries(), daily_before);
+  for (const char* table : {"rollup_dirty_dates", "rollup_dirty_sessions", "rollup_dirty_blocks"}) {
+    EXPECT_EQ(database().execAndGet(fmt::format("SELECT COUNT(*) FROM {}", table)).getInt(), 0) << table;
   }
-  store.commit_and_refresh(batch, settings);
-  EXPECT_EQ(store.event_count(), 1);
-  ASSERT_EQ(store.daily_summaries().size(), 1u);
-  EXPECT_EQ(store.daily_summaries().front().date, "2026-02-02");
-  EXPECT_EQ(store.load_checkpoints().size(), 1u);
+  refuse_no_more();
+  store_.commit_and_refresh(batch, settings_);
+  EXPECT_EQ(store_.event_count(), 1);
+  ASSERT_EQ(store_.daily_summaries().size(), 1u);
+  EXPECT_EQ(store_.daily_summaries().front().date, "2026-02-02");
+  EXPECT_EQ(store_.load_checkpoints().size(), 1u);
 }
 
 // A time zone changed between two runs re-dates the derived tables at the next start.

@@ -11,6 +11,7 @@
 #include "rollup/calendar.h"
 #include "store/postgres_migrate.h"
 #include "store/postgres_store.h"
+#include "store/postgres_team_fixture.h"
 #include "store/postgres_test_db.h"
 #include "store/sample_events.h"
 #include "support/test_support.h"
@@ -30,33 +31,13 @@ UsageEvent opus_event(std::int64_t id, const std::string& timestamp, const std::
   return event;
 }
 
-class PostgresMonthlyUsageTest : public ::testing::Test {
+class PostgresMonthlyUsageTest : public test::PostgresTeamTest {
  protected:
-  PostgresMonthlyUsageTest() : calendar_("UTC") {}
-
-  // The schema as the owner (the test server's superuser), roles.sql, and the writer logins ana
-  // and bob (plain members of claude_usage_writer).
-  void set_up_team(const std::string& url) {
-    roles_.emplace(url);
-    database_.emplace(url);
-    { PostgresStore owner(database_->options(), "setup"); }
-    database_->apply_roles();
-    ana_ = roles_->create("ana", "claude_usage_writer");
-    bob_ = roles_->create("bob", "claude_usage_writer");
-  }
-
-  RollupSettings settings() const {
-    return RollupSettings{&calendar_, &prices_, std::chrono::hours(5), 1'900'000'000'000};
-  }
-  std::string url_of(const std::string& login) const { return conninfo_with(database_->url(), {{"user", login}}); }
-
   // Ships through PostgresStore::apply_shipment as `login`: `events` (re)written, `removed` ids
   // deleted first (a replacement names an id in both), under `source` (moved from `relabel_from`).
   void ship(const std::string& login, const std::string& source, std::int64_t seq, std::vector<UsageEvent> events,
             std::vector<std::int64_t> removed = {}, const std::string& relabel_from = "") {
-    PostgresOptions options = database_->options();
-    options.url = url_of(login);
-    PostgresStore store(options, source);
+    PostgresStore store(options_of(login), source);
     ShipBatch batch;
     batch.origin = "origin-" + login;
     batch.last_seq = seq;
@@ -100,30 +81,6 @@ class PostgresMonthlyUsageTest : public ::testing::Test {
                           source)[0]
         .as<std::string>();
   }
-
-  // Runs `sql` with `params` as `login` in its own transaction; returns the rows affected, or -1
-  // when PostgreSQL refused the statement.
-  template <typename... Params>
-  int affected(const std::string& login, const std::string& sql, const Params&... params) {
-    pqxx::connection connection(url_of(login));
-    pqxx::work t(connection);
-    try {
-      const int rows = static_cast<int>(t.exec_params(sql, params...).affected_rows());
-      t.commit();
-      return rows;
-    } catch (const pqxx::sql_error& error) {
-      last_error_ = error.what();
-      return -1;
-    }
-  }
-
-  Calendar calendar_;
-  PriceTable prices_ = PriceTable::builtin();
-  std::optional<test::LoginRoles> roles_;  // before database_: dropped after it
-  std::optional<test::ScratchDatabase> database_;
-  std::string ana_;
-  std::string bob_;
-  std::string last_error_;
 };
 
 TEST_F(PostgresMonthlyUsageTest, EqualsTheDailySumsAfterShippingReplacingRemovingAndRelabelling) {

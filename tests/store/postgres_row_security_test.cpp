@@ -15,6 +15,7 @@
 #include "pricing/price_table.h"
 #include "rollup/calendar.h"
 #include "store/postgres_store.h"
+#include "store/postgres_team_fixture.h"
 #include "store/postgres_test_db.h"
 #include "store/sample_events.h"
 #include "store/shipper.h"
@@ -60,32 +61,14 @@ const std::vector<TableRow> kTableRows = {
     {"frozen_session_models", "INSERT INTO frozen_session_models VALUES ($1, 'p', 'x', 'm', 1, 1, 1, 1, 1, 1)"},
 };
 
-class PostgresRowSecurityTest : public ::testing::Test {
+class PostgresRowSecurityTest : public test::PostgresTeamTest {
  protected:
-  PostgresRowSecurityTest() : calendar_("UTC") {}
-
-  // The schema as the owner (the test server's superuser), roles.sql, and the logins ana and bob,
-  // both plain members of claude_usage_writer, each of which ships its own history.
+  // The team (PostgresTeamTest), ana and bob each having shipped their own history.
   void set_up_team(const std::string& url) {
-    roles_.emplace(url);
-    database_.emplace(url);
-    { PostgresStore owner(database_->options(), "setup"); }
-    database_->apply_roles();
-    ana_ = roles_->create("ana", "claude_usage_writer");
-    bob_ = roles_->create("bob", "claude_usage_writer");
+    PostgresTeamTest::set_up_team(url);
     ship(ana_, kAna, "origin-ana", 1, {sample_event(1, "2026-02-01T10:00:00.000Z", "a1", 5)});
     ship(bob_, kBob, "origin-bob", 1,
          {sample_event(1, "2026-02-01T11:00:00.000Z", "b1", 7), sample_event(2, "2026-02-02T09:00:00.000Z", "b2", 9)});
-  }
-
-  RollupSettings settings() const {
-    return RollupSettings{&calendar_, &prices_, std::chrono::hours(5), 1'900'000'000'000};
-  }
-  std::string url_of(const std::string& login) const { return conninfo_with(database_->url(), {{"user", login}}); }
-  PostgresOptions options_of(const std::string& login) const {
-    PostgresOptions options = database_->options();
-    options.url = url_of(login);
-    return options;
   }
 
   // Ships `events` under `source` through PostgresStore::apply_shipment, logged in as `login`.
@@ -119,21 +102,6 @@ class PostgresRowSecurityTest : public ::testing::Test {
     return rows;
   }
 
-  // Runs `sql` with `params` as `login` in its own transaction; returns the rows affected, or -1
-  // when PostgreSQL refused the statement.
-  template <typename... Params>
-  int affected(const std::string& login, const std::string& sql, const Params&... params) {
-    pqxx::connection connection(url_of(login));
-    pqxx::work t(connection);
-    try {
-      const int rows = static_cast<int>(t.exec_params(sql, params...).affected_rows());
-      t.commit();
-      return rows;
-    } catch (const pqxx::sql_error& error) {
-      last_error_ = error.what();
-      return -1;
-    }
-  }
   std::int64_t count_as(const std::string& login, const std::string& sql) {
     pqxx::connection connection(url_of(login));
     pqxx::nontransaction t(connection);
@@ -145,14 +113,6 @@ class PostgresRowSecurityTest : public ::testing::Test {
     const pqxx::result owner = t.exec_params("SELECT owner::text FROM source_owners WHERE source = $1", source);
     return owner.empty() ? "" : owner[0][0].as<std::string>();
   }
-
-  Calendar calendar_;
-  PriceTable prices_ = PriceTable::builtin();
-  std::optional<test::LoginRoles> roles_;  // before database_: dropped after it
-  std::optional<test::ScratchDatabase> database_;
-  std::string ana_;
-  std::string bob_;
-  std::string last_error_;
 };
 
 TEST_F(PostgresRowSecurityTest, EachWriterOwnsTheSourceItShippedFirst) {

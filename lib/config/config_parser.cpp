@@ -1,11 +1,13 @@
 // Reading the config file over the defaults, driven by the key table (config_keys.h).
 #include <fmt/format.h>
+#include <simdjson.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <vector>
@@ -19,6 +21,11 @@ namespace cu {
 namespace fs = std::filesystem;
 
 namespace {
+
+// "file:line" for a mark, the file alone for none.
+std::string position(const std::string& source, const YAML::Mark& mark) {
+  return mark.is_null() ? source : fmt::format("{}:{}", source, mark.line + 1);
+}
 
 // Walks one YAML document, applying every key to `config_`.
 class DocumentReader {
@@ -37,7 +44,7 @@ class DocumentReader {
 
  private:
   ConfigError error(const YAML::Mark& mark, std::string_view key, std::string_view problem) const {
-    std::string where = mark.is_null() ? source_ : fmt::format("{}:{}", source_, mark.line + 1);
+    std::string where = position(source_, mark);
     if (key.empty()) return ConfigError(fmt::format("{}: {}", where, problem));
     return ConfigError(fmt::format("{}: {}: {}", where, key, problem));
   }
@@ -96,11 +103,37 @@ class DocumentReader {
   Config& config_;
 };
 
+// Why a key or value cannot be a config's text, or "". Every value is a name, a path, a URL, a
+// number or a glob: none spans lines or holds a control character, and render_config could not
+// write one that did so that it reads back the same (yaml-cpp 0.7 writes a trailing CR as is,
+// which the next read takes as part of the line break). Nor could it write what is not UTF-8;
+// yaml-cpp 0.7 makes that out of a UTF-8 file too, reading the double-quoted escapes `\N` and
+// `\_` as the single bytes 0x85 and 0xA0.
+std::string scalar_problem(std::string_view text) {
+  if (!simdjson::validate_utf8(text.data(), text.size())) {
+    return "a key or value that is not UTF-8 text (the YAML escapes \\N and \\_ count as such: "
+           "write the character itself)";
+  }
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    unsigned code = byte;
+    // U+0080..U+009F, the C1 controls, are 0xC2 0x80..0x9F in UTF-8.
+    if (byte == 0xC2 && i + 1 < text.size()) code = static_cast<unsigned char>(text[i + 1]);
+    bool c1 = byte == 0xC2 && code >= 0x80 && code <= 0x9F;
+    if (code < 0x20 || code == 0x7F || c1) {
+      return fmt::format("a key or value with a line break or control character (U+{:04X})", code);
+    }
+  }
+  return "";
+}
+
 // Ignores the content of a YAML stream; keeps, per document, where its root node starts (where
-// the document starts when it has none).
+// the document starts when it has none), and the first key or value that cannot be a config's.
 class DocumentMarks : public YAML::EventHandler {
  public:
   std::vector<YAML::Mark> roots;
+  std::optional<YAML::Mark> bad_scalar;
+  std::string problem;
 
   void OnDocumentStart(const YAML::Mark& mark) override {
     roots.push_back(mark);
@@ -110,8 +143,11 @@ class DocumentMarks : public YAML::EventHandler {
   void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node_at(mark); }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { node_at(mark); }
   void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                const std::string&) override {
+                const std::string& value) override {
     node_at(mark);
+    if (bad_scalar) return;
+    problem = scalar_problem(value);
+    if (!problem.empty()) bad_scalar = mark;
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
                        YAML::EmitterStyle::value) override {
@@ -132,29 +168,32 @@ class DocumentMarks : public YAML::EventHandler {
   bool root_seen_ = false;
 };
 
-// Throws unless `yaml_text` holds at most one document. Reads at most two: yaml-cpp 0.7's
-// LoadAll never ends on some malformed streams (a top-level `,`, or a tag before one), each
-// round adding an empty document until memory runs out.
-void require_single_document(const std::string& yaml_text, const std::string& source) {
+// Throws unless `yaml_text` holds at most one document, whose every key and value is one line of
+// UTF-8 text (scalar_problem). Reads at most two documents: yaml-cpp 0.7's LoadAll never ends on
+// some malformed streams (a top-level `,`, or a tag before one), each round adding an empty
+// document until memory runs out.
+void require_single_plain_document(const std::string& yaml_text, const std::string& source) {
   std::istringstream in(yaml_text);
   YAML::Parser parser(in);
   DocumentMarks documents;
   while (documents.roots.size() < 2 && parser.HandleNextDocument(documents)) {
   }
-  if (documents.roots.size() < 2) return;
-  const YAML::Mark mark = documents.roots[1];
-  std::string where = mark.is_null() ? source : fmt::format("{}:{}", source, mark.line + 1);
-  throw ConfigError(fmt::format("{}: the config must be a single YAML document", where));
+  if (documents.roots.size() >= 2) {
+    throw ConfigError(fmt::format("{}: the config must be a single YAML document",
+                                  position(source, documents.roots[1])));
+  }
+  if (documents.bad_scalar) {
+    throw ConfigError(
+        fmt::format("{}: {}", position(source, *documents.bad_scalar), documents.problem));
+  }
 }
 
 YAML::Node load_yaml(const std::string& yaml_text, const std::string& source) {
   try {
-    require_single_document(yaml_text, source);
+    require_single_plain_document(yaml_text, source);
     return YAML::Load(yaml_text);
   } catch (const YAML::Exception& bad) {
-    std::string where =
-        bad.mark.is_null() ? source : fmt::format("{}:{}", source, bad.mark.line + 1);
-    throw ConfigError(fmt::format("{}: YAML syntax error: {}", where, bad.msg));
+    throw ConfigError(fmt::format("{}: YAML syntax error: {}", position(source, bad.mark), bad.msg));
   }
 }
 

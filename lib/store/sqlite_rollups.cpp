@@ -16,6 +16,7 @@
 
 #include "core/time.h"
 #include "rollup/calendar.h"
+#include "store/event_keys.h"
 #include "store/frozen_view.h"
 #include "store/ordered_refresh.h"
 #include "store/row_codec.h"
@@ -226,7 +227,7 @@ void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dirty_date
   if (sessions.size() <= kPerKeyLimit) {
     for (const SessionKey& key : sessions) {
       SQLite::Statement& query = cached(sql::kEventsOfSession);
-      run_bind(query, source, key.first, key.second);
+      run_bind(query, source, key.first, key.second, session_key(key.first, key.second));
       write_session_rows(session_rows(key, select_events(query)), now);
     }
     return;

@@ -32,7 +32,7 @@ inline constexpr const char* kRecordMigration =
 // the limit estimates sum over a week of events (usage_points), read from the index alone.
 #define CU_SQLITE_EVENT_TIME_INDEX_COVERS "cost_usd, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens"
 
-// The secondary indexes of usage_events (schema/sqlite/001_initial.sql, 010). A large first commit
+// The secondary indexes of usage_events (schema/sqlite/010, 014). A large first commit
 // into an empty table drops them, and the next refresh builds them in one sorted pass: inserting
 // a backfill's events into two randomly ordered B-trees one by one costs more than the rest of
 // the backfill together. Opening a database builds them too, so a crash in between heals.
@@ -41,8 +41,8 @@ inline constexpr const char* kCountEventIndexes =
     " AND name IN ('usage_events_time', 'usage_events_session', 'usage_events_message')";
 inline constexpr const char* kCreateEventIndexes =
     "CREATE INDEX IF NOT EXISTS usage_events_time ON usage_events (source, timestamp, " CU_SQLITE_EVENT_TIME_INDEX_COVERS ");"
-    "CREATE INDEX IF NOT EXISTS usage_events_session ON usage_events (source, project, session_id);"
-    "CREATE INDEX IF NOT EXISTS usage_events_message ON usage_events (source, message_id);";
+    "CREATE INDEX IF NOT EXISTS usage_events_session ON usage_events (session_key, source);"
+    "CREATE INDEX IF NOT EXISTS usage_events_message ON usage_events (message_key, source);";
 // Building them sorts every event once per index; SQLite's sorter may hand parts of each sort to
 // helper threads (`PRAGMA threads`, off by default). Two helpers cut the closing build of a 5 GB
 // backfill from 1.36 to 1.04 s for ~4 MB more memory (docs/BENCHMARKS.md); the setting is reset
@@ -62,27 +62,29 @@ inline constexpr const char* kInsertEvent =
     "INSERT INTO usage_events (source, id, message_id, request_id, timestamp, project, session_id,"
     " model, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,"
     " cache_creation_5m_tokens, cache_creation_1h_tokens, speed, logged_cost_usd, cost_usd,"
-    " is_sidechain, cwd, file, line_offset, entry_index)"
+    " is_sidechain, cwd, file, line_offset, entry_index, message_key, session_key)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-    " ?19, ?20, ?21, ?22)";
+    " ?19, ?20, ?21, ?22, ?23, ?24)";
 inline constexpr const char* kEventPlace =
     "SELECT timestamp, project, session_id FROM usage_events WHERE source = ?1 AND id = ?2";
 inline constexpr const char* kDeleteEvent = "DELETE FROM usage_events WHERE source = ?1 AND id = ?2";
 inline constexpr const char* kEventCount = "SELECT COUNT(*) FROM usage_events WHERE source = ?1";
 inline constexpr const char* kMessageIds =
     "SELECT message_id FROM usage_events WHERE source = ?1 AND message_id <> ''";
-// Through the (source, message_id) index (schema/sqlite/011).
+// Through usage_events_message (?3: message_key(?2); schema/sqlite/014).
 inline constexpr const char* kIdentitiesOfMessage =
     "SELECT id, message_id, request_id, is_sidechain,"
     " input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens, cost_usd,"
     " speed IS NOT NULL, file, line_offset, entry_index FROM usage_events"
-    " WHERE message_id = ?2 AND source = ?1";
-// Through the (source, project, session_id) index: a transcript's path gives all three.
-// Only events of days not frozen (?5: the frozen days' end, '' when none): a frozen day's events
-// stay as they are.
+    " WHERE message_key = ?3 AND source = ?1 AND message_id = ?2";
+// Through usage_events_session (?6: session_key(?2, ?3)): a transcript's path gives its project
+// and session. Only events of days not frozen (?5: the frozen days' end, '' when none): a frozen
+// day's events stay as they are. (`+timestamp`: not through usage_events_time, which would read
+// every event since the frozen days.)
 inline constexpr const char* kEventsOfFile =
     "SELECT id, message_id FROM usage_events"
-    " WHERE source = ?1 AND project = ?2 AND session_id = ?3 AND file = ?4 AND timestamp >= ?5";
+    " WHERE session_key = ?6 AND source = ?1 AND project = ?2 AND session_id = ?3 AND file = ?4"
+    " AND +timestamp >= ?5";
 inline constexpr const char* kMaxEventId =
     "SELECT COALESCE(MAX(id), 0) FROM usage_events WHERE source = ?1";
 
@@ -116,9 +118,10 @@ inline constexpr const char* kDeleteAllCache = "DELETE FROM cache_analytics WHER
 inline constexpr const char* kDeleteAllSessionModels =
     "DELETE FROM session_model_usage WHERE source = ?1";
 
+// Through usage_events_session (?4: session_key(?2, ?3)).
 inline constexpr const char* kEventsOfSession =
     "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events"
-    " WHERE source = ?1 AND project = ?2 AND session_id = ?3";
+    " WHERE session_key = ?4 AND source = ?1 AND project = ?2 AND session_id = ?3";
 
 inline constexpr const char* kUpsertDaily =
     "INSERT INTO daily_usage_summary (source, date, input_tokens, output_tokens,"
@@ -233,9 +236,12 @@ inline constexpr const char* kCompleteBlock =
 inline constexpr const char* kEventsFromTime =
     "SELECT" CU_SQLITE_ROLLUP_EVENT_COLUMNS("''") "FROM usage_events WHERE source = ?1 AND timestamp >= ?2"
     " ORDER BY timestamp";
+// Each session's events together, in the order they were stored: along usage_events_session,
+// sorting only the events that share a key. (`+source`: not through the primary key's index,
+// which would leave every event to sort.)
 inline constexpr const char* kEventsBySession =
-    "SELECT" CU_SQLITE_ROLLUP_EVENT_COLUMNS("cwd") "FROM usage_events WHERE source = ?1"
-    " ORDER BY project, session_id";
+    "SELECT" CU_SQLITE_ROLLUP_EVENT_COLUMNS("cwd") "FROM usage_events WHERE +source = ?1"
+    " ORDER BY session_key, project, session_id, id";
 inline constexpr const char* kEventsOfProject =
     "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events"
     " WHERE source = ?1 AND timestamp >= ?2 AND timestamp < ?3 AND (?4 = '' OR project = ?4)";

@@ -16,6 +16,7 @@
 #include "core/time.h"
 #include "embedded_file.h"
 #include "rollup/calendar.h"
+#include "store/event_keys.h"
 #include "store/frozen_view.h"
 #include "store/sqlite_sql.h"
 #include "store/sqlite_store_impl.h"
@@ -93,6 +94,35 @@ void use_wal(SQLite::Database& db, std::chrono::milliseconds patience) {
   }
 }
 
+std::string_view text_of(sqlite3_value* value) {
+  return {reinterpret_cast<const char*>(sqlite3_value_text(value)),
+          static_cast<std::size_t>(sqlite3_value_bytes(value))};
+}
+
+bool all_text(int argc, sqlite3_value** argv) {
+  for (int i = 0; i < argc; ++i) {
+    if (sqlite3_value_type(argv[i]) != SQLITE_TEXT) return false;
+  }
+  return true;
+}
+
+void message_key_function(sqlite3_context* context, int argc, sqlite3_value** argv) {
+  if (!all_text(argc, argv)) return sqlite3_result_error(context, "cu_message_key takes text", -1);
+  sqlite3_result_int64(context, message_key(text_of(argv[0])));
+}
+
+void session_key_function(sqlite3_context* context, int argc, sqlite3_value** argv) {
+  if (!all_text(argc, argv)) return sqlite3_result_error(context, "cu_session_key takes text", -1);
+  sqlite3_result_int64(context, session_key(text_of(argv[0]), text_of(argv[1])));
+}
+
+// cu_message_key(message_id) and cu_session_key(project, session_id), event_keys.h's functions,
+// for the migrations (schema/sqlite/014).
+void define_key_functions(SQLite::Database& db) {
+  db.createFunction("cu_message_key", 1, true, nullptr, message_key_function);
+  db.createFunction("cu_session_key", 2, true, nullptr, session_key_function);
+}
+
 // Opens the database and migrates it before any statement is prepared against its tables.
 SQLite::Database open_database(const std::filesystem::path& path) {
   prepare_database_directory(path);
@@ -103,6 +133,7 @@ SQLite::Database open_database(const std::filesystem::path& path) {
   db.setBusyTimeout(static_cast<int>(kBusyTimeout.count()));
   use_wal(db, kBusyTimeout);
   db.exec(sql::kPragmas);
+  define_key_functions(db);
   migrate(db);
   if (db.execAndGet(sql::kCountEventIndexes).getInt() < kEventIndexes) db.exec(sql::kCreateEventIndexes);
   return db;
@@ -207,6 +238,8 @@ void SqliteStore::Impl::insert(const UsageEvent& event) {
   s.bindNoCopy(20, event.file);
   s.bind(21, event.line_offset);
   s.bind(22, event.entry_index);
+  s.bind(23, message_key(entry.message_id));
+  s.bind(24, session_key(event.project, event.session_id));
   s.exec();
 }
 
@@ -281,7 +314,7 @@ std::vector<StoredIdentity> SqliteStore::identities_of_message(const std::string
   // every event for each id (~50 ms a call at 5 GB). The load's closing refresh finds it built.
   impl_->ensure_event_indexes();
   SQLite::Statement& query = impl_->cached(sql::kIdentitiesOfMessage);
-  Impl::run_bind(query, impl_->source, message_id);
+  Impl::run_bind(query, impl_->source, message_id, message_key(message_id));
   std::vector<StoredIdentity> identities;
   while (query.executeStep()) {
     StoredIdentity identity;
@@ -306,7 +339,8 @@ std::vector<StoredEventKey> SqliteStore::events_of_file(const std::string& proje
   SQLite::Statement query(impl_->db, sql::kEventsOfFile);
   const std::optional<RetentionState> frozen = impl_->read_retention();
   Impl::run_bind(query, impl_->source, project, session_id, file,
-                 frozen ? format_timestamp_ms(frozen->frozen_before_ms) : std::string());
+                 frozen ? format_timestamp_ms(frozen->frozen_before_ms) : std::string(),
+                 session_key(project, session_id));
   std::vector<StoredEventKey> keys;
   while (query.executeStep()) keys.push_back({query.getColumn(0).getInt64(), query.getColumn(1).getString()});
   return keys;

@@ -106,19 +106,36 @@ TEST_F(SqliteBulkLoadTest, ALookupDuringABulkLoadBuildsTheDroppedIndexesFirst) {
   test::expect_same_rollups(fresh, store);
 }
 
+std::string query_plan(SQLite::Database& db, const char* query) {
+  SQLite::Statement plan(db, std::string("EXPLAIN QUERY PLAN ") + query);
+  std::string steps;
+  while (plan.executeStep()) steps += plan.getColumn(3).getString() + "\n";
+  return steps;
+}
+
 // The dedup index settles a copy of a stored message by reading that message id's kept events
 // (identities_of_message): through an index, not a scan of every event of the source (which it
-// was, at 50 ms a call at 5 GB, until schema/sqlite/011).
-TEST_F(SqliteBulkLoadTest, AMessagesKeptEventsAreReadThroughAnIndex) {
+// was, at 50 ms a call at 5 GB, until schema/sqlite/011); a session's rollup and a re-read
+// transcript read their events through another. Both by integer key (schema/sqlite/014), and not
+// through the primary key's index, whose source alone would also match.
+TEST_F(SqliteBulkLoadTest, AMessagesKeptEventsAndASessionsAreReadThroughAnIndex) {
   SqliteStore store(path("usage.db"), "me@host");
   store.commit(large_batch(1), settings());
   store.refresh_rollups(settings());
   EXPECT_EQ(store.identities_of_message(sample_event(7, "2026-01-01T10:00:00.000Z", "s1", 1).entry.message_id).size(), 1u);
   SQLite::Database db(path("usage.db").string());
-  SQLite::Statement plan(db, std::string("EXPLAIN QUERY PLAN ") + sqlite_sql::kIdentitiesOfMessage);
-  std::string steps;
-  while (plan.executeStep()) steps += plan.getColumn(3).getString() + "\n";
-  EXPECT_NE(steps.find("USING INDEX usage_events_message (source=? AND message_id=?)"), std::string::npos) << steps;
+  const std::string message = query_plan(db, sqlite_sql::kIdentitiesOfMessage);
+  EXPECT_NE(message.find("USING INDEX usage_events_message (message_key=? AND source=?)"), std::string::npos)
+      << message;
+  for (const char* query : {sqlite_sql::kEventsOfSession, sqlite_sql::kEventsOfFile}) {
+    const std::string session = query_plan(db, query);
+    EXPECT_NE(session.find("USING INDEX usage_events_session (session_key=? AND source=?)"), std::string::npos)
+        << session;
+  }
+  // All of a source's events in session order: along the index, sorting only what shares a key.
+  const std::string scan = query_plan(db, sqlite_sql::kEventsBySession);
+  EXPECT_NE(scan.find("USING INDEX usage_events_session"), std::string::npos) << scan;
+  EXPECT_NE(scan.find("RIGHT PART OF ORDER BY"), std::string::npos) << scan;
 }
 
 // The refresh that closes a bulk load computes the rollups from the events it kept in memory; a

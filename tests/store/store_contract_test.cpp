@@ -18,6 +18,7 @@
 #include "pricing/price_table.h"
 #include "rollup/calendar.h"
 #include "store/postgres_test_db.h"
+#include "store/event_keys.h"
 #include "store/sample_events.h"
 #include "store/sqlite_store.h"
 #include "support/test_support.h"
@@ -484,6 +485,8 @@ TEST(SqliteStoreTest, VersionThirteenKeepsTheRowsOfTheTablesItRebuilds) {
                           table));
     }
     db.exec("CREATE INDEX usage_blocks_start ON usage_blocks (source, start_time)");
+    db.exec("DROP INDEX usage_events_session; DROP INDEX usage_events_message;"  // and before 14
+            " ALTER TABLE usage_events DROP COLUMN message_key; ALTER TABLE usage_events DROP COLUMN session_key");
     db.exec("DELETE FROM schema_migrations WHERE version >= 13");
   }
   SqliteStore store(path, "me@host");
@@ -502,6 +505,79 @@ TEST(SqliteStoreTest, VersionThirteenKeepsTheRowsOfTheTablesItRebuilds) {
   store.refresh_rollups(settings);
   EXPECT_EQ(store.daily_summaries().size(), 3u) << "the marks of the last commit were kept";
   EXPECT_EQ(store.sessions().size(), 3u);
+}
+
+// Version 14 gives each stored event its integer keys (schema/sqlite/014): every row and column
+// kept, the keys what event_keys.h computes, the lookups through the new indexes.
+TEST(SqliteStoreTest, VersionFourteenKeysTheStoredEvents) {
+  test::TempDir dir;
+  const auto path = dir.path() / "usage.db";
+  const Calendar utc("UTC");
+  const RollupSettings settings{&utc};
+  constexpr const char* kOldColumns =
+      "source, id, message_id, request_id, timestamp, project, session_id, model, input_tokens, output_tokens,"
+      " cache_creation_tokens, cache_read_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens, speed,"
+      " logged_cost_usd, cost_usd, is_sidechain, cwd, file, line_offset, entry_index";
+  auto rows_of = [&](SQLite::Database& db) {
+    SQLite::Statement query(db, fmt::format("SELECT {} FROM usage_events ORDER BY id", kOldColumns));
+    std::vector<std::string> rows;
+    while (query.executeStep()) {
+      std::string row;
+      for (int column = 0; column < query.getColumnCount(); ++column) row += query.getColumn(column).getString() + "|";
+      rows.push_back(row);
+    }
+    return rows;
+  };
+  UsageEvent unnamed = event(3, "2026-02-03T09:00:00.000Z", "s1", 11);
+  unnamed.entry.message_id.clear();  // never deduplicated, keyed all the same
+  UsageEvent other_project = event(4, "2026-02-04T09:00:00.000Z", "s1", 13);
+  other_project.project = "-home-ana-web";
+  other_project.file = "-home-ana-web/s1.jsonl";
+  std::vector<std::string> before;
+  {
+    SqliteStore store(path, "me@host");
+    store.commit(IngestBatch{{}, {event(1, "2026-02-01T10:00:00.000Z", "s1", 5), event(2, "2026-02-01T18:00:00.000Z", "s2", 7),
+                                  unnamed, other_project}, {}},
+                 settings);
+    store.refresh_rollups(settings);
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    before = rows_of(db);
+    // Back to version 13's table and indexes.
+    db.exec(fmt::format("CREATE TABLE old AS SELECT {} FROM usage_events; DROP TABLE usage_events;"
+                        " ALTER TABLE old RENAME TO usage_events;"
+                        " CREATE INDEX usage_events_time ON usage_events (source, timestamp, cost_usd, input_tokens,"
+                        " output_tokens, cache_creation_tokens, cache_read_tokens);"
+                        " CREATE INDEX usage_events_session ON usage_events (source, project, session_id);"
+                        " CREATE INDEX usage_events_message ON usage_events (source, message_id);"
+                        " DELETE FROM schema_migrations WHERE version >= 14",
+                        kOldColumns));
+  }
+  SqliteStore store(path, "me@host");
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    EXPECT_EQ(rows_of(db), before);
+    SQLite::Statement keys(db, "SELECT message_id, project, session_id, message_key, session_key FROM usage_events");
+    int rows = 0;
+    while (keys.executeStep()) {
+      ++rows;
+      EXPECT_EQ(keys.getColumn(3).getInt64(), message_key(keys.getColumn(0).getString()));
+      EXPECT_EQ(keys.getColumn(4).getInt64(), session_key(keys.getColumn(1).getString(), keys.getColumn(2).getString()));
+    }
+    EXPECT_EQ(rows, 4);
+    for (const char* index : {"usage_events_session", "usage_events_message", "usage_events_time"}) {
+      EXPECT_EQ(db.execAndGet(fmt::format("SELECT COUNT(*) FROM sqlite_master WHERE name = '{}'", index)).getInt(), 1)
+          << index;
+    }
+  }
+  ASSERT_EQ(store.identities_of_message("msg_2").size(), 1u);
+  EXPECT_EQ(store.identities_of_message("msg_2")[0].id, 2);
+  EXPECT_TRUE(store.identities_of_message("msg_9").empty());
+  const std::vector<StoredEventKey> s1 = store.events_of_file("-home-ana-api", "s1", "-home-ana-api/s1.jsonl");
+  ASSERT_EQ(s1.size(), 2u);
+  EXPECT_EQ(s1[0].id + s1[1].id, 1 + 3);
+  ASSERT_EQ(store.events_of_file("-home-ana-web", "s1", "-home-ana-web/s1.jsonl").size(), 1u);
+  store.rebuild_rollups(settings);
+  EXPECT_EQ(store.sessions().size(), 3u) << "s1 of two projects, and s2";
 }
 
 // Following a log commits each batch with its refresh in one transaction (commit_and_refresh):

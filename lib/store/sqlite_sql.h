@@ -28,8 +28,13 @@ inline constexpr const char* kRecordMigration =
   " cache_creation_1h_tokens, speed, logged_cost_usd, cost_usd, is_sidechain, " cwd ", file,"    \
   " line_offset, entry_index "
 
-// What usage_events_time holds besides (source, timestamp) since schema/sqlite/010: the figures
-// the limit estimates sum over a week of events (usage_points), read from the index alone.
+// What usage_events_time holds after the timestamp (schema/sqlite/010), and before the source
+// (014): the figures the limit estimates sum over a week of events (usage_points), read from the
+// index alone. The source comes last so that building the index compares timestamps, not the
+// source that every event of a database but a relabelled one shares (5 GB: 0.97 → 0.83 s for the
+// closing refresh); the queries that read events by time write `+source`, which SQLite then
+// checks in the index rather than seeking the primary key's index by source and reading every
+// event of it.
 #define CU_SQLITE_EVENT_TIME_INDEX_COVERS "cost_usd, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens"
 
 // The secondary indexes of usage_events (schema/sqlite/010, 014). A large first commit
@@ -40,7 +45,7 @@ inline constexpr const char* kCountEventIndexes =
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index'"
     " AND name IN ('usage_events_time', 'usage_events_session', 'usage_events_message')";
 inline constexpr const char* kCreateEventIndexes =
-    "CREATE INDEX IF NOT EXISTS usage_events_time ON usage_events (source, timestamp, " CU_SQLITE_EVENT_TIME_INDEX_COVERS ");"
+    "CREATE INDEX IF NOT EXISTS usage_events_time ON usage_events (timestamp, " CU_SQLITE_EVENT_TIME_INDEX_COVERS ", source);"
     "CREATE INDEX IF NOT EXISTS usage_events_session ON usage_events (session_key, source);"
     "CREATE INDEX IF NOT EXISTS usage_events_message ON usage_events (message_key, source);";
 // Building them sorts every event once per index; SQLite's sorter may hand parts of each sort to
@@ -234,7 +239,7 @@ inline constexpr const char* kCompleteBlock =
 // The rollup refresh's scans: events from a time on in time order (by day and for blocks), and
 // all events in session order; both follow an index, so grouping needs one row at a time.
 inline constexpr const char* kEventsFromTime =
-    "SELECT" CU_SQLITE_ROLLUP_EVENT_COLUMNS("''") "FROM usage_events WHERE source = ?1 AND timestamp >= ?2"
+    "SELECT" CU_SQLITE_ROLLUP_EVENT_COLUMNS("''") "FROM usage_events WHERE +source = ?1 AND timestamp >= ?2"
     " ORDER BY timestamp";
 // Each session's events together, in the order they were stored: along usage_events_session,
 // sorting only the events that share a key. (`+source`: not through the primary key's index,
@@ -244,7 +249,7 @@ inline constexpr const char* kEventsBySession =
     " ORDER BY session_key, project, session_id, id";
 inline constexpr const char* kEventsOfProject =
     "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events"
-    " WHERE source = ?1 AND timestamp >= ?2 AND timestamp < ?3 AND (?4 = '' OR project = ?4)";
+    " WHERE +source = ?1 AND timestamp >= ?2 AND timestamp < ?3 AND (?4 = '' OR project = ?4)";
 inline constexpr const char* kProjects =
     "SELECT DISTINCT project_path FROM claude_sessions WHERE source = ?1 ORDER BY project_path";
 
@@ -363,7 +368,7 @@ inline constexpr const char* kLatestRateLimit =
 inline constexpr const char* kUsagePoints =
     "SELECT timestamp, cost_usd, input_tokens + output_tokens,"
     " input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens FROM usage_events"
-    " WHERE source = ?1 AND timestamp >= ?2 AND timestamp < ?3 ORDER BY timestamp";
+    " WHERE +source = ?1 AND timestamp >= ?2 AND timestamp < ?3 ORDER BY timestamp";
 
 // Whose database this is (schema/sqlite/006_local_identity.sql).
 inline constexpr const char* kLocalIdentity = "SELECT identity FROM local_identity WHERE id = 1";
@@ -411,14 +416,14 @@ inline constexpr const char* kSetRetentionState =
     " frozen_before_ms = excluded.frozen_before_ms, dropped_before_ms = excluded.dropped_before_ms,"
     " updated_at = excluded.updated_at";
 inline constexpr const char* kFirstEventTime =
-    "SELECT MIN(timestamp) FROM usage_events WHERE source = ?1";
+    "SELECT MIN(timestamp) FROM usage_events WHERE +source = ?1";
 // The events a freeze drops, through the time index (a session's index would read every event of
 // a long session at each day's step), grouped by session.
 inline constexpr const char* kEventsBefore =
-    "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events WHERE source = ?1 AND timestamp < ?2"
+    "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events WHERE +source = ?1 AND timestamp < ?2"
     " ORDER BY project, session_id";
 inline constexpr const char* kDeleteEventsBefore =
-    "DELETE FROM usage_events WHERE source = ?1 AND timestamp < ?2";
+    "DELETE FROM usage_events WHERE +source = ?1 AND timestamp < ?2";
 // Frozen session parts, one session's (?2, ?3) or all of them (both NULL), in key order.
 inline constexpr const char* kFrozenSessions =
     "SELECT project_path, session_id, project_name, session_start, session_end, input_tokens, output_tokens,"

@@ -118,7 +118,7 @@ std::string query_plan(SQLite::Database& db, const char* query) {
 // was, at 50 ms a call at 5 GB, until schema/sqlite/011); a session's rollup and a re-read
 // transcript read their events through another. Both by integer key (schema/sqlite/014), and not
 // through the primary key's index, whose source alone would also match.
-TEST_F(SqliteBulkLoadTest, AMessagesKeptEventsAndASessionsAreReadThroughAnIndex) {
+TEST_F(SqliteBulkLoadTest, EventsAreReadThroughTheirIndexes) {
   SqliteStore store(path("usage.db"), "me@host");
   store.commit(large_batch(1), settings());
   store.refresh_rollups(settings());
@@ -131,6 +131,18 @@ TEST_F(SqliteBulkLoadTest, AMessagesKeptEventsAndASessionsAreReadThroughAnIndex)
     const std::string session = query_plan(db, query);
     EXPECT_NE(session.find("USING INDEX usage_events_session (session_key=? AND source=?)"), std::string::npos)
         << session;
+  }
+  // By time: along usage_events_time, the source checked there, not all of a source's events
+  // through the primary key's index.
+  for (const char* query : {sqlite_sql::kEventsFromTime, sqlite_sql::kEventsOfProject, sqlite_sql::kUsagePoints,
+                            sqlite_sql::kFirstEventTime, sqlite_sql::kEventsBefore, sqlite_sql::kDeleteEventsBefore}) {
+    const std::string by_time = query_plan(db, query);
+    EXPECT_NE(by_time.find("INDEX usage_events_time"), std::string::npos) << query << "\n" << by_time;
+    EXPECT_EQ(by_time.find("autoindex"), std::string::npos) << query << "\n" << by_time;
+  }
+  for (const char* in_time_order : {sqlite_sql::kEventsFromTime, sqlite_sql::kUsagePoints}) {
+    const std::string by_time = query_plan(db, in_time_order);
+    EXPECT_EQ(by_time.find("TEMP B-TREE"), std::string::npos) << in_time_order << "\n" << by_time;
   }
   // All of a source's events in session order: along the index, sorting only what shares a key.
   const std::string scan = query_plan(db, sqlite_sql::kEventsBySession);

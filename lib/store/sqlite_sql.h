@@ -48,6 +48,14 @@ inline constexpr const char* kCreateEventIndexes =
     "CREATE INDEX IF NOT EXISTS usage_events_time ON usage_events (timestamp, " CU_SQLITE_EVENT_TIME_INDEX_COVERS ", source);"
     "CREATE INDEX IF NOT EXISTS usage_events_session ON usage_events (session_key, source);"
     "CREATE INDEX IF NOT EXISTS usage_events_message ON usage_events (message_key, source);";
+// Events without their keys (schema/sqlite/014): only a program older than version 14 writes
+// them (its inserts leave the columns' default), and the lookups would not find them. Opening a
+// database keys them: through usage_events_message, a lookup when there are none.
+inline constexpr const char* kAnyUnkeyedEvent =
+    "SELECT EXISTS (SELECT 1 FROM usage_events WHERE message_key = 0 AND session_key = 0)";
+inline constexpr const char* kKeyUnkeyedEvents =
+    "UPDATE usage_events SET message_key = cu_message_key(message_id),"
+    " session_key = cu_session_key(project, session_id) WHERE message_key = 0 AND session_key = 0";
 // Building them sorts every event once per index; SQLite's sorter may hand parts of each sort to
 // helper threads (`PRAGMA threads`, off by default). Two helpers cut the closing build of a 5 GB
 // backfill from 1.36 to 1.04 s for ~4 MB more memory (docs/BENCHMARKS.md); the setting is reset

@@ -140,6 +140,7 @@ SQLite::Database open_database(const std::filesystem::path& path) {
   define_key_functions(db);
   migrate(db);
   if (db.execAndGet(sql::kCountEventIndexes).getInt() < kEventIndexes) db.exec(sql::kCreateEventIndexes);
+  if (db.execAndGet(sql::kAnyUnkeyedEvent).getInt() != 0) db.exec(sql::kKeyUnkeyedEvents);
   return db;
 }
 

@@ -14,8 +14,9 @@
 --
 -- Added columns rather than a rebuilt table: on 444,247 events (a 234 MB database) this takes
 -- about 2 s and the file keeps its size, where copying the table took 3.5 s and left 156 MB of free
--- pages in the file. The default is only for the existing rows, which the UPDATE then keys; every
--- insert gives both keys (sqlite_sql.h, kInsertEvent). cu_message_key and cu_session_key are
+-- pages in the file. The default is for the existing rows, which the UPDATE then keys, and for
+-- those an older program would insert, which the next open keys (sqlite_sql.h,
+-- kKeyUnkeyedEvents); this program's inserts give both keys (kInsertEvent). cu_message_key and cu_session_key are
 -- event_keys.h's functions, which the program defines on its connection before it migrates. The
 -- index definitions are also in sqlite_sql.h (kCreateEventIndexes), which builds them after a
 -- bulk load.

@@ -20,6 +20,7 @@
 #include "store/postgres_test_db.h"
 #include "store/event_keys.h"
 #include "store/sample_events.h"
+#include "store/sqlite_sql.h"
 #include "store/sqlite_store.h"
 #include "support/test_support.h"
 
@@ -578,6 +579,38 @@ TEST(SqliteStoreTest, VersionFourteenKeysTheStoredEvents) {
   ASSERT_EQ(store.events_of_file("-home-ana-web", "s1", "-home-ana-web/s1.jsonl").size(), 1u);
   store.rebuild_rollups(settings);
   EXPECT_EQ(store.sessions().size(), 3u) << "s1 of two projects, and s2";
+}
+
+// A program older than version 14 that writes to the database leaves its events without keys
+// (the columns' default); the next open keys them, so that the lookups find them.
+TEST(SqliteStoreTest, EventsWrittenWithoutKeysAreKeyedAtTheNextOpen) {
+  test::TempDir dir;
+  const auto path = dir.path() / "usage.db";
+  const Calendar utc("UTC");
+  const RollupSettings settings{&utc};
+  {
+    SqliteStore store(path, "me@host");
+    store.commit(IngestBatch{{}, {event(1, "2026-02-01T10:00:00.000Z", "s1", 5)}, {}}, settings);
+    store.refresh_rollups(settings);
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    // Event 2 as an older program inserts it: without the key columns.
+    db.exec("INSERT INTO usage_events (source, id, message_id, request_id, timestamp, project, session_id, model,"
+            " input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, is_sidechain, cwd,"
+            " file, line_offset, entry_index) SELECT source, 2, 'msg_old', request_id, timestamp, project, 's9', model,"
+            " input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, cost_usd, is_sidechain, cwd,"
+            " '-home-ana-api/s9.jsonl', 0, 0 FROM usage_events WHERE id = 1");
+    EXPECT_TRUE(store.identities_of_message("msg_old").empty());
+    SQLite::Statement plan(db, std::string("EXPLAIN QUERY PLAN ") + sqlite_sql::kAnyUnkeyedEvent);
+    std::string steps;
+    while (plan.executeStep()) steps += plan.getColumn(3).getString() + "\n";
+    EXPECT_NE(steps.find("INDEX usage_events_message (message_key=?)"), std::string::npos) << steps;
+  }
+  SqliteStore store(path, "me@host");
+  ASSERT_EQ(store.identities_of_message("msg_old").size(), 1u);
+  EXPECT_EQ(store.identities_of_message("msg_old")[0].id, 2);
+  EXPECT_EQ(store.events_of_file("-home-ana-api", "s9", "-home-ana-api/s9.jsonl").size(), 1u);
+  SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+  EXPECT_EQ(db.execAndGet(sqlite_sql::kAnyUnkeyedEvent).getInt(), 0);
 }
 
 // Following a log commits each batch with its refresh in one transaction (commit_and_refresh):

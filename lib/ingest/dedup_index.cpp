@@ -126,7 +126,7 @@ DedupIndex::MessageMap::iterator DedupIndex::link(MessageMap::iterator found, co
 
 DedupIndex::MessageMap::iterator DedupIndex::records_of(const MessageKey& key, std::string_view message_id) {
   auto found = by_message_.find(key);
-  if (found != by_message_.end() || !lookup_ || !unheld_ || (filtering_ && !seen_.contains(key))) return found;
+  if (found != by_message_.end() || !lookup_ || !unheld_ || (filtering_ && !seen_.contains(message_id))) return found;
   ++lookups_;
   for (const StoredKept& kept : lookup_(message_id)) {
     found = link(found, key, add(kept.id, kept.request_id, view_of(kept.rank)));

@@ -1,5 +1,7 @@
 #include "ingest/message_fingerprints.h"
 
+#include "store/event_keys.h"
+
 // Header-only: the functions are compiled here, nothing to link at run time.
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -33,15 +35,22 @@ bool MessageFingerprints::insert(std::uint32_t fingerprint) {
   }
 }
 
-void MessageFingerprints::add(const MessageKey& key) {
-  // At most seven eighths full: a lookup's run of 4-byte slots stays within a few cache lines.
-  if (slots_.empty() || (size_ + 1) * 8 > slots_.size() * 7) grow();
-  if (insert(key.fingerprint())) ++size_;
+std::uint32_t MessageFingerprints::fingerprint_of(std::int64_t message_key) {
+  const auto bits = static_cast<std::uint32_t>(static_cast<std::uint64_t>(message_key) >> 32);
+  return bits != 0 ? bits : 1u;
 }
 
-bool MessageFingerprints::contains(const MessageKey& key) const {
+void MessageFingerprints::add_key(std::int64_t message_key) {
+  // At most seven eighths full: a lookup's run of 4-byte slots stays within a few cache lines.
+  if (slots_.empty() || (size_ + 1) * 8 > slots_.size() * 7) grow();
+  if (insert(fingerprint_of(message_key))) ++size_;
+}
+
+void MessageFingerprints::add(std::string_view message_id) { add_key(message_key(message_id)); }
+
+bool MessageFingerprints::contains(std::string_view message_id) const {
   if (slots_.empty()) return false;
-  const std::uint32_t fingerprint = key.fingerprint();
+  const std::uint32_t fingerprint = fingerprint_of(message_key(message_id));
   const std::size_t mask = slots_.size() - 1;
   for (std::size_t slot = first_slot(fingerprint);; slot = (slot + 1) & mask) {
     if (slots_[slot] == fingerprint) return true;

@@ -6,6 +6,7 @@
 
 #include "core/time.h"
 #include "rollup/calendar.h"
+#include "store/event_keys.h"
 #include "store/postgres_migrate.h"
 #include "store/postgres_sql.h"
 #include "store/postgres_store_impl.h"
@@ -272,9 +273,12 @@ std::vector<Checkpoint> PostgresStore::load_checkpoints() {
   return checkpoints;
 }
 
-void PostgresStore::load_message_ids(const std::function<void(std::string_view)>& visit) {
+// The team database has no message_key column: the keys are computed from the ids here.
+void PostgresStore::load_message_keys(const std::function<void(std::int64_t)>& visit) {
   pqxx::read_transaction t(impl_->connection);
-  for (const pqxx::row& row : t.exec_params(sql::kMessageIds, impl_->source)) visit(std::string_view(row[0].c_str(), row[0].size()));
+  for (const pqxx::row& row : t.exec_params(sql::kMessageIds, impl_->source)) {
+    visit(message_key(std::string_view(row[0].c_str(), row[0].size())));
+  }
 }
 
 std::int64_t PostgresStore::max_event_id() {

@@ -48,7 +48,7 @@ class PostgresStore : public Store {
 
   std::string backend() const override { return "postgres"; }
   std::vector<Checkpoint> load_checkpoints() override;
-  void load_message_ids(const std::function<void(std::string_view)>& visit) override;
+  void load_message_keys(const std::function<void(std::int64_t)>& visit) override;
   std::int64_t max_event_id() override;
   std::vector<StoredIdentity> identities_of_message(const std::string& message_id) override;
   // Idempotent: events are upserted on (source, id) and rollup keys on their natural keys, so

@@ -82,8 +82,9 @@ inline constexpr const char* kEventPlace =
     "SELECT timestamp, project, session_id FROM usage_events WHERE source = ?1 AND id = ?2";
 inline constexpr const char* kDeleteEvent = "DELETE FROM usage_events WHERE source = ?1 AND id = ?2";
 inline constexpr const char* kEventCount = "SELECT COUNT(*) FROM usage_events WHERE source = ?1";
-inline constexpr const char* kMessageIds =
-    "SELECT message_id FROM usage_events WHERE source = ?1 AND message_id <> ''";
+// From usage_events_message alone (`+source`: not the primary key's index, which would read every
+// row).
+inline constexpr const char* kMessageKeys = "SELECT message_key FROM usage_events WHERE +source = ?1";
 // Through usage_events_message (?3: message_key(?2); schema/sqlite/014).
 inline constexpr const char* kIdentitiesOfMessage =
     "SELECT id, message_id, request_id, is_sidechain,"
@@ -123,7 +124,7 @@ inline constexpr const char* kAllSessionKeys =
     "INSERT OR IGNORE INTO rollup_dirty_sessions (source, project_path, session_id)"
     " SELECT DISTINCT source, project, session_id FROM usage_events WHERE source = ?1";
 inline constexpr const char* kAllTimestamps =
-    "SELECT timestamp FROM usage_events WHERE source = ?1";
+    "SELECT timestamp FROM usage_events WHERE +source = ?1";
 inline constexpr const char* kDeleteAllDaily = "DELETE FROM daily_usage_summary WHERE source = ?1";
 inline constexpr const char* kDeleteAllSessions = "DELETE FROM claude_sessions WHERE source = ?1";
 inline constexpr const char* kDeleteAllModelDaily = "DELETE FROM model_daily_usage WHERE source = ?1";

@@ -296,13 +296,10 @@ std::vector<Checkpoint> SqliteStore::load_checkpoints() {
   return checkpoints;
 }
 
-void SqliteStore::load_message_ids(const std::function<void(std::string_view)>& visit) {
-  SQLite::Statement query(impl_->db, sql::kMessageIds);
+void SqliteStore::load_message_keys(const std::function<void(std::int64_t)>& visit) {
+  SQLite::Statement query(impl_->db, sql::kMessageKeys);
   query.bind(1, impl_->source);
-  while (query.executeStep()) {
-    const SQLite::Column id = query.getColumn(0);
-    visit(std::string_view(id.getText(), static_cast<std::size_t>(id.getBytes())));
-  }
+  while (query.executeStep()) visit(query.getColumn(0).getInt64());
 }
 
 std::int64_t SqliteStore::max_event_id() {

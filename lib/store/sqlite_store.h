@@ -54,7 +54,7 @@ class SqliteStore final : public Store {
 
   std::string backend() const override { return "sqlite"; }
   std::vector<Checkpoint> load_checkpoints() override;
-  void load_message_ids(const std::function<void(std::string_view)>& visit) override;
+  void load_message_keys(const std::function<void(std::int64_t)>& visit) override;
   std::int64_t max_event_id() override;
   std::vector<StoredIdentity> identities_of_message(const std::string& message_id) override;
   void commit(const IngestBatch& batch, const RollupSettings& settings) override;

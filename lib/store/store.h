@@ -88,9 +88,10 @@ class Store {
 
   virtual std::vector<Checkpoint> load_checkpoints() = 0;
 
-  // Calls `visit` with the message id of every stored event that has one (in no order, an id as
-  // often as it is stored).
-  virtual void load_message_ids(const std::function<void(std::string_view)>& visit) = 0;
+  // Calls `visit` with the message key (event_keys.h: message_key) of every stored event's message
+  // id, in no order, a key as often as it is stored; an event without a message id may give
+  // message_key(""). What a bulk read takes the fingerprints of the stored ids from.
+  virtual void load_message_keys(const std::function<void(std::int64_t)>& visit) = 0;
 
   // The largest stored event id (0 when there is none).
   virtual std::int64_t max_event_id() = 0;

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "ingest/dedup_index.h"
+#include "store/event_keys.h"
 
 namespace cu {
 namespace {
@@ -290,7 +291,7 @@ TEST(MessageFingerprintsTest, HoldsEveryIdAddedAndFewOthers) {
   std::set<std::uint32_t> distinct;  // ~1 pair of 100,000 ids shares a 32-bit fingerprint
   for (int i = 0; i < 100000; ++i) {
     set.add("msg_01" + std::to_string(i * 7919));
-    distinct.insert(MessageKey::of("msg_01" + std::to_string(i * 7919)).fingerprint());
+    distinct.insert(MessageFingerprints::fingerprint_of(message_key("msg_01" + std::to_string(i * 7919))));
   }
   ASSERT_EQ(set.size(), distinct.size());
   for (int i = 0; i < 100000; ++i) ASSERT_TRUE(set.contains("msg_01" + std::to_string(i * 7919))) << i;

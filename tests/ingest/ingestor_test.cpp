@@ -377,10 +377,10 @@ TEST_F(IngestorTest, ABulkReadTakesFingerprintsOnlyWhenLookupsOutweighThem) {
   }
   const Run ahead = run("ahead.db", true);
   const Run in_turn = run("in_turn.db", false);
-  // 3,000 stored events: fingerprints after 3,000 / 32 lookups (checked after each file of 100
+  // 3,000 stored events: fingerprints after 3,000 / 64 lookups (checked after each file of 100
   // new ids), then only the 300 copies are looked up.
   EXPECT_TRUE(ahead.fingerprints_while_reading);
-  EXPECT_LE(ahead.lookups, 94 + 100 + 300);
+  EXPECT_LE(ahead.lookups, 47 + 100 + 300);
   EXPECT_FALSE(in_turn.fingerprints_while_reading);
   EXPECT_GE(in_turn.lookups, 3000) << "reading in turn looks every new id up";
   EXPECT_EQ(ahead.stats.kept, in_turn.stats.kept);

@@ -140,6 +140,13 @@ TEST_F(SqliteBulkLoadTest, EventsAreReadThroughTheirIndexes) {
     EXPECT_NE(by_time.find("INDEX usage_events_time"), std::string::npos) << query << "\n" << by_time;
     EXPECT_EQ(by_time.find("autoindex"), std::string::npos) << query << "\n" << by_time;
   }
+  // Read from an index alone: every timestamp (a rebuild), every message key (a bulk read's
+  // fingerprints).
+  for (const auto& [query, index] : {std::pair{sqlite_sql::kAllTimestamps, "COVERING INDEX usage_events_time"},
+                                     std::pair{sqlite_sql::kMessageKeys, "COVERING INDEX usage_events_message"}}) {
+    const std::string plan = query_plan(db, query);
+    EXPECT_NE(plan.find(index), std::string::npos) << query << "\n" << plan;
+  }
   for (const char* in_time_order : {sqlite_sql::kEventsFromTime, sqlite_sql::kUsagePoints}) {
     const std::string by_time = query_plan(db, in_time_order);
     EXPECT_EQ(by_time.find("TEMP B-TREE"), std::string::npos) << in_time_order << "\n" << by_time;

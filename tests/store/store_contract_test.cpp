@@ -78,17 +78,17 @@ class StoreContractTest : public ::testing::TestWithParam<StoreFactory> {
 TEST_P(StoreContractTest, EmptyStoreHasNothing) {
   EXPECT_EQ(store_->event_count(), 0);
   EXPECT_TRUE(store_->load_checkpoints().empty());
-  store_->load_message_ids([](std::string_view) { ADD_FAILURE(); });
+  store_->load_message_keys([](std::int64_t) { ADD_FAILURE(); });
   EXPECT_EQ(store_->max_event_id(), 0);
   EXPECT_TRUE(store_->identities_of_message("msg_1").empty());
 }
 
 TEST_P(StoreContractTest, EventsRoundTripTheirIdentityAndSixtyFourBitCounts) {
   commit(IngestBatch{{}, {event(1, "2026-02-01T10:00:00.000Z", "s1", 5)}, {}});
-  std::vector<std::string> message_ids;
-  store_->load_message_ids([&](std::string_view id) { message_ids.emplace_back(id); });
+  std::vector<std::int64_t> message_keys;
+  store_->load_message_keys([&](std::int64_t key) { message_keys.push_back(key); });
   EXPECT_EQ(store_->max_event_id(), 1);
-  EXPECT_EQ(message_ids, std::vector<std::string>{"msg_1"});
+  EXPECT_EQ(message_keys, std::vector<std::int64_t>{message_key("msg_1")});
   EXPECT_TRUE(store_->identities_of_message("msg_2").empty());
   const std::vector<StoredIdentity> identities = store_->identities_of_message("msg_1");
   ASSERT_EQ(identities.size(), 1u);

@@ -104,8 +104,8 @@ class RefusingStore final : public Store {
 
   std::string backend() const override { return store_.backend(); }
   std::vector<Checkpoint> load_checkpoints() override { return store_.load_checkpoints(); }
-  void load_message_ids(const std::function<void(std::string_view)>& visit) override {
-    store_.load_message_ids(visit);
+  void load_message_keys(const std::function<void(std::int64_t)>& visit) override {
+    store_.load_message_keys(visit);
   }
   std::int64_t max_event_id() override { return store_.max_event_id(); }
   std::vector<StoredIdentity> identities_of_message(const std::string& message_id) override {

@@ -139,7 +139,14 @@ SQLite::Database open_database(const std::filesystem::path& path) {
   db.exec(sql::kPragmas);
   define_key_functions(db);
   migrate(db);
-  if (db.execAndGet(sql::kCountEventIndexes).getInt() < kEventIndexes) db.exec(sql::kCreateEventIndexes);
+  if (db.execAndGet(sql::kCountEventIndexes).getInt() < kEventIndexes) {
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    if (db.execAndGet(sql::kCountEventIndexes).getInt() < kEventIndexes) {  // another process may have won
+      db.exec(sql::kDropEventIndexes);
+      db.exec(sql::kCreateEventIndexes);
+    }
+    transaction.commit();
+  }
   if (db.execAndGet(sql::kAnyUnkeyedEvent).getInt() != 0) db.exec(sql::kKeyUnkeyedEvents);
   return db;
 }

@@ -2,7 +2,7 @@
 -- source, which every event of a database shares (but after an identity change that kept the old
 -- rows), so that a bulk load, which builds them at its end by sorting every event, compares what
 -- tells events apart (docs/BENCHMARKS.md: the closing refresh of a 500 MB backfill 0.15 → 0.10 s,
--- of a 5 GB one 1.2 → 0.8 s).
+-- of a 5 GB one ~1.2 → 0.83 s).
 --
 -- - usage_events_time is (timestamp, the figures it covers, source); the queries by time write
 --   `+source` (sqlite_sql.h), checked in the index.

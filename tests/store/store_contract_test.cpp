@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <atomic>
 #include <functional>
 #include <random>
@@ -508,13 +509,43 @@ TEST(SqliteStoreTest, VersionThirteenKeepsTheRowsOfTheTablesItRebuilds) {
   EXPECT_EQ(store.sessions().size(), 3u);
 }
 
+// The definitions of usage_events and its indexes, as sqlite_master holds them, each run of
+// white space as one space.
+std::vector<std::string> event_schema(const std::filesystem::path& path) {
+  SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+  SQLite::Statement query(db, "SELECT name || ': ' || sql FROM sqlite_master WHERE tbl_name = 'usage_events'"
+                              " AND sql IS NOT NULL ORDER BY name");
+  std::vector<std::string> schema;
+  while (query.executeStep()) {
+    std::string text;
+    for (const char c : query.getColumn(0).getString()) {
+      const bool space = std::isspace(static_cast<unsigned char>(c)) != 0;
+      if (!space) text += c;
+      else if (!text.empty() && text.back() != ' ') text += ' ';
+    }
+    schema.push_back(text);
+  }
+  return schema;
+}
+
+// Back to version 13's usage_events: no keys, the indexes of 010 and 011.
+constexpr const char* kDowngradeEventsTo13 =
+    "DROP INDEX usage_events_time; DROP INDEX usage_events_session; DROP INDEX usage_events_message;"
+    " ALTER TABLE usage_events DROP COLUMN message_key; ALTER TABLE usage_events DROP COLUMN session_key;"
+    " CREATE INDEX usage_events_time ON usage_events (source, timestamp, cost_usd, input_tokens, output_tokens,"
+    " cache_creation_tokens, cache_read_tokens);"
+    " CREATE INDEX usage_events_session ON usage_events (source, project, session_id);"
+    " CREATE INDEX usage_events_message ON usage_events (source, message_id);";
+
 // Version 14 gives each stored event its integer keys (schema/sqlite/014): every row and column
-// kept, the keys what event_keys.h computes, the lookups through the new indexes.
+// kept, the keys what event_keys.h computes, the table and indexes those of a new database, the
+// lookups through them.
 TEST(SqliteStoreTest, VersionFourteenKeysTheStoredEvents) {
   test::TempDir dir;
   const auto path = dir.path() / "usage.db";
   const Calendar utc("UTC");
   const RollupSettings settings{&utc};
+  { SqliteStore fresh(dir.path() / "fresh.db", "me@host"); }
   constexpr const char* kOldColumns =
       "source, id, message_id, request_id, timestamp, project, session_id, model, input_tokens, output_tokens,"
       " cache_creation_tokens, cache_read_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens, speed,"
@@ -543,17 +574,11 @@ TEST(SqliteStoreTest, VersionFourteenKeysTheStoredEvents) {
     store.refresh_rollups(settings);
     SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
     before = rows_of(db);
-    // Back to version 13's table and indexes.
-    db.exec(fmt::format("CREATE TABLE old AS SELECT {} FROM usage_events; DROP TABLE usage_events;"
-                        " ALTER TABLE old RENAME TO usage_events;"
-                        " CREATE INDEX usage_events_time ON usage_events (source, timestamp, cost_usd, input_tokens,"
-                        " output_tokens, cache_creation_tokens, cache_read_tokens);"
-                        " CREATE INDEX usage_events_session ON usage_events (source, project, session_id);"
-                        " CREATE INDEX usage_events_message ON usage_events (source, message_id);"
-                        " DELETE FROM schema_migrations WHERE version >= 14",
-                        kOldColumns));
+    db.exec(kDowngradeEventsTo13);
+    db.exec("DELETE FROM schema_migrations WHERE version >= 14");
   }
   SqliteStore store(path, "me@host");
+  EXPECT_EQ(event_schema(path), event_schema(dir.path() / "fresh.db"));
   {
     SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
     EXPECT_EQ(rows_of(db), before);
@@ -565,10 +590,6 @@ TEST(SqliteStoreTest, VersionFourteenKeysTheStoredEvents) {
       EXPECT_EQ(keys.getColumn(4).getInt64(), session_key(keys.getColumn(1).getString(), keys.getColumn(2).getString()));
     }
     EXPECT_EQ(rows, 4);
-    for (const char* index : {"usage_events_session", "usage_events_message", "usage_events_time"}) {
-      EXPECT_EQ(db.execAndGet(fmt::format("SELECT COUNT(*) FROM sqlite_master WHERE name = '{}'", index)).getInt(), 1)
-          << index;
-    }
   }
   ASSERT_EQ(store.identities_of_message("msg_2").size(), 1u);
   EXPECT_EQ(store.identities_of_message("msg_2")[0].id, 2);
@@ -579,6 +600,23 @@ TEST(SqliteStoreTest, VersionFourteenKeysTheStoredEvents) {
   ASSERT_EQ(store.events_of_file("-home-ana-web", "s1", "-home-ana-web/s1.jsonl").size(), 1u);
   store.rebuild_rollups(settings);
   EXPECT_EQ(store.sessions().size(), 3u) << "s1 of two projects, and s2";
+}
+
+// An older program that bulk-loads an emptied table builds its own indexes under these names:
+// the next open replaces them with this version's.
+TEST(SqliteStoreTest, IndexesOfAnOlderShapeAreRebuiltAtOpen) {
+  test::TempDir dir;
+  const auto path = dir.path() / "usage.db";
+  { SqliteStore fresh(dir.path() / "fresh.db", "me@host"); }
+  {
+    SqliteStore store(path, "me@host");
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    db.exec("DROP INDEX usage_events_time; DROP INDEX usage_events_message;"
+            " CREATE INDEX usage_events_time ON usage_events (source, timestamp);"
+            " CREATE INDEX usage_events_message ON usage_events (source, message_id)");
+  }
+  SqliteStore store(path, "me@host");
+  EXPECT_EQ(event_schema(path), event_schema(dir.path() / "fresh.db"));
 }
 
 // A program older than version 14 that writes to the database leaves its events without keys

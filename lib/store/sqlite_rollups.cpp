@@ -10,9 +10,13 @@
 // The refresh closing a bulk load reads the events from the load's memory instead, on a second
 // thread, while this one builds the indexes the load deferred; the rows are written afterwards.
 
+#include <algorithm>
 #include <future>
 #include <limits>
+#include <optional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/time.h"
 #include "rollup/calendar.h"
@@ -35,6 +39,7 @@ constexpr std::size_t kPerKeyLimit = 16;
 constexpr int kTimestampColumn = 3;
 constexpr int kProjectColumn = 4;
 constexpr int kSessionColumn = 5;
+constexpr int kSessionKeyColumn = 21;  // kEventsBySession's last
 
 constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
 
@@ -232,13 +237,37 @@ void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dirty_date
     }
     return;
   }
+  // The rows come in session key order. Sessions whose keys collide may interleave within their
+  // key's rows: the first session of a key is fed as its rows come, any other one after the key's
+  // last row, so that each session's events still come together.
   SessionOrderedRefresh by_session(sink, sessions);
   SQLite::Statement& query = cached(sql::kEventsBySession);
   run_bind(query, source);
+  std::optional<std::int64_t> group;                      // the key of the rows being read
+  SessionKey first;                                       // its first session
+  std::vector<std::pair<SessionKey, UsageEvent>> others;  // its other sessions' events
+  const auto feed_others = [&] {
+    std::stable_sort(others.begin(), others.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (auto& [key, event] : others) by_session.add(key.first, key.second, [&] { return std::move(event); });
+    others.clear();
+  };
   while (query.executeStep()) {
-    by_session.add(row_text(query, kProjectColumn), row_text(query, kSessionColumn), [&] { return read_event(query); });
+    const std::int64_t key = query.getColumn(kSessionKeyColumn).getInt64();
+    const std::string_view project = row_text(query, kProjectColumn);
+    const std::string_view session_id = row_text(query, kSessionColumn);
+    if (key != group) {
+      feed_others();
+      group = key;
+      first = {std::string(project), std::string(session_id)};
+    }
+    if (project == first.first && session_id == first.second) {
+      by_session.add(project, session_id, [&] { return read_event(query); });
+    } else {
+      others.emplace_back(SessionKey{std::string(project), std::string(session_id)}, read_event(query));
+    }
   }
   query.reset();
+  feed_others();
   by_session.finish();
 }
 

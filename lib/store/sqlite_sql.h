@@ -256,12 +256,14 @@ inline constexpr const char* kCompleteBlock =
 inline constexpr const char* kEventsFromTime =
     "SELECT" CU_SQLITE_ROLLUP_EVENT_COLUMNS("''") "FROM usage_events WHERE +source = ?1 AND timestamp >= ?2"
     " ORDER BY timestamp";
-// Each session's events together, in the order they were stored: along usage_events_session,
-// sorting only the events that share a key. (`+source`: not through the primary key's index,
-// which would leave every event to sort.)
+// Every event by session key, along usage_events_session without a sort (sorting each key's
+// events by session, as SQLite would for `ORDER BY session_key, project, session_id`, took 0.42
+// instead of 0.23 s at 5 GB); the caller separates sessions whose keys collide. (`+source`: not
+// through the primary key's index, which would leave every event to sort.) The key is the last
+// column.
 inline constexpr const char* kEventsBySession =
-    "SELECT" CU_SQLITE_ROLLUP_EVENT_COLUMNS("cwd") "FROM usage_events WHERE +source = ?1"
-    " ORDER BY session_key, project, session_id, id";
+    "SELECT" CU_SQLITE_ROLLUP_EVENT_COLUMNS("cwd") ", session_key FROM usage_events WHERE +source = ?1"
+    " ORDER BY session_key";
 inline constexpr const char* kEventsOfProject =
     "SELECT" CU_SQLITE_EVENT_COLUMNS "FROM usage_events"
     " WHERE +source = ?1 AND timestamp >= ?2 AND timestamp < ?3 AND (?4 = '' OR project = ?4)";

@@ -619,6 +619,32 @@ TEST(SqliteStoreTest, IndexesOfAnOlderShapeAreRebuiltAtOpen) {
   EXPECT_EQ(event_schema(path), event_schema(dir.path() / "fresh.db"));
 }
 
+// Two sessions whose keys collide (forced here: XXH3-64 makes it a 2^-64 chance) interleave in
+// the session-ordered scan of a refresh with many dirty sessions; each still gets its own row.
+TEST(SqliteStoreTest, SessionsSharingAKeyKeepTheirOwnRows) {
+  test::TempDir dir;
+  const Calendar utc("UTC");
+  const RollupSettings settings{&utc};
+  std::vector<UsageEvent> events;
+  for (int i = 0; i < 40; ++i) {  // 20 sessions, more than a refresh asks for one by one
+    events.push_back(event(i + 1, i % 2 == 0 ? "2026-02-01T10:00:00.000Z" : "2026-02-02T11:00:00.000Z",
+                           "s" + std::to_string(i % 20), 3 + i));
+  }
+  const auto path = dir.path() / "usage.db";
+  SqliteStore store(path, "me@host");
+  store.commit(IngestBatch{{}, events, {}}, settings);
+  store.refresh_rollups(settings);
+  const auto sessions = store.sessions();
+  ASSERT_EQ(sessions.size(), 20u);
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    db.exec(fmt::format("UPDATE usage_events SET session_key = {} WHERE session_id IN ('s1', 's2', 's3')",
+                        session_key("-home-ana-api", "s1")));
+  }
+  store.rebuild_rollups(settings);
+  EXPECT_EQ(store.sessions(), sessions);
+}
+
 // A program older than version 14 that writes to the database leaves its events without keys
 // (the columns' default); the next open keys them, so that the lookups find them.
 TEST(SqliteStoreTest, EventsWrittenWithoutKeysAreKeyedAtTheNextOpen) {

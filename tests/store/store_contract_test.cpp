@@ -448,6 +448,20 @@ TEST(SqliteStoreTest, ConcurrentOpensOfANewDatabaseMigrateOnce) {
             SqliteStore(fresh.path() / "usage.db", "me@host").schema_version());
 }
 
+// Each row of `query` as its columns' text, each followed by '|'.
+std::vector<std::string> rows_as_text(SQLite::Database& db, const std::string& query) {
+  SQLite::Statement statement(db, query);
+  std::vector<std::string> rows;
+  while (statement.executeStep()) {
+    std::string row;
+    for (int column = 0; column < statement.getColumnCount(); ++column) {
+      row += statement.getColumn(column).getString() + "|";
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
 // Version 13 rebuilds the tables a live append rewrites WITHOUT ROWID: a database of version 12
 // keeps every row of them (dirty marks included, which the next refresh then takes).
 TEST(SqliteStoreTest, VersionThirteenKeepsTheRowsOfTheTablesItRebuilds) {
@@ -458,13 +472,7 @@ TEST(SqliteStoreTest, VersionThirteenKeepsTheRowsOfTheTablesItRebuilds) {
   const std::vector<std::string> tables = {"rollup_dirty_dates",  "rollup_dirty_sessions", "rollup_dirty_blocks",
                                            "model_daily_usage",   "session_model_usage",   "usage_blocks"};
   auto rows_of = [&](SQLite::Database& db, const std::string& table) {
-    SQLite::Statement query(db, fmt::format("SELECT * FROM {}", table));
-    std::vector<std::string> rows;
-    while (query.executeStep()) {
-      std::string row;
-      for (int column = 0; column < query.getColumnCount(); ++column) row += query.getColumn(column).getString() + "|";
-      rows.push_back(row);
-    }
+    std::vector<std::string> rows = rows_as_text(db, fmt::format("SELECT * FROM {}", table));
     std::sort(rows.begin(), rows.end());
     return rows;
   };
@@ -551,14 +559,7 @@ TEST(SqliteStoreTest, VersionFourteenKeysTheStoredEvents) {
       " cache_creation_tokens, cache_read_tokens, cache_creation_5m_tokens, cache_creation_1h_tokens, speed,"
       " logged_cost_usd, cost_usd, is_sidechain, cwd, file, line_offset, entry_index";
   auto rows_of = [&](SQLite::Database& db) {
-    SQLite::Statement query(db, fmt::format("SELECT {} FROM usage_events ORDER BY id", kOldColumns));
-    std::vector<std::string> rows;
-    while (query.executeStep()) {
-      std::string row;
-      for (int column = 0; column < query.getColumnCount(); ++column) row += query.getColumn(column).getString() + "|";
-      rows.push_back(row);
-    }
-    return rows;
+    return rows_as_text(db, fmt::format("SELECT {} FROM usage_events ORDER BY id", kOldColumns));
   };
   UsageEvent unnamed = event(3, "2026-02-03T09:00:00.000Z", "s1", 11);
   unnamed.entry.message_id.clear();  // never deduplicated, keyed all the same

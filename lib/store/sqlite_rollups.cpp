@@ -248,7 +248,9 @@ void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dirty_date
   std::vector<std::pair<SessionKey, UsageEvent>> others;  // its other sessions' events
   const auto feed_others = [&] {
     std::stable_sort(others.begin(), others.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (auto& [key, event] : others) by_session.add(key.first, key.second, [&] { return std::move(event); });
+    for (auto& other : others) {
+      by_session.add(other.first.first, other.first.second, [&] { return std::move(other.second); });
+    }
     others.clear();
   };
   while (query.executeStep()) {

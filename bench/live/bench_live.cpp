@@ -25,6 +25,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "store/event_keys.h"
+
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
@@ -69,13 +71,14 @@ long rss_kb(pid_t pid) {
 
 constexpr const char* kIdentity = "bench@live";
 
-// Whether the appended line with `message_id` is stored: looked up through the daemon's session
-// index (no index covers message ids), so that observing costs the same at any history size.
+// Whether the appended line with `message_id` is stored: looked up through the daemon's message
+// index by the id's key (schema/sqlite/014), so that observing costs the same at any history size.
 std::int64_t count(SQLite::Database& db, const std::string& message_id) {
-  SQLite::Statement query(db, "SELECT COUNT(*) FROM usage_events WHERE source = ?1 AND project = '-home-bench'"
-                              " AND session_id = 'live' AND message_id = ?2");
+  SQLite::Statement query(db, "SELECT COUNT(*) FROM usage_events WHERE message_key = ?3 AND source = ?1"
+                              " AND project = '-home-bench' AND session_id = 'live' AND message_id = ?2");
   query.bind(1, kIdentity);
   query.bind(2, message_id);
+  query.bind(3, cu::message_key(message_id));
   query.executeStep();
   return query.getColumn(0).getInt64();
 }

@@ -33,9 +33,8 @@ inline constexpr const char* kRecordMigration =
 // index alone. The source comes last so that building the index compares timestamps, not the
 // source that every event of a database but a relabelled one shares (5 GB: the closing refresh
 // 0.97 → 0.83 s, with the lookup indexes already keyed); the queries that read events by time
-// write `+source`, which SQLite then
-// checks in the index rather than seeking the primary key's index by source and reading every
-// event of it.
+// write `+source`, which SQLite then checks in the index rather than seeking the primary key's
+// index by source and reading every event of it.
 #define CU_SQLITE_EVENT_TIME_INDEX_COVERS "cost_usd, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens"
 
 // The secondary indexes of usage_events (schema/sqlite/010, 014). A large first commit
@@ -252,7 +251,7 @@ inline constexpr const char* kActiveBlocks =
 inline constexpr const char* kCompleteBlock =
     "UPDATE usage_blocks SET status = 'completed', updated_at = ?3 WHERE source = ?1 AND block_id = ?2";
 // The rollup refresh's scans: events from a time on in time order (by day and for blocks), and
-// all events in session order; both follow an index, so grouping needs one row at a time.
+// all events by session; both follow an index, so grouping needs one row at a time.
 inline constexpr const char* kEventsFromTime =
     "SELECT" CU_SQLITE_ROLLUP_EVENT_COLUMNS("''") "FROM usage_events WHERE +source = ?1 AND timestamp >= ?2"
     " ORDER BY timestamp";

@@ -61,12 +61,11 @@ inline constexpr const char* kAnyUnkeyedEvent =
 inline constexpr const char* kKeyUnkeyedEvents =
     "UPDATE usage_events SET message_key = cu_message_key(message_id),"
     " session_key = cu_session_key(project, session_id) WHERE message_key = 0 AND session_key = 0";
-// Building them sorts every event once per index; SQLite's sorter may hand parts of each sort to
-// helper threads (`PRAGMA threads`, off by default). Two helpers cut the closing build of a 5 GB
-// backfill from 1.36 to 1.04 s for ~4 MB more memory (docs/BENCHMARKS.md); the setting is reset
-// afterwards so that no query sort on the daemon's loop starts threads.
-inline constexpr const char* kSorterThreadsOn = "PRAGMA threads=2";
-inline constexpr const char* kSorterThreadsOff = "PRAGMA threads=0";
+// Building them sorts every event once per index, on the writing connection's thread alone:
+// SQLite's sorter could hand parts of each sort to helper threads (`PRAGMA threads`), which cut
+// the builds of text keys at 5 GB from 1.36 to 1.04 s, but with the integer keys of 014 two
+// helpers gain nothing at 5 GB and cost 10–20 ms at 500 MB (they compete with the thread that
+// computes the rollups beside the builds; docs/BENCHMARKS.md).
 inline constexpr const char* kDropEventIndexes =
     "DROP INDEX IF EXISTS usage_events_time; DROP INDEX IF EXISTS usage_events_session;"
     " DROP INDEX IF EXISTS usage_events_message;";

@@ -265,15 +265,7 @@ void SqliteStore::Impl::reset_statements() noexcept {
 }
 
 void SqliteStore::Impl::ensure_event_indexes() {
-  if (!event_indexes_deferred) return;
-  db.exec(sql::kSorterThreadsOn);
-  try {
-    db.exec(sql::kCreateEventIndexes);
-  } catch (...) {
-    db.exec(sql::kSorterThreadsOff);
-    throw;
-  }
-  db.exec(sql::kSorterThreadsOff);
+  if (event_indexes_deferred) db.exec(sql::kCreateEventIndexes);
 }
 
 std::vector<UsageEvent> SqliteStore::Impl::select_events(SQLite::Statement& query) {

@@ -396,9 +396,7 @@ SqliteStore::Impl::Touched SqliteStore::Impl::apply_batch(const IngestBatch& bat
 void SqliteStore::commit(const IngestBatch& batch, const RollupSettings& settings) {
   Impl& d = *impl_;
   Impl::Transaction transaction(d);
-  if (batch.inserted.size() >= kBulkLoadMinEvents && d.db.execAndGet(sql::kAnyEvent).getInt() == 0) {
-    d.begin_bulk_load();
-  }
+  if (d.begins_bulk_load(batch)) d.begin_bulk_load();
   const Impl::Touched touched = d.apply_batch(batch, settings);
   for (const std::string& date : touched.dates) Impl::run(d.mark_date, d.source, date);
   for (const SessionKey& key : touched.sessions) Impl::run(d.mark_session, d.source, key.first, key.second);
@@ -415,8 +413,7 @@ void SqliteStore::commit_and_refresh(const IngestBatch& batch, const RollupSetti
   Impl& d = *impl_;
   // A bulk load (deferred indexes, its events in memory) is begun and closed by its own commits
   // and refresh.
-  if (d.event_indexes_deferred ||
-      (batch.inserted.size() >= kBulkLoadMinEvents && d.db.execAndGet(sql::kAnyEvent).getInt() == 0)) {
+  if (d.event_indexes_deferred || d.begins_bulk_load(batch)) {
     commit(batch, settings);
     refresh_rollups(settings);
     return;
@@ -424,6 +421,10 @@ void SqliteStore::commit_and_refresh(const IngestBatch& batch, const RollupSetti
   Impl::Transaction transaction(d);
   d.refresh_marked(d.apply_batch(batch, settings), settings);
   transaction.commit();
+}
+
+bool SqliteStore::Impl::begins_bulk_load(const IngestBatch& batch) {
+  return batch.inserted.size() >= kBulkLoadMinEvents && db.execAndGet(sql::kAnyEvent).getInt() == 0;
 }
 
 void SqliteStore::Impl::begin_bulk_load() {

@@ -127,6 +127,8 @@ struct SqliteStore::Impl {
   void ensure_event_indexes();
   // Begins and ends a bulk load: defers the indexes and moves checkpoints to `checkpointer`, and
   // back (the caller's transaction has committed).
+  // Whether committing `batch` begins a bulk load: a large first commit into an empty table.
+  bool begins_bulk_load(const IngestBatch& batch);
   void begin_bulk_load();
   void end_bulk_load();
 

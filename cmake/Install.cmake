@@ -1,6 +1,7 @@
 # What `cmake --install` installs below its prefix, by component; the Debian package
 # (cmake/Package.cmake, prefix /usr) is made of the same rules.
-#   programs  claude-usaged and claude-usagectl, their man pages and shell completions
+#   programs  claude-usaged and claude-usagectl, the PostgreSQL module, their man pages and shell
+#             completions
 #   units     the systemd user unit and system template, naming the programs' installed paths
 #   docs      README, docs/, the example config and the copyright file
 #   package   only in the Debian package (EXCLUDE_FROM_ALL): /etc/claude-usaged/config.yaml, the
@@ -8,6 +9,14 @@
 include(GNUInstallDirs)
 
 install(TARGETS claude-usaged claude-usagectl RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR} COMPONENT programs)
+# The programs find the PostgreSQL module from their own folder, one level below the prefix.
+if(NOT CMAKE_INSTALL_BINDIR MATCHES "^[^/]+$")
+  message(FATAL_ERROR "CMAKE_INSTALL_BINDIR must be one folder below the prefix (it is ${CMAKE_INSTALL_BINDIR}): "
+                      "the programs find ${CU_POSTGRES_MODULE_FROM_BIN} from there")
+endif()
+# The PostgreSQL module, where the programs look for it from bin/ (CU_MODULE_DIR, CMakeLists.txt):
+# PREFIX/lib/claude-usaged/modules/postgres.so, a folder of the package's own.
+install(TARGETS cu_postgres_module LIBRARY DESTINATION ${CU_MODULE_DIR} COMPONENT programs)
 # Generated below share/ of the build tree (daemon/CMakeLists.txt) in the layout they install in.
 foreach(file IN LISTS CU_MAN_PAGES CU_COMPLETIONS)
   get_filename_component(folder ${file} DIRECTORY)

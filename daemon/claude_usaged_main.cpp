@@ -39,6 +39,7 @@
 #include "rollup/daily_close.h"
 #include "rollup/retention.h"
 #include "store/postgres_connection.h"
+#include "store/postgres_module.h"
 #include "store/shipper.h"
 #include "store/shipper_thread.h"
 #include "store/sqlite_store.h"
@@ -71,6 +72,27 @@ cu::Config load(const Options& options) {
   return cu::load_config(path, env, explicit_path);
 }
 
+cu::PostgresOptions postgres_options(const cu::Config& config) {
+  cu::PostgresOptions options;
+  options.url = config.postgres_url;
+  options.password_file = config.postgres_password_file;
+  return options;
+}
+
+// The PostgreSQL module when storage.postgres_url is set (nullptr when not), once it has read the
+// URL and the password file: a bad one, or an installation without PostgreSQL support, is a config
+// error (at start and for --check-config).
+const cu::PostgresBackend* check_postgres(const cu::Config& config) {
+  if (config.postgres_url.empty()) return nullptr;
+  try {
+    const cu::PostgresBackend& backend = cu::load_postgres_backend();
+    backend.conninfo(postgres_options(config));
+    return &backend;
+  } catch (const cu::PostgresConfigError& error) {
+    throw cu::ConfigError(error.what());
+  }
+}
+
 // Everything that depends on the configuration; rebuilt on reload.
 struct Pipeline {
   cu::Config config;
@@ -81,6 +103,7 @@ struct Pipeline {
   std::shared_ptr<cu::WriterLock> writer_lock;  // one writing process per database
   std::unique_ptr<cu::SqliteStore> store;
   std::optional<cu::PostgresOptions> postgres;  // storage.postgres_url, when configured
+  const cu::PostgresBackend* postgres_backend = nullptr;  // the PostgreSQL module, then
   // The daemon's: forwards the local outbox to PostgreSQL on a thread of its own (start_shipping).
   std::unique_ptr<cu::ShipperThread> shipper;
   std::unique_ptr<cu::Ingestor> ingestor;
@@ -98,17 +121,11 @@ struct Pipeline {
     if (const auto change = store->adopt_identity()) {
       cu::log::write(change->kept ? cu::LogLevel::kWarning : cu::LogLevel::kNotice, cu::describe(*change));
     }
-    if (config.postgres_url.empty()) {
+    postgres_backend = check_postgres(config);
+    if (postgres_backend == nullptr) {
       store->set_shipping(false);
     } else {
-      postgres.emplace();
-      postgres->url = config.postgres_url;
-      postgres->password_file = config.postgres_password_file;
-      try {
-        cu::postgres_conninfo(*postgres);  // a bad URL or password file is a config error, now
-      } catch (const cu::PostgresConfigError& error) {
-        throw cu::ConfigError(error.what());
-      }
+      postgres = postgres_options(config);
       store->set_shipping(true);  // before a rebuild, which queues itself for PostgreSQL
     }
     const auto change = store->rebuild_if_settings_changed(settings());
@@ -167,7 +184,9 @@ struct Pipeline {
   }
 
   cu::ShipperStatus shipping_status() const { return shipper ? shipper->status() : cu::ShipperStatus{}; }
-  cu::Shipper::Connector connector() const { return cu::Shipper::connector(*postgres, config.identity); }
+  cu::Shipper::Connector connector() const {
+    return cu::Shipper::connector(*postgres, config.identity, *postgres_backend);
+  }
   // Starts the daemon's shipping thread, when PostgreSQL is configured and it is not running. When
   // its SQLite connection cannot be opened, the outbox keeps the rows for the next start.
   void start_shipping() {
@@ -623,7 +642,9 @@ int main(int argc, char** argv) {
 
   try {
     if (options.check_config) {
-      std::cout << cu::render_config(load(options));
+      const cu::Config config = load(options);
+      check_postgres(config);
+      std::cout << cu::render_config(config);
       return 0;
     }
     if (options.once || options.rebuild) return run_once(options);

@@ -3,7 +3,6 @@
 // and how connection strings are shown: never with their password.
 #include <chrono>
 #include <filesystem>
-#include <map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -29,19 +28,6 @@ class PostgresConfigError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
-
-// The key/value connection string handed to libpq: `options.url` parsed by libpq, the password
-// file's password added when the URL has none, and the timeouts above added where the URL does not
-// set them. Throws PostgresConfigError for a malformed URL or an unreadable password file.
-std::string postgres_conninfo(const PostgresOptions& options);
-
-// `conninfo` (URL or key/value) with `settings` replacing or adding keywords, as key/value text.
-// Throws PostgresConfigError for a malformed `conninfo`.
-std::string conninfo_with(std::string_view conninfo, const std::map<std::string, std::string>& settings);
-
-// The value libpq would use for `keyword` from `conninfo` itself (no environment, no defaults);
-// empty when unset. Throws PostgresConfigError for a malformed `conninfo`.
-std::string conninfo_value(std::string_view conninfo, const std::string& keyword);
 
 // `text` with every password of a connection URL (postgresql://user:PASSWORD@..., ?password=...)
 // or key/value string (password=... or password='...') replaced by "***". Safe on any text, e.g.

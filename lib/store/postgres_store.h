@@ -3,42 +3,19 @@
 // writing only rows of its own `source` (SPEC §7). One instance is one connection: not
 // thread-safe; after any exception the instance should be dropped (the connection may be broken).
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <string_view>
 
-#include "store/postgres_connection.h"
-#include "store/ship_batch.h"
-#include "store/store.h"
+#include "store/postgres_conninfo.h"
+#include "store/team_store.h"
 
 namespace cu {
-
-// PostgreSQL cannot be reached or used; the message never holds a password.
-class PostgresError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// The source's rows in PostgreSQL were shipped from another local database (another origin):
-// two machines share an identity, or the local database was recreated.
-class ShipConflict : public PostgresError {
- public:
-  using PostgresError::PostgresError;
-};
-
-// PostgreSQL refused the data of a statement: SQLSTATE class 22 (data exception, e.g. a numeric
-// field overflow) or 23 (integrity constraint violation). Sending the same data again fails the
-// same way; the connection stays usable.
-class PostgresRefused : public PostgresError {
- public:
-  using PostgresError::PostgresError;
-};
 
 // Whether an error of SQLSTATE `sqlstate` is a refusal of the data (class 22 or 23), as opposed to
 // one of the connection, the server or the statement.
 bool is_refusal_sqlstate(std::string_view sqlstate);
 
-class PostgresStore : public Store {
+class PostgresStore : public TeamStore {
  public:
   // Connects (blocking at most about options.connect_timeout per address) and applies pending
   // migrations from schema/postgres/. Rows are written under `source`. Throws PostgresError or
@@ -80,20 +57,10 @@ class PostgresStore : public Store {
 
   int schema_version();
 
-  // Shipping (shipper.h). The highest outbox seq of this source already applied here (0: none).
-  // Throws ShipConflict when the source was shipped from a database other than `origin`.
-  std::int64_t shipped_seq(const std::string& origin);
-
-  // Applies `batch` and records batch.last_seq as shipped, in one transaction, unless that seq is
-  // already recorded (returns false: nothing applied). With `refresh`, the rollups are refreshed
-  // in the same transaction; otherwise their keys stay marked dirty for a later refresh.
-  // Throws ShipConflict as shipped_seq() does, and PostgresRefused when PostgreSQL refuses the
-  // batch's data (the transaction is rolled back).
-  bool apply_shipment(const ShipBatch& batch, const RollupSettings& settings, bool refresh);
-
-  // Thread-safe (the one member that is): asks the server to cancel the statement this
-  // connection is running, if any; that statement then fails. Never throws.
-  void cancel() noexcept;
+  // Shipping (shipper.h; team_store.h says what each promises).
+  std::int64_t shipped_seq(const std::string& origin) override;
+  bool apply_shipment(const ShipBatch& batch, const RollupSettings& settings, bool refresh) override;
+  void cancel() noexcept override;
 
   struct Impl;  // postgres_store_impl.h
 

@@ -57,10 +57,8 @@ Shipper::Shipper(SqliteStore& local, Connector connect, RollupSettings settings,
   refresh_backlog();
 }
 
-Shipper::Connector Shipper::connector(PostgresOptions options, std::string source) {
-  return [options = std::move(options), source = std::move(source)] {
-    return std::make_unique<PostgresStore>(options, source);
-  };
+Shipper::Connector Shipper::connector(PostgresOptions options, std::string source, const PostgresBackend& backend) {
+  return [&backend, options = std::move(options), source = std::move(source)] { return backend.connect(options, source); };
 }
 
 ShipStep Shipper::ship_some(std::size_t max_rows) {
@@ -104,7 +102,7 @@ void Shipper::cancel() {
   if (remote_ != nullptr) remote_->cancel();
 }
 
-void Shipper::set_remote(std::unique_ptr<PostgresStore> remote) {
+void Shipper::set_remote(std::unique_ptr<TeamStore> remote) {
   std::lock_guard lock(remote_mutex_);
   remote_ = std::move(remote);
 }

@@ -26,8 +26,10 @@
 
 #include "core/backoff.h"
 #include "core/log_level.h"
-#include "store/postgres_store.h"
+#include "store/postgres_connection.h"
+#include "store/postgres_module.h"
 #include "store/sqlite_store.h"
+#include "store/team_store.h"
 
 namespace cu {
 
@@ -74,15 +76,17 @@ struct ShipperOptions {
 
 class Shipper {
  public:
-  // Makes a connected, migrated PostgresStore or throws.
-  using Connector = std::function<std::unique_ptr<PostgresStore>()>;
+  // Makes a connected, migrated team store (a PostgresStore) or throws.
+  using Connector = std::function<std::unique_ptr<TeamStore>()>;
 
   // Turns shipping on in `local` (which queues everything stored when it was off). `local`,
   // settings.calendar and settings.prices must outlive the Shipper.
   Shipper(SqliteStore& local, Connector connect, RollupSettings settings, ShipperOptions options = {});
 
-  // The Connector of the daemon: PostgresStore(options, source).
-  static Connector connector(PostgresOptions options, std::string source);
+  // The Connector of the daemon: PostgresStore(options, source), made by `backend`, the PostgreSQL
+  // module (postgres_module.h; by default the one next to the running program).
+  static Connector connector(PostgresOptions options, std::string source,
+                             const PostgresBackend& backend = load_postgres_backend());
 
   // One unit of work: when disconnected and the backoff has elapsed, a connection attempt
   // followed by one batch; when connected, one batch of at most `max_rows` outbox rows (applied
@@ -110,7 +114,7 @@ class Shipper {
 
  private:
   void connect();
-  void set_remote(std::unique_ptr<PostgresStore> remote);
+  void set_remote(std::unique_ptr<TeamStore> remote);
   ShipStep ship_batch(std::size_t max_rows, std::int64_t now);
   ShipStep refused(const ShipBatch& batch, const PostgresRefused& refusal, std::int64_t now);
   void quarantine(std::int64_t seq, const std::string& error, std::int64_t now);
@@ -125,7 +129,7 @@ class Shipper {
   ShipperOptions options_;
   Backoff backoff_;
   std::string origin_;
-  std::unique_ptr<PostgresStore> remote_;  // written under remote_mutex_ (cancel() reads it)
+  std::unique_ptr<TeamStore> remote_;  // written under remote_mutex_ (cancel() reads it)
   std::mutex remote_mutex_;
   std::atomic<bool> cancelled_{false};
   std::int64_t shipped_seq_ = 0;   // PostgreSQL's recorded seq, while connected

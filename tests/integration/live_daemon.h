@@ -19,6 +19,7 @@ class LiveDaemon {
   int terminate();                  // SIGTERM, then reap; returns the exit status
   void signal(int number) const;    // e.g. SIGHUP
   bool running() const;
+  pid_t pid() const { return pid_; }
 
  private:
   pid_t pid_ = -1;

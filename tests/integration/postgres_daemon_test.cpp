@@ -1,11 +1,14 @@
 // The real daemon with storage.postgres_url set (SPEC §9): no network I/O on its loop, so every
 // control answer comes while PostgreSQL hangs or refuses; a row PostgreSQL refuses is quarantined
-// and shipping goes on with the rest.
+// and shipping goes on with the rest. PostgreSQL support is a module the daemon loads only then
+// (lib/store/postgres_module.h).
 #include <gtest/gtest.h>
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -68,6 +71,69 @@ class PostgresDaemonTest : public ::testing::Test {
   DaemonSetup setup_;
   std::unique_ptr<LiveDaemon> daemon_;
 };
+
+// The libraries and modules the running daemon `pid` has mapped (/proc/PID/maps).
+std::string mapped_files(pid_t pid) {
+  std::ifstream maps(fmt::format("/proc/{}/maps", pid));
+  std::ostringstream text;
+  text << maps.rdbuf();
+  return text.str();
+}
+
+TEST_F(PostgresDaemonTest, OnlyADaemonWithAPostgresUrlLoadsLibpq) {
+  start("");
+  ASSERT_TRUE(wait_until([&] { return answering(); }));
+  const std::string sqlite_only = mapped_files(daemon_->pid());
+  EXPECT_NE(sqlite_only.find("libsqlite3"), std::string::npos) << sqlite_only;
+  EXPECT_EQ(sqlite_only.find("libpq"), std::string::npos) << sqlite_only;
+  EXPECT_EQ(sqlite_only.find("postgres.so"), std::string::npos) << sqlite_only;
+  daemon_->terminate();
+
+  start("postgresql://nobody@127.0.0.1:9/none?connect_timeout=1");  // nothing listens: it retries
+  ASSERT_TRUE(wait_until([&] { return answering(); }));
+  const std::string shipping = mapped_files(daemon_->pid());
+  EXPECT_NE(shipping.find("/lib/claude-usaged/modules/postgres.so"), std::string::npos) << shipping;
+  EXPECT_NE(shipping.find("libpq"), std::string::npos) << shipping;
+}
+
+TEST_F(PostgresDaemonTest, CheckConfigReadsThePostgresUrl) {
+  setup_.postgres_url = "postgresql://nobody@127.0.0.1:9/none";
+  const CommandResult good = setup_.run_daemon("", "--check-config");
+  EXPECT_EQ(good.exit_code, 0) << good.output;
+  EXPECT_NE(good.output.find("postgres_url: postgresql://nobody@127.0.0.1:9/none"), std::string::npos) << good.output;
+
+  setup_.postgres_url = "postgresql://nobody@[::1";  // libpq: invalid IPv6 host address
+  const CommandResult bad = setup_.run_daemon("", "--check-config");
+  EXPECT_EQ(bad.exit_code, 78) << bad.output;
+  EXPECT_NE(bad.output.find("invalid PostgreSQL connection string"), std::string::npos) << bad.output;
+}
+
+// An installation of the programs without the module (bin/ alone) runs on SQLite, and refuses a
+// postgres_url as a config error naming the module it looked for.
+TEST_F(PostgresDaemonTest, WithoutItsModuleTheDaemonRunsOnSqliteAndRefusesAPostgresUrl) {
+  const fs::path bin = temp_.path() / "prefix" / "bin";
+  fs::create_directories(bin);
+  fs::copy_file(bin_dir() / "claude-usaged", bin / "claude-usaged");
+  fs::permissions(bin / "claude-usaged", fs::perms::owner_exec, fs::perm_options::add);
+  const auto run = [&](const std::string& arguments) {
+    setup_.write_config();
+    return run_command(fmt::format("{} {} --config {} 2>&1", shell_quote((bin / "claude-usaged").string()), arguments,
+                                   shell_quote(setup_.config_path().string())));
+  };
+  write_file(log_path(), usage_line(1));
+  const CommandResult sqlite_only = run("--once");
+  EXPECT_EQ(sqlite_only.exit_code, 0) << sqlite_only.output;
+  EXPECT_EQ(setup_.open_store().event_count(), 1);
+
+  setup_.postgres_url = "postgresql://nobody@127.0.0.1:9/none";
+  const std::string module = (temp_.path() / "prefix" / "lib" / "claude-usaged" / "modules" / "postgres.so").string();
+  for (const char* arguments : {"--check-config", "--once"}) {
+    const CommandResult refused = run(arguments);
+    EXPECT_EQ(refused.exit_code, 78) << arguments << ": " << refused.output;
+    EXPECT_NE(refused.output.find("PostgreSQL support cannot be loaded from " + module), std::string::npos)
+        << arguments << ": " << refused.output;
+  }
+}
 
 TEST_F(PostgresDaemonTest, AHungPostgresNeverDelaysAControlAnswer) {
   write_file(log_path(), usage_line(1) + usage_line(2));

@@ -54,7 +54,7 @@ dpkg-query -W -f='${binary:Package}\n' | sed "s#.*#$admin/info/&.list#" | xargs 
 dpkg --root="$root" --path-include='/*' --install "$deb" || fail "dpkg --install"
 
 expected=(
-  /usr/bin/claude-usaged /usr/bin/claude-usagectl
+  /usr/bin/claude-usaged /usr/bin/claude-usagectl /usr/lib/claude-usaged/modules/postgres.so
   /usr/lib/systemd/user/claude-usaged.service /usr/lib/systemd/system/claude-usaged@.service
   /etc/claude-usaged/config.yaml
   /usr/share/man/man8/claude-usaged.8.gz /usr/share/man/man1/claude-usagectl.1.gz
@@ -103,6 +103,17 @@ tokens=$(sqlite3 "$work/state/usage.db" 'SELECT sum(total_tokens) FROM daily_usa
 grep -q "; $events events stored" "$work/once.log" || fail "--once did not report $events events stored: $(cat "$work/once.log")"
 ((events > 0 && tokens > 0)) || fail "--once stored $events events, $tokens tokens"
 echo "--once stored $events events, $tokens tokens"
+
+# PostgreSQL support is the module next to the programs, which alone link libpq: --check-config
+# loads it to read storage.postgres_url (a closed port: nothing connects).
+for program in claude-usaged claude-usagectl; do
+  ! ldd "$root/usr/bin/$program" | grep -q libpq || fail "$program links libpq"
+done
+sed 's#^storage:$#storage:\n  postgres_url: postgresql://nobody@127.0.0.1:9/none#' "$work/config.yaml" >"$work/postgres.yaml"
+grep -q postgres_url "$work/postgres.yaml" || fail "no postgres_url in $work/postgres.yaml"
+"$root/usr/bin/claude-usaged" --config "$work/postgres.yaml" --check-config >"$work/check.out" 2>&1 ||
+  fail "--check-config with storage.postgres_url: $(cat "$work/check.out")"
+echo "the installed daemon loads its PostgreSQL module"
 
 "$root/usr/bin/claude-usaged" --config "$work/config.yaml" 2>"$work/daemon.log" &
 daemon_pid=$!

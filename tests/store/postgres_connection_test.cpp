@@ -1,7 +1,7 @@
 // Connection strings: what libpq gets, and what logs see (never a password).
 #include <gtest/gtest.h>
 
-#include "store/postgres_connection.h"
+#include "store/postgres_conninfo.h"
 #include "support/test_support.h"
 
 namespace cu {

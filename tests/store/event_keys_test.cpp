@@ -20,5 +20,15 @@ TEST(EventKeysTest, KeysAreXxh3OfTheBytesAndNeverChange) {
   EXPECT_NE(session_key("ab", ""), session_key("a", "b"));
 }
 
+TEST(EventKeysTest, LongProjectsAndSessionsHashTheSameBytes) {
+  // Keys of up to 256 bytes are hashed from a copy on the stack, longer ones streamed.
+  for (const std::size_t length : {200u, 218u, 219u, 220u, 300u, 5000u}) {
+    const std::string project(length, 'p');
+    const std::string session = "8f3c2a1e-0b6d-4c55-9a1f-2d7e4b9c0a11";
+    EXPECT_EQ(session_key(project, session), message_key(project + std::string(1, '\0') + session)) << length;
+    EXPECT_EQ(session_key(session, project), message_key(session + std::string(1, '\0') + project)) << length;
+  }
+}
+
 }  // namespace
 }  // namespace cu

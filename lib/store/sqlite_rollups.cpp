@@ -194,12 +194,21 @@ void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dirty_date
       refresh_from_memory(bulk_events, dates, sessions, blocks, settings, rows);
     });
     try {
-      ensure_event_indexes();
+      db.exec(sql::kCreateEventLookupIndexes);
     } catch (...) {
       computing.wait();  // `rows` and the memory outlive the other thread
       throw;
     }
     computing.get();
+    // The time index last, with a sorter helper on the core the rollups have left (sqlite_sql.h).
+    db.exec(sql::kSorterHelpers);
+    try {
+      db.exec(sql::kCreateEventTimeIndex);
+    } catch (...) {
+      db.exec(sql::kNoSorterHelpers);
+      throw;
+    }
+    db.exec(sql::kNoSorterHelpers);
     for (const DateRows& date : rows.dates) write_date_rows(date, now);
     for (const SessionRows& session : rows.sessions) write_session_rows(session, now);
     for (const UsageBlock& block : rows.blocks) write_block(block, now);

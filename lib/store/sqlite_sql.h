@@ -49,10 +49,15 @@ inline constexpr const char* kCountEventIndexes =
     " AND ((m.name = 'usage_events_time' AND i.name = 'timestamp')"
     " OR (m.name = 'usage_events_session' AND i.name = 'session_key')"
     " OR (m.name = 'usage_events_message' AND i.name = 'message_key'))";
+#define CU_SQLITE_CREATE_EVENT_LOOKUP_INDEXES                                             \
+  "CREATE INDEX IF NOT EXISTS usage_events_session ON usage_events (session_key, source);" \
+  "CREATE INDEX IF NOT EXISTS usage_events_message ON usage_events (message_key, source);"
+#define CU_SQLITE_CREATE_EVENT_TIME_INDEX \
+  "CREATE INDEX IF NOT EXISTS usage_events_time ON usage_events (timestamp, " CU_SQLITE_EVENT_TIME_INDEX_COVERS ", source);"
 inline constexpr const char* kCreateEventIndexes =
-    "CREATE INDEX IF NOT EXISTS usage_events_time ON usage_events (timestamp, " CU_SQLITE_EVENT_TIME_INDEX_COVERS ", source);"
-    "CREATE INDEX IF NOT EXISTS usage_events_session ON usage_events (session_key, source);"
-    "CREATE INDEX IF NOT EXISTS usage_events_message ON usage_events (message_key, source);";
+    CU_SQLITE_CREATE_EVENT_LOOKUP_INDEXES CU_SQLITE_CREATE_EVENT_TIME_INDEX;
+inline constexpr const char* kCreateEventLookupIndexes = CU_SQLITE_CREATE_EVENT_LOOKUP_INDEXES;
+inline constexpr const char* kCreateEventTimeIndex = CU_SQLITE_CREATE_EVENT_TIME_INDEX;
 // Events without their keys (schema/sqlite/014): only a program older than version 14 writes
 // them (its inserts leave the columns' default), and the lookups would not find them. Opening a
 // database keys them: through usage_events_message, a lookup when there are none.
@@ -61,11 +66,15 @@ inline constexpr const char* kAnyUnkeyedEvent =
 inline constexpr const char* kKeyUnkeyedEvents =
     "UPDATE usage_events SET message_key = cu_message_key(message_id),"
     " session_key = cu_session_key(project, session_id) WHERE message_key = 0 AND session_key = 0";
-// Building them sorts every event once per index, on the writing connection's thread alone:
-// SQLite's sorter could hand parts of each sort to helper threads (`PRAGMA threads`), which cut
-// the builds of text keys at 5 GB from 1.36 to 1.04 s, but with the integer keys of 014 two
-// helpers gain nothing at 5 GB and cost 10–20 ms at 500 MB (they compete with the thread that
-// computes the rollups beside the builds; docs/BENCHMARKS.md).
+// Building them sorts every event once per index, on the writing connection's thread. Closing a
+// bulk load, the two lookup indexes are built while another thread computes the rollups, and the
+// time index, the longest (text keys; at 5 GB 0.30 s against 0.21 and 0.25 s), last, once the
+// rollups are done, with one helper thread of SQLite's sorter on the core they leave
+// (kSorterHelpers): at 5 GB 0.30 → 0.24 s, the closing refresh 0.82 → 0.76 s (no change at
+// 500 MB). Helpers for all three builds had gained nothing at 5 GB and cost 10–20 ms at 500 MB,
+// competing with the rollups (docs/BENCHMARKS.md).
+inline constexpr const char* kSorterHelpers = "PRAGMA threads=1";
+inline constexpr const char* kNoSorterHelpers = "PRAGMA threads=0";
 inline constexpr const char* kDropEventIndexes =
     "DROP INDEX IF EXISTS usage_events_time; DROP INDEX IF EXISTS usage_events_session;"
     " DROP INDEX IF EXISTS usage_events_message;";

@@ -230,7 +230,7 @@ TEST(SystemdAnalyzeVerify, ReportsABrokenCopy) {
 class InstallScriptTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* program : {"claude-usaged", "claude-usagectl"}) {
+    for (const char* program : {"claude-usaged", "claude-usagectl", "../lib/claude-usaged/modules/postgres.so"}) {
       // Missing programs would make the script run a full build; that is not this test's job.
       if (!fs::exists(test::bin_dir() / program)) GTEST_SKIP() << program << " not built";
     }
@@ -267,6 +267,7 @@ TEST_F(InstallScriptTest, UserInstallStagesProgramsManPagesUnitAndConfigIdempote
   const fs::path config = stage((home / ".config/claude-usaged/config.yaml").string());
   EXPECT_TRUE(fs::exists(stage("/opt/cu/bin/claude-usaged")));
   EXPECT_TRUE(fs::exists(stage("/opt/cu/bin/claude-usagectl")));
+  EXPECT_TRUE(fs::exists(stage("/opt/cu/lib/claude-usaged/modules/postgres.so")));
   EXPECT_TRUE(fs::exists(stage("/opt/cu/share/man/man1/claude-usagectl.1.gz")));
   EXPECT_TRUE(fs::exists(stage("/opt/cu/share/bash-completion/completions/claude-usagectl")));
   EXPECT_TRUE(fs::exists(stage("/opt/cu/share/doc/claude-usaged/SYSTEMD.md")));
@@ -275,6 +276,13 @@ TEST_F(InstallScriptTest, UserInstallStagesProgramsManPagesUnitAndConfigIdempote
   const std::string unit_text = test::read_file(unit);
   EXPECT_EQ(last(read_section(unit_text, "Service"), "ExecStart"), "/opt/cu/bin/claude-usaged");
   EXPECT_EQ(unit_text.find("/usr/local"), std::string::npos);
+
+  // The installed daemon finds its PostgreSQL module from where it is installed.
+  test::write_file(dir_.path() / "postgres.yaml", "storage:\n  postgres_url: postgresql://nobody@127.0.0.1:9/none\n");
+  const test::CommandResult check = test::run_command(
+      test::shell_quote(stage("/opt/cu/bin/claude-usaged").string()) + " --check-config --config " +
+      test::shell_quote((dir_.path() / "postgres.yaml").string()) + " 2>&1");
+  EXPECT_EQ(check.exit_code, 0) << check.output;
 
   const auto before = staged();
   test::write_file(config, "timezone: UTC\n");

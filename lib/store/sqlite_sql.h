@@ -84,13 +84,21 @@ inline constexpr const char* kAutocheckpointOff = "PRAGMA wal_autocheckpoint=0";
 inline constexpr const char* kAutocheckpointOn = "PRAGMA wal_autocheckpoint=1000";
 inline constexpr const char* kAnyEvent = "SELECT EXISTS (SELECT 1 FROM usage_events)";
 
-inline constexpr const char* kInsertEvent =
-    "INSERT INTO usage_events (source, id, message_id, request_id, timestamp, project, session_id,"
-    " model, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,"
-    " cache_creation_5m_tokens, cache_creation_1h_tokens, speed, logged_cost_usd, cost_usd,"
-    " is_sidechain, cwd, file, line_offset, entry_index, message_key, session_key)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-    " ?19, ?20, ?21, ?22, ?23, ?24)";
+// Events are inserted sixteen at a time while that many are left, one at a time after
+// (kInsertedTogether, sqlite_store_impl.h): a statement per row cost ~2.4 µs of binding and
+// stepping beyond what SQLite spends on the row. Each row's 24 parameters follow the previous
+// row's (anonymous `?`, numbered in order).
+#define CU_SQLITE_INSERT_EVENTS                                                                   \
+  "INSERT INTO usage_events (source, id, message_id, request_id, timestamp, project, session_id," \
+  " model, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens,"               \
+  " cache_creation_5m_tokens, cache_creation_1h_tokens, speed, logged_cost_usd, cost_usd,"       \
+  " is_sidechain, cwd, file, line_offset, entry_index, message_key, session_key) VALUES "
+#define CU_SQLITE_EVENT_ROW "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+#define CU_SQLITE_EVENT_ROWS_4 CU_SQLITE_EVENT_ROW ", " CU_SQLITE_EVENT_ROW ", " CU_SQLITE_EVENT_ROW ", " CU_SQLITE_EVENT_ROW
+#define CU_SQLITE_EVENT_ROWS_16 \
+  CU_SQLITE_EVENT_ROWS_4 ", " CU_SQLITE_EVENT_ROWS_4 ", " CU_SQLITE_EVENT_ROWS_4 ", " CU_SQLITE_EVENT_ROWS_4
+inline constexpr const char* kInsertEvent = CU_SQLITE_INSERT_EVENTS CU_SQLITE_EVENT_ROW;
+inline constexpr const char* kInsertEvents = CU_SQLITE_INSERT_EVENTS CU_SQLITE_EVENT_ROWS_16;
 inline constexpr const char* kEventPlace =
     "SELECT timestamp, project, session_id FROM usage_events WHERE source = ?1 AND id = ?2";
 inline constexpr const char* kDeleteEvent = "DELETE FROM usage_events WHERE source = ?1 AND id = ?2";

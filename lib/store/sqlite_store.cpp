@@ -1,10 +1,12 @@
 #include "store/sqlite_store.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <limits>
 #include <set>
+#include <span>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -208,6 +210,7 @@ SqliteStore::Impl::Impl(const std::filesystem::path& path, std::string source_na
     : db(open_database(path)),
       source(std::move(source_name)),
       insert_event(db, sql::kInsertEvent),
+      insert_events(db, sql::kInsertEvents),
       event_place(db, sql::kEventPlace),
       delete_event(db, sql::kDeleteEvent),
       upsert_checkpoint(db, sql::kUpsertCheckpoint),
@@ -219,46 +222,60 @@ SqliteStore::Impl::Impl(const std::filesystem::path& path, std::string source_na
       outbox_checkpoint(db, sql::kOutboxCheckpoint),
       outbox_marker(db, sql::kOutboxMarker) {}
 
-void SqliteStore::Impl::insert(const UsageEvent& event) {
+namespace {
+
+// Binds `event` as the row of `s` whose parameters follow `before`; `timestamp` is its time as
+// stored. The strings outlive the statement's execution, so SQLite reads them in place instead of
+// copying each; parameters left unbound are NULL.
+void bind_event(SQLite::Statement& s, int before, const UsageEvent& event, const std::string& timestamp,
+                const std::string& source) {
   const UsageEntry& entry = event.entry;
-  SQLite::Statement& s = insert_event;
+  s.bindNoCopy(before + 1, source);
+  s.bind(before + 2, event.id);
+  s.bindNoCopy(before + 3, entry.message_id);
+  s.bindNoCopy(before + 4, entry.request_id);
+  s.bindNoCopy(before + 5, timestamp);
+  s.bindNoCopy(before + 6, event.project);
+  s.bindNoCopy(before + 7, event.session_id);
+  s.bindNoCopy(before + 8, entry.model);
+  s.bind(before + 9, entry.tokens.input);
+  s.bind(before + 10, entry.tokens.output);
+  s.bind(before + 11, entry.tokens.cache_creation);
+  s.bind(before + 12, entry.tokens.cache_read);
+  if (entry.tokens.has_cache_split) {
+    s.bind(before + 13, entry.tokens.cache_creation_5m);
+    s.bind(before + 14, entry.tokens.cache_creation_1h);
+  }
+  if (const char* speed = speed_name(entry.speed)) s.bind(before + 15, speed);
+  if (entry.logged_cost_usd) s.bind(before + 16, *entry.logged_cost_usd);
+  s.bind(before + 17, event.cost_usd);
+  s.bind(before + 18, entry.is_sidechain ? 1 : 0);
+  s.bindNoCopy(before + 19, entry.cwd);
+  s.bindNoCopy(before + 20, event.file);
+  s.bind(before + 21, event.line_offset);
+  s.bind(before + 22, event.entry_index);
+  s.bind(before + 23, message_key(entry.message_id));
+  s.bind(before + 24, session_key(event.project, event.session_id));
+}
+
+}  // namespace
+
+void SqliteStore::Impl::insert(std::span<const UsageEvent> events) {
+  SQLite::Statement& s = events.size() == kInsertedTogether ? insert_events : insert_event;
   s.reset();
   s.clearBindings();
-  // The strings outlive exec() below, so SQLite may read them in place instead of copying each.
-  const std::string timestamp = format_timestamp_ms(entry.timestamp_ms);
-  s.bindNoCopy(1, source);
-  s.bind(2, event.id);
-  s.bindNoCopy(3, entry.message_id);
-  s.bindNoCopy(4, entry.request_id);
-  s.bindNoCopy(5, timestamp);
-  s.bindNoCopy(6, event.project);
-  s.bindNoCopy(7, event.session_id);
-  s.bindNoCopy(8, entry.model);
-  s.bind(9, entry.tokens.input);
-  s.bind(10, entry.tokens.output);
-  s.bind(11, entry.tokens.cache_creation);
-  s.bind(12, entry.tokens.cache_read);
-  if (entry.tokens.has_cache_split) {
-    s.bind(13, entry.tokens.cache_creation_5m);
-    s.bind(14, entry.tokens.cache_creation_1h);
+  std::array<std::string, kInsertedTogether> timestamps;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    timestamps[i] = format_timestamp_ms(events[i].entry.timestamp_ms);
+    bind_event(s, static_cast<int>(i) * kEventColumns, events[i], timestamps[i], source);
   }
-  if (const char* speed = speed_name(entry.speed)) s.bind(15, speed);
-  if (entry.logged_cost_usd) s.bind(16, *entry.logged_cost_usd);
-  s.bind(17, event.cost_usd);
-  s.bind(18, entry.is_sidechain ? 1 : 0);
-  s.bindNoCopy(19, entry.cwd);
-  s.bindNoCopy(20, event.file);
-  s.bind(21, event.line_offset);
-  s.bind(22, event.entry_index);
-  s.bind(23, message_key(entry.message_id));
-  s.bind(24, session_key(event.project, event.session_id));
   s.exec();
 }
 
 void SqliteStore::Impl::reset_statements() noexcept {
   for (SQLite::Statement* statement :
-       {&insert_event, &event_place, &delete_event, &upsert_checkpoint, &mark_date, &mark_session, &mark_blocks,
-        &shipping_enabled, &outbox_event, &outbox_checkpoint, &outbox_marker}) {
+       {&insert_event, &insert_events, &event_place, &delete_event, &upsert_checkpoint, &mark_date, &mark_session,
+        &mark_blocks, &shipping_enabled, &outbox_event, &outbox_checkpoint, &outbox_marker}) {
     statement->tryReset();
   }
   for (auto& [sql, statement] : statements) statement->tryReset();
@@ -378,10 +395,15 @@ SqliteStore::Impl::Touched SqliteStore::Impl::apply_batch(const IngestBatch& bat
     run(delete_event, source, id);
     if (ship) run(outbox_event, source, id);
   }
-  for (const UsageEvent& event : batch.inserted) {
-    insert(event);
-    touch(event.entry.timestamp_ms, event.project, event.session_id);
-    if (ship) run(outbox_event, source, event.id);
+  const std::span<const UsageEvent> inserted(batch.inserted);
+  for (std::size_t done = 0; done < inserted.size();) {
+    const std::size_t rows = inserted.size() - done >= kInsertedTogether ? kInsertedTogether : 1;
+    insert(inserted.subspan(done, rows));
+    for (const UsageEvent& event : inserted.subspan(done, rows)) {
+      touch(event.entry.timestamp_ms, event.project, event.session_id);
+      if (ship) run(outbox_event, source, event.id);
+    }
+    done += rows;
   }
   const std::string now = format_timestamp_ms(now_ms());
   for (const Checkpoint& checkpoint : batch.checkpoints) {

@@ -1,10 +1,11 @@
 #pragma once
 // Private to the SQLite backend: the connection, its prepared statements and row readers, shared
 // by sqlite_store.cpp (writes), sqlite_rollups.cpp (derived rows) and sqlite_queries.cpp (reads).
+#include <cstddef>
 #include <memory>
 #include <optional>
-#include <span>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -29,10 +30,15 @@ inline constexpr int kOutboxRelabel = 5;
 inline constexpr int kOutboxRateLimit = 6;  // schema/sqlite/009_rate_limits.sql
 inline constexpr int kOutboxFreeze = 7;     // path: the frozen_before date; event_id: dropped_before_ms
 
+// The rows of sql::kInsertEvents, and the parameters of each.
+inline constexpr std::size_t kInsertedTogether = 16;
+inline constexpr int kEventColumns = 24;
+
 struct SqliteStore::Impl {
   SQLite::Database db;
   std::string source;
   SQLite::Statement insert_event;
+  SQLite::Statement insert_events;  // kInsertedTogether rows
   SQLite::Statement event_place;
   SQLite::Statement delete_event;
   SQLite::Statement upsert_checkpoint;
@@ -132,7 +138,8 @@ struct SqliteStore::Impl {
   void begin_bulk_load();
   void end_bulk_load();
 
-  void insert(const UsageEvent& event);
+  // Inserts one event, or kInsertedTogether in one statement.
+  void insert(std::span<const UsageEvent> events);
   // What a batch touched: the rollup keys to recompute.
   struct Touched {
     std::set<std::string> dates;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <limits>
 #include <cctype>
 #include <atomic>
 #include <functional>
@@ -676,6 +677,43 @@ TEST(SqliteStoreTest, EventsWrittenWithoutKeysAreKeyedAtTheNextOpen) {
   EXPECT_EQ(store.events_of_file("-home-ana-api", "s9", "-home-ana-api/s9.jsonl").size(), 1u);
   SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
   EXPECT_EQ(db.execAndGet(sqlite_sql::kAnyUnkeyedEvent).getInt(), 0);
+}
+
+// Events are inserted sixteen rows to a statement while sixteen are left (sqlite_sql.h,
+// kInsertedTogether), one at a time after: every field, NULLs included, comes back as committed,
+// from a bulk load and from a later commit.
+TEST(SqliteStoreTest, EventsInsertedTogetherKeepEveryField) {
+  test::TempDir dir;
+  const Calendar utc("UTC");
+  const RollupSettings settings{&utc};
+  SqliteStore store(dir.path() / "usage.db", "me@host");
+  const auto batch_of = [](std::int64_t first, std::int64_t count) {
+    IngestBatch batch;
+    for (std::int64_t id = first; id < first + count; ++id) {
+      UsageEvent e = event(id, "2026-02-01T10:00:00.000Z", "s" + std::to_string(id % 3), id);
+      e.entry.timestamp_ms += id * 1000;
+      e.entry.tokens.has_cache_split = id % 2 == 0;
+      if (!e.entry.tokens.has_cache_split) e.entry.tokens.cache_creation_5m = e.entry.tokens.cache_creation_1h = 0;
+      e.entry.speed = static_cast<Speed>(id % 3);
+      if (id % 5 == 0) e.entry.logged_cost_usd = 0.25 * static_cast<double>(id);
+      e.entry.is_sidechain = id % 4 == 0;
+      e.entry_index = static_cast<std::int32_t>(id % 2);
+      e.entry.request_id = id % 7 == 0 ? "" : e.entry.request_id;
+      batch.inserted.push_back(std::move(e));
+    }
+    return batch;
+  };
+  const IngestBatch first = batch_of(1, 32 * 16 + 5);  // a bulk load (500 events or more)
+  const IngestBatch second = batch_of(1000, 16 + 15);
+  store.commit(first, settings);
+  store.refresh_rollups(settings);
+  store.commit(second, settings);
+  store.refresh_rollups(settings);
+  std::vector<UsageEvent> expected = first.inserted;
+  expected.insert(expected.end(), second.inserted.begin(), second.inserted.end());
+  std::vector<UsageEvent> stored = store.events_between(0, std::numeric_limits<std::int64_t>::max());
+  std::sort(stored.begin(), stored.end(), [](const UsageEvent& a, const UsageEvent& b) { return a.id < b.id; });
+  EXPECT_EQ(stored, expected);
 }
 
 // Following a log commits each batch with its refresh in one transaction (commit_and_refresh):

@@ -36,7 +36,9 @@ std::string exit_status() {
                 "Another process writes the database (one writer per database); the message names its pid. "
                 "While the daemon runs, ask it instead: `claude-usagectl rescan` does what --once would.") +
          tagged(roff_bold(fmt::format("{}", kExitConfigError)),
-                "The configuration is invalid; the message names the key and line. The units do not restart on it.");
+                "The configuration is invalid (the message names the key and line), or sets storage.postgres_url "
+                "where the PostgreSQL module cannot be loaded (the message names its path). The units do not "
+                "restart on it.");
 }
 
 std::string signals() {
@@ -64,6 +66,9 @@ std::string files() {
          tagged(roff_bold("${XDG_STATE_HOME:-~/.local/state}/claude-usaged/usage.db"),
                 "The SQLite database, with usage.db.lock held by its one writer.") +
          tagged(roff_bold("$XDG_RUNTIME_DIR/claude-usaged.sock"), "The control socket claude-usagectl(1) talks to.") +
+         tagged(roff_bold("/usr/lib/claude-usaged/modules/postgres.so"),
+                "PostgreSQL support, loaded only when storage.postgres_url is set; the daemon looks for it in "
+                "../lib/claude-usaged/modules/ from its own folder.") +
          tagged(roff_bold("/usr/share/doc/claude-usaged/"),
                 "The example configuration claude-usaged.yaml, SYSTEMD.md (the units, their hardening and "
                 "notifications) and the other documentation.");

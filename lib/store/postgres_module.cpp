@@ -25,12 +25,18 @@ const PostgresBackend& load_postgres_backend(const std::filesystem::path& path) 
     const char* why = ::dlerror();
     throw fail(why != nullptr ? why : "unknown error");
   }
+  // A module refused is unloaded again: nothing it made outlives this function.
+  const auto refuse = [&](std::string_view why) {
+    ::dlclose(module);
+    return fail(why);
+  };
   using Entry = const PostgresBackend* (*)();
   const auto entry = reinterpret_cast<Entry>(::dlsym(module, kPostgresModuleEntry));
-  if (entry == nullptr) throw fail(fmt::format("it has no {}", kPostgresModuleEntry));
+  if (entry == nullptr) throw refuse(fmt::format("it has no {}", kPostgresModuleEntry));
   const PostgresBackend* backend = entry();
+  if (backend == nullptr) throw refuse(fmt::format("its {} returned nothing", kPostgresModuleEntry));
   if (backend->version != CU_VERSION) {
-    throw fail(fmt::format("it comes from claude-usaged {}, this program is {}", backend->version, CU_VERSION));
+    throw refuse(fmt::format("it comes from claude-usaged {}, this program is {}", backend->version, CU_VERSION));
   }
   return *backend;  // never dlclose()d: its code runs as long as the stores it made
 }

@@ -1,13 +1,15 @@
 #pragma once
 // PostgreSQL support is a module (<prefix>/lib/claude-usaged/modules/postgres.so) that the daemon
-// load only when storage.postgres_url is set. libpq brings ~30 libraries (TLS, Kerberos, LDAP,
+// loads only when storage.postgres_url is set. libpq brings ~30 libraries (TLS, Kerberos, LDAP,
 // SASL) that a program linked against it maps and relocates at every start: 5.6 ms of the
 // daemon's start (9.3 → 3.7 ms) and 5.5 MB of its resident memory, paid by every daemon that
 // never talks to PostgreSQL.
 //
 // The module is built from the same sources and in the same build as the programs (the types that
-// cross the boundary, Store among them, are this build's): it carries this build's version and is
-// refused when it carries another. It is never unloaded.
+// cross the boundary, Store among them, are this build's), and installed with them: it carries
+// the version of the release it was built for and is refused when it carries another (a module
+// left behind by an upgrade or a downgrade). Two builds of one release are not told apart. A
+// module that loads is never unloaded; one refused is unloaded again.
 #include <filesystem>
 #include <memory>
 #include <string>

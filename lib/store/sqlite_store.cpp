@@ -261,6 +261,10 @@ void bind_event(SQLite::Statement& s, int before, const UsageEvent& event, const
 }  // namespace
 
 void SqliteStore::Impl::insert(std::span<const UsageEvent> events) {
+  // The two statements hold one row and kInsertedTogether rows; `timestamps` holds the latter.
+  if (events.size() != 1 && events.size() != kInsertedTogether) {
+    throw std::logic_error(fmt::format("SqliteStore: {} events for one insert", events.size()));
+  }
   SQLite::Statement& s = events.size() == kInsertedTogether ? insert_events : insert_event;
   s.reset();
   s.clearBindings();

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <string>
 
+#include <dlfcn.h>
 #include <fmt/format.h>
 
 #include "pricing/price_table.h"
@@ -28,6 +29,14 @@ std::string refusal(const fs::path& path) {
     return error.what();
   }
   return "";
+}
+
+// Whether the shared object at `path` is mapped into this process.
+bool loaded(const fs::path& path) {
+  void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_NOLOAD);
+  if (handle == nullptr) return false;
+  ::dlclose(handle);
+  return true;
 }
 
 TEST(PostgresModuleTest, TheModuleIsFoundFromTheProgramsFolder) {
@@ -87,13 +96,16 @@ TEST(PostgresModuleTest, ASharedObjectThatIsNotTheModuleIsRefused) {
   const fs::path not_a_module = test::bin_dir() / "../lib/claude-usaged-test/not_a_module.so";
   const std::string message = refusal(not_a_module);
   EXPECT_NE(message.find("it has no cu_postgres_backend_v1"), std::string::npos) << message;
+  EXPECT_FALSE(loaded(not_a_module));  // refused, and unloaded again
 }
 
 TEST(PostgresModuleTest, AModuleOfAnotherBuildIsRefused) {
-  const std::string message = refusal(test::bin_dir() / "../lib/claude-usaged-test/foreign_module.so");
+  const fs::path foreign = test::bin_dir() / "../lib/claude-usaged-test/foreign_module.so";
+  const std::string message = refusal(foreign);
   EXPECT_NE(message.find(fmt::format("it comes from claude-usaged 0.0.0-foreign, this program is {}", CU_VERSION)),
             std::string::npos)
       << message;
+  EXPECT_FALSE(loaded(foreign));
 }
 
 }  // namespace

@@ -41,12 +41,6 @@ void expect_rows(const char* table, const std::vector<Row>& expected, std::vecto
   }
 }
 
-std::vector<UsageEvent> all_events(Store& store) {
-  auto events = store.events_between(0, kYear2100Ms);
-  std::sort(events.begin(), events.end(), [](const UsageEvent& a, const UsageEvent& b) { return a.id < b.id; });
-  return events;
-}
-
 std::vector<Checkpoint> sorted_checkpoints(Store& store) {
   auto checkpoints = store.load_checkpoints();
   std::sort(checkpoints.begin(), checkpoints.end(),
@@ -55,6 +49,12 @@ std::vector<Checkpoint> sorted_checkpoints(Store& store) {
 }
 
 }  // namespace
+
+std::vector<UsageEvent> all_events(Store& store) {
+  auto events = store.events_between(0, kYear2100Ms);
+  std::sort(events.begin(), events.end(), [](const UsageEvent& a, const UsageEvent& b) { return a.id < b.id; });
+  return events;
+}
 
 UsageEvent sample_event(std::int64_t id, const std::string& timestamp, const std::string& session,
                         std::int64_t output) {

@@ -4,6 +4,7 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "core/usage_event.h"
 #include "store/store.h"
@@ -21,6 +22,9 @@ namespace cu::test {
 // A Sonnet 4 event of project -home-ana-api at `timestamp` (ISO UTC) with 64-bit cache counts.
 UsageEvent sample_event(std::int64_t id, const std::string& timestamp, const std::string& session,
                         std::int64_t output);
+
+// Every event `store` holds (up to 2100), in id order.
+std::vector<UsageEvent> all_events(Store& store);
 
 // Expects every table of `source_of_truth` (events, checkpoints, daily, model, cache, sessions,
 // session models, blocks, rate-limit snapshots) to equal `copy`'s, money within 1e-6 $

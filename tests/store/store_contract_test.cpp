@@ -710,9 +710,7 @@ TEST(SqliteStoreTest, EventsInsertedTogetherKeepEveryField) {
   store.refresh_rollups(settings);
   std::vector<UsageEvent> expected = first.inserted;
   expected.insert(expected.end(), second.inserted.begin(), second.inserted.end());
-  std::vector<UsageEvent> stored = store.events_between(0, 4102444800000);  // to 2100
-  std::sort(stored.begin(), stored.end(), [](const UsageEvent& a, const UsageEvent& b) { return a.id < b.id; });
-  EXPECT_EQ(stored, expected);
+  EXPECT_EQ(test::all_events(store), expected);
 }
 
 // Following a log commits each batch with its refresh in one transaction (commit_and_refresh):

@@ -200,18 +200,10 @@ void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dirty_date
       throw;
     }
     computing.get();
-    // The time index last, with a sorter helper on the core the rollups have left (sqlite_sql.h).
-    db.exec(sql::kSorterHelpers);
-    try {
-      db.exec(sql::kCreateEventTimeIndex);
-    } catch (...) {
-      db.exec(sql::kNoSorterHelpers);
-      throw;
-    }
-    db.exec(sql::kNoSorterHelpers);
     for (const DateRows& date : rows.dates) write_date_rows(date, now);
     for (const SessionRows& session : rows.sessions) write_session_rows(session, now);
     for (const UsageBlock& block : rows.blocks) write_block(block, now);
+    time_index_pending = true;  // built after this transaction commits (build_deferred_time_index)
     return;
   }
   ensure_event_indexes();

@@ -508,8 +508,27 @@ std::int64_t SqliteStore::refresh_rollups(const RollupSettings& settings) {
   Impl::Transaction transaction(d);
   const std::int64_t keys = d.refresh_marked({}, settings);
   transaction.commit();
-  d.end_bulk_load();  // only now: a failed refresh rolls the indexes back too
+  if (d.time_index_pending) d.build_deferred_time_index();
+  d.end_bulk_load();  // only now: a failed refresh, or a failed time index, leaves the load open
   return keys;
+}
+
+void SqliteStore::Impl::build_deferred_time_index() {
+  // The checkpointer writes the committed lookup indexes and rollups into the database while this
+  // connection builds the time index, with a sorter helper on the core the rollups have left
+  // (sqlite_sql.h). Should it fail, the load stays open and the next refresh builds it.
+  if (checkpointer) checkpointer->request();
+  Transaction transaction(*this);
+  db.exec(sql::kSorterHelpers);
+  try {
+    db.exec(sql::kCreateEventTimeIndex);
+  } catch (...) {
+    db.exec(sql::kNoSorterHelpers);
+    throw;
+  }
+  db.exec(sql::kNoSorterHelpers);
+  transaction.commit();
+  time_index_pending = false;
 }
 
 void SqliteStore::rebuild_rollups(const RollupSettings& given) {

@@ -53,6 +53,7 @@ struct SqliteStore::Impl {
   // after `db`, so they are finalized before the connection closes.
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements;
   bool event_indexes_deferred = false;  // this connection dropped them for a bulk load
+  bool time_index_pending = false;      // the refresh closing a bulk load left it for its own commit
   // While event_indexes_deferred: the events this connection committed since (bulk_load_events.h).
   BulkLoadEvents bulk_events;
   // While event_indexes_deferred: checkpoints the log after each commit, in place of this
@@ -137,6 +138,7 @@ struct SqliteStore::Impl {
   bool begins_bulk_load(const IngestBatch& batch);
   void begin_bulk_load();
   void end_bulk_load();
+  void build_deferred_time_index();
 
   // Inserts one event, or kInsertedTogether in one statement.
   void insert(std::span<const UsageEvent> events);

@@ -86,6 +86,28 @@ TEST_F(SqliteBulkLoadTest, OpeningTheDatabaseBuildsIndexesACrashLeftOut) {
   EXPECT_EQ(reopened.event_count(), 2000);
 }
 
+// The refresh closing a bulk load commits the rollups and the lookup indexes before it builds the
+// time index in a transaction of its own: a crash in between leaves the database as below, which
+// opening it heals.
+TEST_F(SqliteBulkLoadTest, OpeningTheDatabaseBuildsATimeIndexACrashLeftOut) {
+  {
+    SqliteStore store(path("usage.db"), "me@host");
+    store.commit(large_batch(1), settings());
+    store.refresh_rollups(settings());
+  }
+  {
+    SQLite::Database db(path("usage.db").string(), SQLite::OPEN_READWRITE);
+    db.exec("DROP INDEX usage_events_time");
+  }
+  EXPECT_EQ(event_index_count(path("usage.db")), 2);
+  SqliteStore reopened(path("usage.db"), "me@host");
+  EXPECT_EQ(event_index_count(path("usage.db")), 3);
+  SqliteStore fresh(path("fresh.db"), "me@host");
+  fresh.commit(large_batch(1), settings());
+  fresh.refresh_rollups(settings());
+  test::expect_same_tables(fresh, reopened);
+}
+
 // A lookup while a bulk load has the indexes dropped (after a refused commit the ingestor is
 // reloaded, and looks every new message id up) builds them first: each lookup otherwise scanned
 // every event of the source. The load's closing refresh then finds them built.

@@ -203,8 +203,7 @@ void SqliteStore::Impl::refresh_dirty(const std::vector<std::string>& dirty_date
     for (const DateRows& date : rows.dates) write_date_rows(date, now);
     for (const SessionRows& session : rows.sessions) write_session_rows(session, now);
     for (const UsageBlock& block : rows.blocks) write_block(block, now);
-    time_index_pending = true;  // built after this transaction commits (build_deferred_time_index)
-    return;
+    return;  // the time index in a transaction of its own (build_deferred_time_index)
   }
   ensure_event_indexes();
   WriteNow sink(*this, now);

@@ -508,7 +508,7 @@ std::int64_t SqliteStore::refresh_rollups(const RollupSettings& settings) {
   Impl::Transaction transaction(d);
   const std::int64_t keys = d.refresh_marked({}, settings);
   transaction.commit();
-  if (d.time_index_pending) d.build_deferred_time_index();
+  if (d.event_indexes_deferred) d.build_deferred_time_index();
   d.end_bulk_load();  // only now: a failed refresh, or a failed time index, leaves the load open
   return keys;
 }
@@ -516,7 +516,9 @@ std::int64_t SqliteStore::refresh_rollups(const RollupSettings& settings) {
 void SqliteStore::Impl::build_deferred_time_index() {
   // The checkpointer writes the committed lookup indexes and rollups into the database while this
   // connection builds the time index, with a sorter helper on the core the rollups have left
-  // (sqlite_sql.h). Should it fail, the load stays open and the next refresh builds it.
+  // (sqlite_sql.h). When the refresh could not work from memory it built all three indexes, and
+  // this finds the time index there. Should it fail, the load stays open and the next refresh
+  // builds it.
   if (checkpointer) checkpointer->request();
   Transaction transaction(*this);
   db.exec(sql::kSorterHelpers);
@@ -528,7 +530,6 @@ void SqliteStore::Impl::build_deferred_time_index() {
   }
   db.exec(sql::kNoSorterHelpers);
   transaction.commit();
-  time_index_pending = false;
 }
 
 void SqliteStore::rebuild_rollups(const RollupSettings& given) {

@@ -53,7 +53,6 @@ struct SqliteStore::Impl {
   // after `db`, so they are finalized before the connection closes.
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> statements;
   bool event_indexes_deferred = false;  // this connection dropped them for a bulk load
-  bool time_index_pending = false;      // the refresh closing a bulk load left it for its own commit
   // While event_indexes_deferred: the events this connection committed since (bulk_load_events.h).
   BulkLoadEvents bulk_events;
   // While event_indexes_deferred: checkpoints the log after each commit, in place of this
